@@ -1,0 +1,48 @@
+"""wxm_async: an asyncio and trio client for Webex Experience Management (WXM).
+
+Formerly CloudCherry. Start with ``WXMAuth``: an ``httpx.Auth`` that logs in once for any
+number of concurrent requests, refreshes the token before it expires, and replays a
+request once when WXM answers 401.
+"""
+
+from ._auth import WXMAuth
+from ._config import ENV_API_KEY, ENV_PASSWORD, ENV_USERNAME
+from ._exceptions import (
+    APIStatusError,
+    AuthenticationError,
+    ConfigurationError,
+    DecodeError,
+    LoginInterruptedError,
+    RequestNotReplayableError,
+    ServerError,
+    TwoFactorRequiredError,
+    WXMError,
+)
+from ._models import AccessToken
+from ._static_auth import BasicAuthWarning, WXMBasicAuth, WXMBearerAuth
+from ._store import DEFAULT_REFRESH_LEEWAY, CachedToken, LoginTurn, MemoryTokenStore, TokenStore
+
+__all__ = [
+    "DEFAULT_REFRESH_LEEWAY",
+    "ENV_API_KEY",
+    "ENV_PASSWORD",
+    "ENV_USERNAME",
+    "APIStatusError",
+    "AccessToken",
+    "AuthenticationError",
+    "BasicAuthWarning",
+    "CachedToken",
+    "ConfigurationError",
+    "DecodeError",
+    "LoginInterruptedError",
+    "LoginTurn",
+    "MemoryTokenStore",
+    "RequestNotReplayableError",
+    "ServerError",
+    "TokenStore",
+    "TwoFactorRequiredError",
+    "WXMAuth",
+    "WXMBasicAuth",
+    "WXMBearerAuth",
+    "WXMError",
+]

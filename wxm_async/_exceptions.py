@@ -1,0 +1,179 @@
+"""Every error wxm_async raises on purpose.
+
+The tree::
+
+    WXMError                      the root: catch this to catch everything below
+    ├── ConfigurationError        bad or missing configuration (arguments, environment)
+    ├── DecodeError               an answer the library could not decode
+    ├── LoginInterruptedError     the login a request waited on never completed
+    ├── RequestNotReplayableError a 401 met a request whose body was a one-shot stream
+    └── APIStatusError            WXM answered with an error status
+        ├── AuthenticationError   401, or a login WXM rejected (400/401)
+        │   └── TwoFactorRequiredError  the login needs a two-factor code
+        └── ServerError           5xx
+
+Every error carries ``.request``: the request it concerns, or ``None`` where there is
+none. Errors about a login carry a copy of the login request *without its body*, so that
+the password never travels with an exception. No message contains a password, an API
+key or an access token.
+
+Transport failures (connection refused, timeouts) of requests sent through
+``httpx.AsyncClient`` stay httpx's own exceptions (``httpx.TransportError``): httpx raises
+them outside the auth flow, where the flow cannot see them.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+__all__ = [
+    "APIStatusError",
+    "AuthenticationError",
+    "ConfigurationError",
+    "DecodeError",
+    "LoginInterruptedError",
+    "RequestNotReplayableError",
+    "ServerError",
+    "TwoFactorRequiredError",
+    "WXMError",
+    "error_for_status",
+]
+
+
+class WXMError(Exception):
+    """The root of every error wxm_async raises on purpose.
+
+    Attributes:
+        request: The request this error concerns, or ``None``.
+    """
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only constructors defeat BaseException's default: copy and pickle
+        # rebuild the error from its attributes instead.
+        return (_restore, (type(self), self.args, self.__dict__.copy()))
+
+
+def _restore(cls: type[WXMError], args: tuple[object, ...], state: dict[str, object]) -> WXMError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
+class ConfigurationError(WXMError):
+    """The library was set up wrongly: a missing environment variable, a bad argument."""
+
+
+class DecodeError(WXMError):
+    """WXM answered with a body the library could not decode.
+
+    The message says what was expected and where, with cattrs' paths
+    (``expected int @ $.expires_in``). It never quotes the body, which may hold secrets.
+    """
+
+
+class LoginInterruptedError(WXMError):
+    """The login this request waited on was abandoned, twice in a row.
+
+    A login is abandoned when the request performing it is cancelled or fails in
+    transport (connection refused, timeout). The requests waiting on it then try once
+    more; if that second login is abandoned too, they fail with this error instead of
+    queueing up one slow login after another.
+    """
+
+
+class RequestNotReplayableError(WXMError):
+    """A 401 met a request whose body was a one-shot stream, so it cannot be replayed.
+
+    Build such requests from bytes, ``json=`` or ``data=``, or call ``request.read()``
+    before sending, if they must survive a token that WXM revoked.
+    """
+
+
+class APIStatusError(WXMError):
+    """WXM answered with an error status.
+
+    Attributes:
+        status_code: The HTTP status code.
+        body: The decoded JSON body, the text of a body that is not JSON, or ``None``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None,
+        status_code: int,
+        body: object = None,
+    ) -> None:
+        super().__init__(message, request=request)
+        self.status_code = status_code
+        self.body = body
+
+
+class AuthenticationError(APIStatusError):
+    """WXM did not accept the credentials: a rejected login, or a 401 after one replay.
+
+    Attributes:
+        error: WXM's ``error`` code of a rejected login (``"invalid_grant"``,
+            ``"two_factor"``, ...), or ``None``.
+        error_description: WXM's explanation of a rejected login, or ``None``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None,
+        status_code: int,
+        body: object = None,
+        error: str | None = None,
+        error_description: str | None = None,
+    ) -> None:
+        super().__init__(message, request=request, status_code=status_code, body=body)
+        self.error = error
+        self.error_description = error_description
+
+
+class TwoFactorRequiredError(AuthenticationError):
+    """The account needs a two-factor code (WXM's ``error`` is ``"two_factor"``).
+
+    WXM sends the code by email or SMS; log in again with ``"<username>#<code>"`` as the
+    username.
+    """
+
+
+class ServerError(APIStatusError):
+    """WXM answered with a 5xx status."""
+
+
+def error_for_status(
+    message: str, *, request: httpx.Request | None, status_code: int, body: object
+) -> APIStatusError:
+    """Return the error class that fits ``status_code``: the one place statuses map to errors.
+
+    Args:
+        message: What failed, for ``str()``.
+        request: The request the status answers.
+        status_code: The HTTP status code, 400 or more.
+        body: The decoded body.
+
+    Returns:
+        An ``APIStatusError`` or the subclass for that status.
+    """
+    cls: type[APIStatusError]
+    if status_code == 401:
+        cls = AuthenticationError
+    elif status_code >= 500:
+        cls = ServerError
+    else:
+        cls = APIStatusError
+    return cls(message, request=request, status_code=status_code, body=body)

@@ -1,0 +1,76 @@
+"""The two other ways to authenticate: HTTP Basic (development only) and a held token."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Generator
+
+import httpx
+
+from ._exceptions import ConfigurationError
+from ._models import AccessToken
+
+__all__ = ["BasicAuthWarning", "WXMBasicAuth", "WXMBearerAuth"]
+
+
+class BasicAuthWarning(UserWarning):
+    """HTTP Basic sends the password with every request; WXM accepts it for development only."""
+
+
+class WXMBasicAuth(httpx.BasicAuth):
+    """HTTP Basic with the user name and password (or API key), for development only.
+
+    WXM accepts Basic on its normal endpoints, but it sends the secret with every
+    request; use ``WXMAuth`` in production. Constructing one warns with
+    ``BasicAuthWarning`` (once per calling line, under Python's default warning filters).
+
+    Args:
+        username: The WXM user name.
+        password: The password or API key.
+
+    Raises:
+        ConfigurationError: ``username`` or ``password`` is empty.
+    """
+
+    def __init__(self, username: str, password: str) -> None:
+        if not username or not password:
+            raise ConfigurationError("WXMBasicAuth needs a user name and a password or API key")
+        warnings.warn(
+            "HTTP Basic sends the WXM password with every request and is for development "
+            "only: use WXMAuth in production",
+            BasicAuthWarning,
+            stacklevel=2,
+        )
+        super().__init__(username, password)
+        self._username = username
+
+    def __repr__(self) -> str:
+        return f"WXMBasicAuth(username={self._username!r})"
+
+
+class WXMBearerAuth(httpx.Auth):
+    """Send a bearer token the caller already holds, as it is.
+
+    Nothing is refreshed or replayed: when the token expires, WXM's 401 reaches the
+    caller. For a token that renews itself, use ``WXMAuth``.
+
+    Args:
+        token: The access token, as a string or as the ``AccessToken`` of a login.
+
+    Raises:
+        ConfigurationError: The token is empty.
+    """
+
+    def __init__(self, token: str | AccessToken) -> None:
+        value = token.access_token if isinstance(token, AccessToken) else token
+        if not value:
+            raise ConfigurationError("WXMBearerAuth needs a token")
+        self._authorization = f"Bearer {value}"
+
+    def __repr__(self) -> str:
+        return "WXMBearerAuth(token=<hidden>)"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Set the ``Authorization`` header and send the request."""
+        request.headers["Authorization"] = self._authorization
+        yield request

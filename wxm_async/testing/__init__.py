@@ -1,0 +1,18 @@
+"""Test against a fake WXM instead of the cloud.
+
+``FakeWXM`` is an ASGI app that answers like WXM: its login with the answers and errors
+WXM gives, bearer and Basic checks, WXM's 401 body, token lifetime and revocation, and
+counters a test can read. Run it in process::
+
+    fake = FakeWXM()
+    async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test",
+                                 auth=WXMAuth("demo", "demo-password")) as http:
+        ...
+
+or on a loopback socket with ``serve(fake)`` (needs the ``testing`` extra).
+"""
+
+from ._fake import DENIED_MESSAGE, FakeWXM, LoginPause
+from ._server import serve
+
+__all__ = ["DENIED_MESSAGE", "FakeWXM", "LoginPause", "serve"]

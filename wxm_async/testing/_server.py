@@ -1,0 +1,75 @@
+"""Serve an ASGI app (the fake WXM) on a real loopback socket, with uvicorn."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+import httpx
+
+from .._exceptions import ConfigurationError
+
+__all__ = ["serve"]
+
+
+@asynccontextmanager
+async def serve(app: Any, *, host: str = "127.0.0.1") -> AsyncIterator[httpx.URL]:
+    """Serve ``app`` with uvicorn on ``host`` at a free port, for the ``async with`` block.
+
+    The server runs in its own thread and asyncio loop, so it works the same whether the
+    caller runs on asyncio or trio. It is listening before the block starts and stopped
+    when it ends.
+
+    Args:
+        app: An ASGI app, such as a ``FakeWXM``.
+        host: A loopback address.
+
+    Yields:
+        The server's base URL, e.g. ``http://127.0.0.1:53124``.
+
+    Raises:
+        ConfigurationError: uvicorn is not installed (``pip install 'wxm-async[testing]'``).
+    """
+    try:
+        import uvicorn
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ConfigurationError("serve() needs uvicorn: pip install 'wxm-async[testing]'") from None
+
+    ready = threading.Event()
+
+    class _Server(uvicorn.Server):  # type: ignore[misc]
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            ready.set()
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    port = sock.getsockname()[1]
+    server = _Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(server.serve(sockets=[sock]))
+        except BaseException as exc:  # reported to the caller below
+            failure.append(exc)
+        finally:
+            ready.set()  # never leave the caller waiting
+
+    thread = threading.Thread(target=run, name=f"wxm-fake-{port}", daemon=True)
+    thread.start()
+    try:
+        await anyio.to_thread.run_sync(ready.wait)
+        if failure or not server.started:
+            raise RuntimeError(f"the server on {host}:{port} did not start") from (failure[0] if failure else None)
+        yield httpx.URL(f"http://{host}:{port}")
+    finally:
+        server.should_exit = True
+        await anyio.to_thread.run_sync(thread.join)
+        sock.close()
