@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import cattrs
 import httpx
 from cattrs.gen import make_dict_structure_fn, override
+from cattrs.v import format_exception
 
 from ._exceptions import DecodeError
 from ._models import AccessToken
@@ -73,17 +74,24 @@ _converter.register_structure_hook(str, _structure_str)
 _converter.register_structure_hook(int, _structure_int)
 _converter.register_structure_hook(bool, _structure_bool)
 _converter.register_structure_hook(datetime, _structure_datetime)
-_converter.register_structure_hook(
+#: For each model, its attributes' names on the wire where they differ, for error paths.
+_wire_names: dict[type, dict[str, str]] = {}
+
+
+def _register(cls: type, **renames: str) -> None:
+    """Decode ``cls`` with its attributes read from the wire keys ``renames`` gives."""
+    overrides = {name: override(rename=key) for name, key in renames.items()}
+    _converter.register_structure_hook(cls, make_dict_structure_fn(cls, _converter, **overrides))
+    _wire_names[cls] = renames
+
+
+_register(
     AccessToken,
-    make_dict_structure_fn(
-        AccessToken,
-        _converter,
-        user_name=override(rename="userName"),
-        primary_role=override(rename="primaryRole"),
-        managed_by=override(rename="managedBy"),
-        issued=override(rename=".issued"),
-        expires=override(rename=".expires"),
-    ),
+    user_name="userName",
+    primary_role="primaryRole",
+    managed_by="managedBy",
+    issued=".issued",
+    expires=".expires",
 )
 
 
@@ -110,7 +118,7 @@ def structure(data: Any, cls: type[T], *, what: str, request: httpx.Request | No
     try:
         return _converter.structure(data, cls)
     except (cattrs.ClassValidationError, cattrs.IterableValidationError) as exc:
-        problems = "; ".join(cattrs.transform_error(exc))
+        problems = "; ".join(_problems(exc, "$", cls))
         raise DecodeError(f"could not decode {what}: {problems}", request=request) from None
 
 
@@ -140,6 +148,28 @@ def json_body(response: httpx.Response, *, what: str, request: httpx.Request | N
             f"could not decode {what}: the body is not JSON ({kind}, {len(response.content)} bytes)",
             request=request,
         ) from None
+
+
+def _problems(exc: BaseException, path: str, cls: Any) -> list[str]:
+    """Describe every failure under ``exc``, each with its JSON path in wire names.
+
+    Like ``cattrs.transform_error``, but the path names keys as WXM sends them
+    (``$.userName``, ``$['.issued']``), not as Python attributes.
+    """
+    if isinstance(exc, cattrs.ClassValidationError):
+        names = _wire_names.get(exc.cl, {})
+        with_notes, without_notes = exc.group_exceptions()
+        found = [p for e, note in with_notes for p in _problems(e, path + _key(names.get(note.name, note.name)), note.type)]
+        return found + [p for e in without_notes for p in _problems(e, path, None)]
+    if isinstance(exc, cattrs.IterableValidationError):
+        with_notes, without_notes = exc.group_exceptions()
+        found = [p for e, note in with_notes for p in _problems(e, f"{path}[{note.index}]", note.type)]
+        return found + [p for e in without_notes for p in _problems(e, path, None)]
+    return [f"{format_exception(exc, cls)} @ {path}"]
+
+
+def _key(name: str) -> str:
+    return f".{name}" if name.isidentifier() else f"[{name!r}]"
 
 
 def _json_kind(data: object) -> str:

@@ -1,0 +1,62 @@
+"""Small builders for tests that talk to an ``httpx.MockTransport`` instead of the fake."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+Handler = Callable[[httpx.Request], Awaitable[httpx.Response]]
+
+
+def token_answer(access_token: str = "tok-1", **overrides: Any) -> dict[str, Any]:
+    """A login answer shaped like WXM's documented example."""
+    answer: dict[str, Any] = {
+        "access_token": access_token,
+        "token_type": "bearer",
+        "expires_in": 43199,
+        "userName": "acme-admin",
+        "email": "admin@acme.example",
+        "primaryRole": "MasterAdmin",
+        "managedBy": "acme-admin",
+        "preview": "True",
+        "station": "uswest",
+        "hash": "0f3c9a",
+        ".issued": "Sun, 22 Nov 2026 10:00:00 GMT",
+        ".expires": "Sun, 22 Nov 2026 22:00:00 GMT",
+    }
+    answer.update(overrides)
+    return answer
+
+
+def is_login(request: httpx.Request) -> bool:
+    return request.url.path.lower() == "/api/logintoken"
+
+
+def recording(handler: Handler) -> tuple[httpx.MockTransport, list[httpx.Request]]:
+    """A MockTransport that runs ``handler`` and keeps every request it saw."""
+    seen: list[httpx.Request] = []
+
+    async def record(request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        seen.append(request)
+        return await handler(request)
+
+    return httpx.MockTransport(record), seen
+
+
+def api_with_tokens(valid: set[str], login_answers: list[dict[str, Any]]) -> Handler:
+    """A small WXM: logins hand out ``login_answers`` in turn; the API accepts ``valid``."""
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if is_login(request):
+            answer = login_answers.pop(0)
+            valid.add(answer["access_token"])
+            return httpx.Response(200, json=answer)
+        token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if token in valid:
+            return httpx.Response(200, json=["ok"])
+        return httpx.Response(401, json={"message": "Authorization has been denied for this request."})
+
+    return handle
