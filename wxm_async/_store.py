@@ -96,8 +96,8 @@ class TokenStore(Protocol):
       on its lock-free fast path.
     - ``claim()`` hands out at most one ``LoginTurn`` at a time; everyone else waits for
       that login's outcome instead of starting their own.
-    - A failed login is shared with the requests that waited on it, and with nobody
-      after it: the next ``claim()`` may start a new login.
+    - A failed login is shared with the requests that asked before it failed, and with
+      nobody who asks after: their ``claim()`` may start a new login.
     - No lock is held between ``claim()`` and ``settle()``: the holder of a turn may be
       cancelled, or closed from another task, at any point in between.
     """
@@ -117,7 +117,7 @@ class TokenStore(Protocol):
         Returns:
             A token newer than ``stale``; or ``stale`` itself while another request
             refreshes it and it has not expired; or a ``LoginTurn`` when the caller
-            must log in; or ``None`` when the login the caller waited on was abandoned
+            must log in; or ``None`` when a login was abandoned after the caller asked
             (the caller may claim again).
 
         Raises:
@@ -153,13 +153,18 @@ class MemoryTokenStore:
 
     Single-flight: the first request that finds no usable token gets the turn to log
     in; the others wait on an ``anyio.Event`` for its outcome. The decision is taken
-    under an ``anyio.Lock`` that is released before anyone waits or logs in.
+    under an ``anyio.Lock`` that is released before anyone waits or logs in. A request
+    that asked before a login failed (or was abandoned) hears of it, even if the login
+    was over before its turn at the lock came.
     """
 
     def __init__(self) -> None:
         self._token: CachedToken | None = None
         self._login: _Login | None = None
         self._lock = anyio.Lock()
+        self._settled = 0  # logins settled so far
+        self._failure: tuple[int, WXMError] | None = None  # the last failure, and when
+        self._abandoned = 0  # when the last login was abandoned
 
     def __repr__(self) -> str:
         return f"MemoryTokenStore(has_token={self._token is not None}, logging_in={self._login is not None})"
@@ -173,16 +178,24 @@ class MemoryTokenStore:
 
         See ``TokenStore.claim``.
         """
+        arrived = self._settled  # logins settled before this request asked
         async with self._lock:
             token = self._token
             if token is not None and token is not stale and now < token.expires_at:
                 return token  # another request logged in meanwhile
+            still_valid = stale is not None and stale is token and now < stale.expires_at
+            failed = self._failure if self._failure is not None and self._failure[0] > arrived else None
+            abandoned = self._abandoned > arrived
+            if still_valid and (self._login is not None or failed is not None or abandoned):
+                return stale  # a refresh is under way, or just fell through: the old token works
+            if failed is not None:
+                raise copy.copy(failed[1])  # it failed while this request queued for the lock
+            if abandoned:
+                return None  # abandoned while this request queued for the lock
             login = self._login
             if login is None:
                 self._login = _Login()
                 return self._login
-            if stale is not None and stale is token and now < stale.expires_at:
-                return stale  # a refresh is under way; the old token still works
         await login.done.wait()
         if login.error is not None:
             raise copy.copy(login.error)  # a copy each: one instance raised in many tasks
@@ -194,10 +207,14 @@ class MemoryTokenStore:
             raise TypeError(f"not a turn of this store: {turn!r}")
         if self._login is turn:
             self._login = None
+        self._settled += 1
         if isinstance(outcome, CachedToken):
             turn.token = self._token = outcome
         elif outcome is not None:
             turn.error = outcome
+            self._failure = (self._settled, outcome)
+        else:
+            self._abandoned = self._settled
         turn.done.set()
 
     def discard(self, token: CachedToken) -> None:
