@@ -12,7 +12,6 @@ import time
 
 import anyio
 import httpx
-
 from wxm_async import WXMAuth
 from wxm_async.testing import FakeWXM, serve
 
@@ -37,7 +36,9 @@ async def main() -> None:
     fake = FakeWXM()
     async with serve(fake) as base_url:
         auth = WXMAuth("demo", "demo-password")
-        async with httpx.AsyncClient(base_url=base_url, auth=auth, limits=httpx.Limits(max_connections=50)) as http:
+        async with httpx.AsyncClient(
+            base_url=base_url, auth=auth, limits=httpx.Limits(max_connections=50)
+        ) as http:
             for title, before in (("cold start", None), ("token revoked", fake.revoke_all_tokens)):
                 if before is not None:
                     before()

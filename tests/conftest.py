@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
 from attrs import define
-
 from wxm_async import WXMAuth
 from wxm_async.testing import FakeWXM, serve
 
@@ -52,8 +52,10 @@ class Server:
     base_url: httpx.URL
     transport: httpx.AsyncBaseTransport | None
 
-    def client(self, auth: httpx.Auth | None = None, **kwargs: object) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=self.base_url, transport=self.transport, auth=auth, **kwargs)  # type: ignore[arg-type]
+    def client(self, auth: httpx.Auth | None = None, **kwargs: Any) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            base_url=self.base_url, transport=self.transport, auth=auth, **kwargs
+        )
 
 
 @pytest.fixture(params=["in-process", "loopback"])

@@ -10,7 +10,7 @@ import httpx
 Handler = Callable[[httpx.Request], Awaitable[httpx.Response]]
 
 
-def token_answer(access_token: str = "tok-1", **overrides: Any) -> dict[str, Any]:
+def token_answer(access_token: Any = "tok-1", **overrides: Any) -> dict[str, Any]:
     """A login answer shaped like WXM's documented example."""
     answer: dict[str, Any] = {
         "access_token": access_token,
@@ -57,6 +57,8 @@ def api_with_tokens(valid: set[str], login_answers: list[dict[str, Any]]) -> Han
         token = request.headers.get("authorization", "").removeprefix("Bearer ")
         if token in valid:
             return httpx.Response(200, json=["ok"])
-        return httpx.Response(401, json={"message": "Authorization has been denied for this request."})
+        return httpx.Response(
+            401, json={"message": "Authorization has been denied for this request."}
+        )
 
     return handle

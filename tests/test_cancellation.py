@@ -5,7 +5,6 @@ from __future__ import annotations
 import anyio
 import httpx
 import pytest
-
 from wxm_async import WXMAuth
 from wxm_async.testing import FakeWXM
 
@@ -19,7 +18,9 @@ async def test_cancelling_the_login_leader_lets_another_request_log_in(fake: Fak
     pause = fake.pause_logins()
     auth = WXMAuth(USERNAME, PASSWORD)
     statuses: list[int] = []
-    async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test", auth=auth) as http:
+    async with httpx.AsyncClient(
+        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+    ) as http:
 
         async def call() -> None:
             statuses.append((await http.get("/api/Profile")).status_code)
@@ -47,7 +48,9 @@ async def test_a_timeout_on_the_leader_does_not_deadlock_later_requests(fake: Fa
     """fail_after on the leader's request: later requests still get a token."""
     pause = fake.pause_logins()
     auth = WXMAuth(USERNAME, PASSWORD)
-    async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test", auth=auth) as http:
+    async with httpx.AsyncClient(
+        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+    ) as http:
         with anyio.move_on_after(0) as scope:  # already expired: cancelled at the first wait
             await http.get("/api/Profile")
         assert scope.cancelled_caught

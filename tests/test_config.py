@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-
 from wxm_async import BasicAuthWarning, ConfigurationError, WXMAuth, WXMBasicAuth, WXMBearerAuth
 from wxm_async.testing import FakeWXM
 
@@ -15,7 +14,9 @@ def test_from_env_prefers_the_api_key() -> None:
     """WXM_API_KEY is used when set, WXM_PASSWORD otherwise."""
     env = {"WXM_USERNAME": "acme", "WXM_API_KEY": "key", "WXM_PASSWORD": "pw"}
     assert WXMAuth.from_env(environ=env)._password == "key"
-    assert WXMAuth.from_env(environ={"WXM_USERNAME": "acme", "WXM_PASSWORD": "pw"})._password == "pw"
+    assert (
+        WXMAuth.from_env(environ={"WXM_USERNAME": "acme", "WXM_PASSWORD": "pw"})._password == "pw"
+    )
     assert WXMAuth.from_env(environ=env).username == "acme"
 
 
@@ -50,8 +51,9 @@ def test_a_sync_client_is_refused_clearly() -> None:
     """WXMAuth needs httpx.AsyncClient; httpx.Client gets a clear error, nothing sent."""
     sent: list[httpx.Request] = []
     transport = httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(200))  # type: ignore[func-returns-value]
-    with httpx.Client(transport=transport, auth=WXMAuth("u", "p")) as http, pytest.raises(
-        ConfigurationError, match="httpx.AsyncClient"
+    with (
+        httpx.Client(transport=transport, auth=WXMAuth("u", "p")) as http,
+        pytest.raises(ConfigurationError, match=r"httpx\.AsyncClient"),
     ):
         http.get("https://api.example/x")
     assert sent == []
@@ -60,9 +62,13 @@ def test_a_sync_client_is_refused_clearly() -> None:
 @pytest.mark.anyio
 async def test_the_token_is_never_sent_to_another_origin(fake: FakeWXM) -> None:
     """A request to a host other than the one the auth serves is refused before sending."""
-    async with httpx.AsyncClient(transport=fake.transport(), auth=WXMAuth(USERNAME, PASSWORD)) as http:
+    async with httpx.AsyncClient(
+        transport=fake.transport(), auth=WXMAuth(USERNAME, PASSWORD)
+    ) as http:
         assert (await http.get("https://wxm.test/api/Profile")).status_code == 200
-        with pytest.raises(ConfigurationError, match="will not send its token to https://elsewhere.example"):
+        with pytest.raises(
+            ConfigurationError, match=r"will not send its token to https://elsewhere\.example"
+        ):
             await http.get("https://elsewhere.example/api/Profile")
     assert sum(fake.requests.values()) == 2  # the login and the first request
 
@@ -72,7 +78,9 @@ async def test_basic_auth_works_and_warns_it_is_for_development(fake: FakeWXM) -
     """WXMBasicAuth warns BasicAuthWarning and WXM (the fake) accepts it."""
     with pytest.warns(BasicAuthWarning, match="development only"):
         auth = WXMBasicAuth(USERNAME, PASSWORD)
-    async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test", auth=auth) as http:
+    async with httpx.AsyncClient(
+        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+    ) as http:
         assert (await http.get("/api/Profile")).json()["user"] == USERNAME
     assert fake.logins == 0
 
@@ -85,7 +93,9 @@ async def test_a_held_bearer_token_is_sent_as_it_is(fake: FakeWXM) -> None:
     ) as http:
         await http.get("/api/Profile")
     auth = WXMAuth(USERNAME, PASSWORD)
-    async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test", auth=auth) as http:
+    async with httpx.AsyncClient(
+        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+    ) as http:
         await http.get("/api/Profile")
         cached = auth.store.current()
         assert cached is not None

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 import anyio
 import httpx
 import pytest
-
 from wxm_async import AccessToken, WXMAuth
 from wxm_async._store import cache_token
 from wxm_async.testing import FakeWXM
@@ -34,7 +33,9 @@ def _token(expires_in: int, span: float | None = None) -> AccessToken:
         (0, None, 0),
     ],
 )
-def test_lifetime_is_the_smaller_of_expires_in_and_the_dates(expires_in: int, span: float | None, lifetime: float) -> None:
+def test_lifetime_is_the_smaller_of_expires_in_and_the_dates(
+    expires_in: int, span: float | None, lifetime: float
+) -> None:
     """AccessToken.lifetime = min(expires_in, .expires - .issued), never negative."""
     assert _token(expires_in, span).lifetime == lifetime
 
@@ -54,14 +55,14 @@ def test_the_refresh_leeway_shrinks_for_short_tokens(lifetime: int, refresh_afte
     assert cached.refresh_at == pytest.approx(100.0 + refresh_after)
 
 
-
-
 @pytest.mark.anyio
 async def test_the_token_is_refreshed_before_it_expires_not_after(clock: ManualClock) -> None:
     """Inside the refresh window the next request logs in; before it, none does."""
     fake = FakeWXM(token_lifetime=3600, clock=clock)
     auth = WXMAuth(USERNAME, PASSWORD, clock=clock)
-    async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test", auth=auth) as http:
+    async with httpx.AsyncClient(
+        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+    ) as http:
         await http.get("/api/Profile")
         clock.advance(3599 - 300 - 1)  # expires_in is 3599: one second before the window
         await http.get("/api/Profile")
@@ -77,7 +78,9 @@ async def test_a_three_second_token_is_not_refreshed_on_every_request(clock: Man
     """A short-lived token serves many requests; it is refreshed once per lifetime."""
     fake = FakeWXM(token_lifetime=4, clock=clock)  # expires_in: 3
     auth = WXMAuth(USERNAME, PASSWORD, clock=clock)
-    async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test", auth=auth) as http:
+    async with httpx.AsyncClient(
+        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+    ) as http:
         for _ in range(20):
             assert (await http.get("/api/Profile")).status_code == 200
             clock.advance(0.1)  # 2 seconds in all: still before the 2.7 s refresh
@@ -88,11 +91,15 @@ async def test_a_three_second_token_is_not_refreshed_on_every_request(clock: Man
 
 
 @pytest.mark.anyio
-async def test_expiry_is_counted_from_receipt_not_from_the_servers_dates(clock: ManualClock) -> None:
+async def test_expiry_is_counted_from_receipt_not_from_the_servers_dates(
+    clock: ManualClock,
+) -> None:
     """Dates far in the past (a skewed server clock) do not expire a fresh token."""
     valid = {"old-dates"}
     answer = token_answer(
-        "old-dates", expires_in=3600, **{".issued": "Mon, 01 Jan 2001 00:00:00 GMT", ".expires": "Mon, 01 Jan 2001 01:00:00 GMT"}
+        "old-dates",
+        expires_in=3600,
+        **{".issued": "Mon, 01 Jan 2001 00:00:00 GMT", ".expires": "Mon, 01 Jan 2001 01:00:00 GMT"},
     )
 
     async def handle(request: httpx.Request) -> httpx.Response:
@@ -115,7 +122,9 @@ async def test_an_expired_token_is_never_sent(clock: ManualClock) -> None:
     """Past its expiry a token is not used while a refresh is under way: requests wait."""
     fake = FakeWXM(token_lifetime=100, clock=clock)
     auth = WXMAuth(USERNAME, PASSWORD, clock=clock)
-    async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test", auth=auth) as http:
+    async with httpx.AsyncClient(
+        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+    ) as http:
         await http.get("/api/Profile")
         clock.advance(1000)
         pause = fake.pause_logins()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 
 import pytest
-
 import wxm_async
 import wxm_async.testing
 

@@ -6,7 +6,6 @@ import base64
 
 import httpx
 import pytest
-
 from wxm_async.testing import DENIED_MESSAGE, FakeWXM
 
 from .conftest import PASSWORD, USERNAME, ManualClock, Server
@@ -25,22 +24,52 @@ async def test_the_login_answer_has_wxms_shape(server: Server) -> None:
     async with server.client() as http:
         answer = (await _login(http)).json()
     assert set(answer) == {
-        "access_token", "token_type", "expires_in", "userName", "email", "primaryRole",
-        "managedBy", "preview", "station", "hash", ".issued", ".expires",
+        "access_token",
+        "token_type",
+        "expires_in",
+        "userName",
+        "email",
+        "primaryRole",
+        "managedBy",
+        "preview",
+        "station",
+        "hash",
+        ".issued",
+        ".expires",
     }
-    assert (answer["token_type"], answer["expires_in"], answer["preview"]) == ("bearer", 43199, "False")
+    assert (answer["token_type"], answer["expires_in"], answer["preview"]) == (
+        "bearer",
+        43199,
+        "False",
+    )
     assert answer[".issued"].endswith(" GMT")
 
 
 @pytest.mark.parametrize(
     ("kwargs", "status", "body"),
     [
-        ({"password": "nope"}, 400, {"error": "invalid_grant", "error_description": "The user name or password is incorrect."}),
+        (
+            {"password": "nope"},
+            400,
+            {
+                "error": "invalid_grant",
+                "error_description": "The user name or password is incorrect.",
+            },
+        ),
         ({"grant_type": "client_credentials"}, 400, {"error": "unsupported_grant_type"}),
-        ({"username": "ghost"}, 400, {"error": "invalid_grant", "error_description": "The user name or password is incorrect."}),
+        (
+            {"username": "ghost"},
+            400,
+            {
+                "error": "invalid_grant",
+                "error_description": "The user name or password is incorrect.",
+            },
+        ),
     ],
 )
-async def test_bad_logins_get_wxms_error_answers(server: Server, kwargs: dict[str, str], status: int, body: object) -> None:
+async def test_bad_logins_get_wxms_error_answers(
+    server: Server, kwargs: dict[str, str], status: int, body: object
+) -> None:
     """Wrong credentials or grant get OWIN-style {error, error_description} answers."""
     async with server.client() as http:
         response = await _login(http, **kwargs)
@@ -67,12 +96,20 @@ async def test_protected_routes_check_bearer_and_basic(server: Server, fake: Fak
         token = (await _login(http)).json()["access_token"]
         denied = await http.get("/api/Profile")
         assert (denied.status_code, denied.json()) == (401, {"message": DENIED_MESSAGE})
-        assert (await http.get("/api/Profile", headers={"Authorization": f"Bearer {token}"})).status_code == 200
+        assert (
+            await http.get("/api/Profile", headers={"Authorization": f"Bearer {token}"})
+        ).status_code == 200
         basic = base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
-        assert (await http.get("/api/profile", headers={"Authorization": f"Basic {basic}"})).status_code == 200
-        assert (await http.get("/api/Profile", headers={"Authorization": "Basic !!"})).status_code == 401
+        assert (
+            await http.get("/api/profile", headers={"Authorization": f"Basic {basic}"})
+        ).status_code == 200
+        assert (
+            await http.get("/api/Profile", headers={"Authorization": "Basic !!"})
+        ).status_code == 401
         fake.revoke_all_tokens()
-        assert (await http.get("/api/Profile", headers={"Authorization": f"Bearer {token}"})).status_code == 401
+        assert (
+            await http.get("/api/Profile", headers={"Authorization": f"Bearer {token}"})
+        ).status_code == 401
     assert (fake.unauthenticated, fake.denied) == (1, 3)
 
 
@@ -120,7 +157,11 @@ async def test_login_controls(fake: FakeWXM) -> None:
     fake.fail_next_logins(2, status=502, raw=b"<html>bad gateway</html>")
     async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test") as http:
         first = await _login(http)
-        assert (first.status_code, first.headers["content-type"], first.text) == (502, "text/html", "<html>bad gateway</html>")
+        assert (first.status_code, first.headers["content-type"], first.text) == (
+            502,
+            "text/html",
+            "<html>bad gateway</html>",
+        )
         assert (await _login(http)).status_code == 502
         assert (await _login(http)).status_code == 200
     assert (fake.login_attempts, fake.logins) == (3, 1)

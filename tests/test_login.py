@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
-
 from wxm_async import AccessToken, DecodeError, WXMAuth, WXMError
 from wxm_async.testing import FakeWXM
 
@@ -25,7 +25,9 @@ async def _ok(request: httpx.Request) -> httpx.Response:
 async def test_login_is_posted_as_a_form_to_the_request_origin() -> None:
     """The login is POST <origin>/api/LoginToken with the password grant as a form."""
     transport, seen = recording(_ok)
-    async with httpx.AsyncClient(transport=transport, auth=WXMAuth("acme-admin", "key-123")) as http:
+    async with httpx.AsyncClient(
+        transport=transport, auth=WXMAuth("acme-admin", "key-123")
+    ) as http:
         await http.get("https://api.example:8443/some/prefix/api/Questions/Active?x=1")
     login = seen[0]
     assert (login.method, str(login.url)) == ("POST", "https://api.example:8443/api/LoginToken")
@@ -55,14 +57,19 @@ async def test_login_travels_through_the_callers_event_hooks_with_its_timeouts()
 
     timeout = httpx.Timeout(7.0, connect=3.0)
     async with httpx.AsyncClient(
-        transport=transport, auth=WXMAuth("u", "p"), event_hooks={"request": [hook]}, timeout=timeout
+        transport=transport,
+        auth=WXMAuth("u", "p"),
+        event_hooks={"request": [hook]},
+        timeout=timeout,
     ) as http:
         await http.get("https://api.example/api/Questions/Active")
     assert hooked == ["/api/LoginToken", "/api/Questions/Active"]
     assert seen[0].extensions["timeout"] == timeout.as_dict()
 
 
-async def test_the_request_is_sent_with_the_bearer_token_and_never_without(server: Server, fake: FakeWXM) -> None:
+async def test_the_request_is_sent_with_the_bearer_token_and_never_without(
+    server: Server, fake: FakeWXM
+) -> None:
     """The first request waits for the login and goes out with 'Authorization: Bearer'."""
     async with server.client(WXMAuth(USERNAME, PASSWORD)) as http:
         response = await http.get("/api/Questions/Active")
@@ -74,7 +81,11 @@ async def test_the_request_is_sent_with_the_bearer_token_and_never_without(serve
 async def test_a_streamed_response_stays_streamed(fake: FakeWXM) -> None:
     """The flow does not read the caller's response: client.stream() still streams."""
     async with (
-        httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test", auth=WXMAuth(USERNAME, PASSWORD)) as http,
+        httpx.AsyncClient(
+            transport=fake.transport(),
+            base_url="https://wxm.test",
+            auth=WXMAuth(USERNAME, PASSWORD),
+        ) as http,
         http.stream("GET", "/api/Questions/Active") as response,
     ):
         assert not response.is_stream_consumed
@@ -115,10 +126,14 @@ async def test_the_answer_becomes_a_typed_access_token() -> None:
         ({"expires_in": "3600"}, None),
     ],
 )
-async def test_unknown_fields_are_ignored_and_variants_accepted(answer: dict[str, object], expected: bool | None) -> None:
+async def test_unknown_fields_are_ignored_and_variants_accepted(
+    answer: dict[str, Any], expected: bool | None
+) -> None:
     """Fields WXM adds later, ISO dates, and a numeric string expires_in all decode."""
     transport, _ = recording(
-        lambda r: _answer(200, json=token_answer(**answer)) if is_login(r) else _answer(200, json=[])
+        lambda r: (
+            _answer(200, json=token_answer(**answer)) if is_login(r) else _answer(200, json=[])
+        )
     )
     auth = WXMAuth("u", "p")
     async with httpx.AsyncClient(transport=transport, auth=auth) as http:
@@ -134,22 +149,38 @@ async def _answer(status: int, **kwargs: object) -> httpx.Response:
 
 
 MALFORMED = [
-    pytest.param({"content": b"<html>Service down</html>", "headers": {"content-type": "text/html"}},
-                 "not JSON (text/html", id="html-page"),
+    pytest.param(
+        {"content": b"<html>Service down</html>", "headers": {"content-type": "text/html"}},
+        "not JSON (text/html",
+        id="html-page",
+    ),
     pytest.param({"content": b""}, "not JSON", id="empty"),
     pytest.param({"json": [1, 2]}, "expected a JSON object, got a list", id="list"),
-    pytest.param({"json": {"token_type": "bearer", "expires_in": 10}}, "required field missing @ $.access_token",
-                 id="no-access-token"),
-    pytest.param({"json": token_answer(expires_in="soon")}, "expected int @ $.expires_in", id="expires-in-text"),
+    pytest.param(
+        {"json": {"token_type": "bearer", "expires_in": 10}},
+        "required field missing @ $.access_token",
+        id="no-access-token",
+    ),
+    pytest.param(
+        {"json": token_answer(expires_in="soon")},
+        "expected int @ $.expires_in",
+        id="expires-in-text",
+    ),
     pytest.param({"json": token_answer(expires_in=None)}, "@ $.expires_in", id="expires-in-null"),
-    pytest.param({"json": token_answer(access_token=12)}, "@ $.access_token", id="token-not-string"),
+    pytest.param(
+        {"json": token_answer(access_token=12)}, "@ $.access_token", id="token-not-string"
+    ),
     pytest.param({"json": token_answer(preview="maybe")}, "@ $.preview", id="preview-not-bool"),
-    pytest.param({"json": token_answer(**{".issued": "yesterday"})}, "@ $['.issued']", id="bad-date"),
+    pytest.param(
+        {"json": token_answer(**{".issued": "yesterday"})}, "@ $['.issued']", id="bad-date"
+    ),
 ]
 
 
 @pytest.mark.parametrize(("response", "message"), MALFORMED)
-async def test_a_malformed_answer_raises_decode_error_with_the_path(response: dict[str, object], message: str) -> None:
+async def test_a_malformed_answer_raises_decode_error_with_the_path(
+    response: dict[str, object], message: str
+) -> None:
     """A 200 login answer that does not fit raises DecodeError naming what and where."""
     transport, _ = recording(lambda r: _answer(200, **response))
     async with httpx.AsyncClient(transport=transport, auth=WXMAuth("u", "p")) as http:

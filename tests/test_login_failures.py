@@ -5,7 +5,6 @@ from __future__ import annotations
 import anyio
 import httpx
 import pytest
-
 from wxm_async import (
     APIStatusError,
     AuthenticationError,
@@ -37,7 +36,9 @@ async def _storm(http: httpx.AsyncClient, n: int) -> list[BaseException | int]:
     return results
 
 
-async def test_a_wrong_password_raises_authentication_error_with_wxms_reasons(server: Server, fake: FakeWXM) -> None:
+async def test_a_wrong_password_raises_authentication_error_with_wxms_reasons(
+    server: Server, fake: FakeWXM
+) -> None:
     """A rejected login raises AuthenticationError with status, error and description."""
     async with server.client(WXMAuth(USERNAME, "wrong-password")) as http:
         with pytest.raises(AuthenticationError) as caught:
@@ -52,9 +53,13 @@ async def test_a_wrong_password_raises_authentication_error_with_wxms_reasons(se
     assert "wrong-password" not in f"{error!s}{error!r}{error.args}{vars(error)}"
 
 
-async def test_a_storm_with_a_wrong_password_tries_once_and_everyone_gets_the_failure(server: Server, fake: FakeWXM) -> None:
+async def test_a_storm_with_a_wrong_password_tries_once_and_everyone_gets_the_failure(
+    server: Server, fake: FakeWXM
+) -> None:
     """500 requests waiting on one rejected login: one attempt, 500 AuthenticationErrors."""
-    async with server.client(WXMAuth(USERNAME, "wrong-password"), limits=httpx.Limits(max_connections=20)) as http:
+    async with server.client(
+        WXMAuth(USERNAME, "wrong-password"), limits=httpx.Limits(max_connections=20)
+    ) as http:
         results = await _storm(http, 500)
     assert fake.login_attempts == 1
     assert all(isinstance(r, AuthenticationError) for r in results)
@@ -102,7 +107,9 @@ async def test_two_factor_and_lock_out_answers(fake: FakeWXM) -> None:
     """WXM's two-factor and lock-out answers surface with their own class and reason."""
     fake.two_factor_code = "123456"
     async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test") as http:
-        with pytest.raises(TwoFactorRequiredError, match="Valid Two Factor Secure Code Required") as caught:
+        with pytest.raises(
+            TwoFactorRequiredError, match="Valid Two Factor Secure Code Required"
+        ) as caught:
             await http.get("/api/Profile", auth=WXMAuth(USERNAME, PASSWORD))
         assert (caught.value.status_code, caught.value.error) == (401, "two_factor")
         ok = await http.get("/api/Profile", auth=WXMAuth(f"{USERNAME}#123456", PASSWORD))
@@ -128,7 +135,9 @@ async def test_a_transport_error_at_login_reaches_the_caller_and_is_not_sticky()
         return httpx.Response(200, json=[])
 
     async with httpx.AsyncClient(
-        transport=httpx.MockTransport(handle), base_url="https://api.example", auth=WXMAuth("u", "p")
+        transport=httpx.MockTransport(handle),
+        base_url="https://api.example",
+        auth=WXMAuth("u", "p"),
     ) as http:
         with pytest.raises(httpx.ConnectError):
             await http.get("/api/Profile")
@@ -147,7 +156,9 @@ async def test_a_storm_meeting_a_dead_login_gives_up_after_two_attempts() -> Non
         raise httpx.ConnectError("connection refused", request=request)
 
     async with httpx.AsyncClient(
-        transport=httpx.MockTransport(handle), base_url="https://api.example", auth=WXMAuth("u", "p")
+        transport=httpx.MockTransport(handle),
+        base_url="https://api.example",
+        auth=WXMAuth("u", "p"),
     ) as http:
         results = await _storm(http, 100)
     assert attempts == 2

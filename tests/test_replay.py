@@ -7,8 +7,14 @@ from collections.abc import AsyncIterator
 import anyio
 import httpx
 import pytest
-
-from wxm_async import CachedToken, LoginTurn, MemoryTokenStore, RequestNotReplayableError, WXMAuth, WXMError
+from wxm_async import (
+    CachedToken,
+    LoginTurn,
+    MemoryTokenStore,
+    RequestNotReplayableError,
+    WXMAuth,
+    WXMError,
+)
 from wxm_async.testing import FakeWXM
 
 from .conftest import PASSWORD, USERNAME, Server
@@ -17,10 +23,14 @@ from .helpers import api_with_tokens, is_login, recording, token_answer
 pytestmark = pytest.mark.anyio
 
 
-async def test_a_revoked_token_storm_logs_in_once_and_loses_no_request(server: Server, fake: FakeWXM) -> None:
+async def test_a_revoked_token_storm_logs_in_once_and_loses_no_request(
+    server: Server, fake: FakeWXM
+) -> None:
     """N requests meet a revoked token: one new login, zero failures, at most 2 sends each."""
     n = 300
-    async with server.client(WXMAuth(USERNAME, PASSWORD), limits=httpx.Limits(max_connections=50)) as http:
+    async with server.client(
+        WXMAuth(USERNAME, PASSWORD), limits=httpx.Limits(max_connections=50)
+    ) as http:
         await http.get("/api/Profile")
         fake.revoke_all_tokens()
         statuses: list[int] = []
@@ -39,10 +49,13 @@ async def test_a_revoked_token_storm_logs_in_once_and_loses_no_request(server: S
 
 async def test_a_request_is_replayed_only_once() -> None:
     """If the replay meets a 401 too, that response goes back to the caller: two sends."""
+
     async def handle(request: httpx.Request) -> httpx.Response:
         if is_login(request):
             return httpx.Response(200, json=token_answer())
-        return httpx.Response(401, json={"message": "Authorization has been denied for this request."})
+        return httpx.Response(
+            401, json={"message": "Authorization has been denied for this request."}
+        )
 
     transport, seen = recording(handle)
     async with httpx.AsyncClient(transport=transport, auth=WXMAuth("u", "p")) as http:
@@ -142,7 +155,9 @@ async def test_waiting_requests_give_their_connection_back_first() -> None:
         return httpx.Response(200, json=[])
 
     store = _ClaimCounter(expected=1 + 3)  # the warm-up, then three 401s
-    async with httpx.AsyncClient(transport=httpx.MockTransport(handle), auth=WXMAuth("u", "p", store=store)) as http:
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(handle), auth=WXMAuth("u", "p", store=store)
+    ) as http:
         await http.get("https://api.example/warm-up-with-t1")
         revoked = True
         with anyio.fail_after(10):  # a guard against a hang, not a wait
@@ -164,7 +179,9 @@ async def test_waiting_requests_give_their_connection_back_first() -> None:
     ],
     ids=["json", "bytes"],
 )
-async def test_buffered_bodies_are_replayed_whole(server: Server, fake: FakeWXM, body: dict[str, object]) -> None:
+async def test_buffered_bodies_are_replayed_whole(
+    server: Server, fake: FakeWXM, body: dict[str, object]
+) -> None:
     """A JSON or bytes body survives the replay unchanged."""
     async with server.client(WXMAuth(USERNAME, PASSWORD)) as http:
         await http.get("/api/Profile")
@@ -187,15 +204,20 @@ async def test_a_form_body_is_replayed_whole() -> None:
             received.append(b"".join([chunk async for chunk in request.stream]))  # type: ignore[union-attr]
         return await base(request)
 
-    async with httpx.AsyncClient(transport=httpx.MockTransport(handle), auth=WXMAuth("u", "p")) as http:
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(handle), auth=WXMAuth("u", "p")
+    ) as http:
         await http.get("https://api.example/warm")
         valid.clear()
-        assert (await http.post("https://api.example/form", data={"a": "1", "b": "2"})).status_code == 200
+        assert (
+            await http.post("https://api.example/form", data={"a": "1", "b": "2"})
+        ).status_code == 200
     assert received == [b"a=1&b=2", b"a=1&b=2"]
 
 
 async def test_a_one_shot_stream_body_is_not_replayed(fake: FakeWXM) -> None:
     """A 401 on a streamed body raises RequestNotReplayableError instead of sending it empty."""
+
     async def body() -> AsyncIterator[bytes]:
         yield b'{"value": '
         yield b'"streamed"}'

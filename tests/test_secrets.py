@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import logging
 
-import httpx
 import pytest
-
-from wxm_async import AuthenticationError, WXMAuth, WXMBasicAuth, WXMBearerAuth
+from wxm_async import AuthenticationError, BasicAuthWarning, WXMAuth, WXMBasicAuth, WXMBearerAuth
 from wxm_async.testing import FakeWXM
 
 from .conftest import USERNAME, Server
@@ -30,14 +28,27 @@ async def test_a_full_cycle_leaks_no_secret_into_logs_reprs_or_errors(
         fake.revoke_all_tokens()
         assert (await http.get("/api/Profile")).status_code == 200
         second = auth.store.current()
-        assert second is not None and second is not first
+        assert second is not None
+        assert second is not first
         with pytest.raises(AuthenticationError) as caught:
             await http.get("/api/Profile", auth=WXMAuth(USERNAME, "not-" + api_key))
-        seen += [repr(auth), repr(auth.store), repr(first), repr(second), repr(second.token), str(second.token)]
-        seen += [str(caught.value), repr(caught.value), repr(caught.value.args), repr(vars(caught.value))]
+        seen += [
+            repr(auth),
+            repr(auth.store),
+            repr(first),
+            repr(second),
+            repr(second.token),
+            str(second.token),
+        ]
+        seen += [
+            str(caught.value),
+            repr(caught.value),
+            repr(caught.value.args),
+            repr(vars(caught.value)),
+        ]
     seen += [record.getMessage() for record in caplog.records]
     seen += [repr(WXMBearerAuth(second.token))]
-    with pytest.warns(UserWarning):
+    with pytest.warns(BasicAuthWarning):
         seen += [repr(WXMBasicAuth(USERNAME, api_key))]
     secrets = [api_key, first.token.access_token, second.token.access_token]
     assert fake.logins == 2

@@ -5,7 +5,6 @@ from __future__ import annotations
 import anyio
 import httpx
 import pytest
-
 from wxm_async import CachedToken, LoginTurn, MemoryTokenStore, WXMAuth
 from wxm_async.testing import FakeWXM
 
@@ -28,7 +27,9 @@ async def _storm(http: httpx.AsyncClient, n: int, path: str = "/api/Questions/Ac
 
 async def test_a_cold_storm_logs_in_once(server: Server, fake: FakeWXM) -> None:
     """N concurrent requests with no token cause one login; none goes out unauthenticated."""
-    async with server.client(WXMAuth(USERNAME, PASSWORD), limits=httpx.Limits(max_connections=50)) as http:
+    async with server.client(
+        WXMAuth(USERNAME, PASSWORD), limits=httpx.Limits(max_connections=50)
+    ) as http:
         statuses = await _storm(http, 300)
     assert statuses == [200] * 300
     assert (fake.login_attempts, fake.logins) == (1, 1)
@@ -39,15 +40,19 @@ async def test_a_cold_storm_logs_in_once(server: Server, fake: FakeWXM) -> None:
 async def test_everyone_waits_for_the_one_login_in_flight(fake: FakeWXM) -> None:
     """While the first login is held, no other request logs in or goes out."""
     pause = fake.pause_logins()
-    async with httpx.AsyncClient(
-        transport=fake.transport(), base_url="https://wxm.test", auth=WXMAuth(USERNAME, PASSWORD)
-    ) as http:
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(_storm, http, 50)
-            await pause.arrived.wait()
-            assert fake.login_attempts == 1
-            assert fake.requests["GET /api/Questions/Active"] == 0
-            pause.release()
+    async with (
+        httpx.AsyncClient(
+            transport=fake.transport(),
+            base_url="https://wxm.test",
+            auth=WXMAuth(USERNAME, PASSWORD),
+        ) as http,
+        anyio.create_task_group() as tg,
+    ):
+        tg.start_soon(_storm, http, 50)
+        await pause.arrived.wait()
+        assert fake.login_attempts == 1
+        assert fake.requests["GET /api/Questions/Active"] == 0
+        pause.release()
     assert (fake.login_attempts, fake.requests["GET /api/Questions/Active"]) == (1, 50)
 
 
@@ -67,7 +72,9 @@ async def test_the_fast_path_never_asks_the_store_to_decide(fake: FakeWXM) -> No
     """With a valid token, requests go straight out: no claim, no lock, no wait."""
     store = CountingStore()
     auth = WXMAuth(USERNAME, PASSWORD, store=store)
-    async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test", auth=auth) as http:
+    async with httpx.AsyncClient(
+        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+    ) as http:
         await http.get("/api/Profile")
         assert store.claims == 1
         # Hold any login: if a request needed the slow path it would hang here.
@@ -77,11 +84,15 @@ async def test_the_fast_path_never_asks_the_store_to_decide(fake: FakeWXM) -> No
     assert not pause.arrived.is_set()
 
 
-async def test_a_storm_in_the_refresh_window_logs_in_once_and_nobody_waits(clock: ManualClock) -> None:
+async def test_a_storm_in_the_refresh_window_logs_in_once_and_nobody_waits(
+    clock: ManualClock,
+) -> None:
     """Due for refresh: one request refreshes; the rest keep using the valid old token."""
     fake = FakeWXM(token_lifetime=1000, clock=clock)
     auth = WXMAuth(USERNAME, PASSWORD, clock=clock)
-    async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test", auth=auth) as http:
+    async with httpx.AsyncClient(
+        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+    ) as http:
         await http.get("/api/Profile")
         old = auth.store.current()
         clock.advance(950)  # past the refresh (at 900) but before expiry (999)
@@ -103,7 +114,9 @@ async def test_two_auths_sharing_a_store_share_the_login(fake: FakeWXM) -> None:
     second = WXMAuth(USERNAME, PASSWORD, store=store)
     async with (
         httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test", auth=first) as a,
-        httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test", auth=second) as b,
+        httpx.AsyncClient(
+            transport=fake.transport(), base_url="https://wxm.test", auth=second
+        ) as b,
         anyio.create_task_group() as tg,
     ):
         tg.start_soon(_storm, a, 50)

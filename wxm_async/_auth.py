@@ -91,7 +91,9 @@ class WXMAuth(httpx.Auth):
         if not password:
             raise ConfigurationError("WXMAuth needs a password or API key")
         if refresh_leeway < 0:
-            raise ConfigurationError(f"refresh_leeway must be 0 or more seconds, not {refresh_leeway}")
+            raise ConfigurationError(
+                f"refresh_leeway must be 0 or more seconds, not {refresh_leeway}"
+            )
         self._username = username
         self._password = password
         self._token_url = httpx.URL(token_url) if token_url is not None else None
@@ -121,7 +123,9 @@ class WXMAuth(httpx.Auth):
             ConfigurationError: A variable is missing; the message names it.
         """
         username, secret = credentials_from_env(os.environ if environ is None else environ)
-        return cls(username, secret, token_url=token_url, store=store, refresh_leeway=refresh_leeway)
+        return cls(
+            username, secret, token_url=token_url, store=store, refresh_leeway=refresh_leeway
+        )
 
     @property
     def username(self) -> str:
@@ -137,7 +141,9 @@ class WXMAuth(httpx.Auth):
         token_url = f", token_url={str(self._token_url)!r}" if self._token_url is not None else ""
         return f"WXMAuth(username={self._username!r}{token_url})"
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
         """Refuse synchronous clients: ``WXMAuth`` needs ``httpx.AsyncClient``.
 
         Raises:
@@ -145,7 +151,9 @@ class WXMAuth(httpx.Auth):
         """
         raise ConfigurationError("WXMAuth works with httpx.AsyncClient, not httpx.Client")
 
-    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         """Authorize ``request``, logging in or replaying it once after a 401 as needed.
 
         Raises:
@@ -186,7 +194,10 @@ class WXMAuth(httpx.Auth):
                 outcome: CachedToken | WXMError | None = None
                 try:
                     login = login_request(
-                        request, username=self._username, password=self._password, token_url=self._token_url
+                        request,
+                        username=self._username,
+                        password=self._password,
+                        token_url=self._token_url,
                     )
                     _log.debug("logging in to %s as %r", login.url, self._username)
                     login_response = yield login
@@ -210,21 +221,34 @@ class WXMAuth(httpx.Auth):
             replayed = True
             stale = token
 
-    def _after_login(self, outcome: CachedToken | WXMError | None, stale: CachedToken | None) -> CachedToken:
+    def _after_login(
+        self, outcome: CachedToken | WXMError | None, stale: CachedToken | None
+    ) -> CachedToken:
         """Return the token a login gave, or the still-valid one if a refresh failed."""
         if isinstance(outcome, CachedToken):
             _log.info(
-                "logged in as %r; the token lives %.0f s", self._username, outcome.expires_at - self._clock()
+                "logged in as %r; the token lives %.0f s",
+                self._username,
+                outcome.expires_at - self._clock(),
             )
             return outcome
         assert outcome is not None  # an abandoned login raised before getting here
-        if stale is not None and self._store.current() is stale and self._clock() < stale.expires_at:
-            _log.warning("could not refresh the WXM token, keeping the current one until it expires: %s", outcome)
+        if (
+            stale is not None
+            and self._store.current() is stale
+            and self._clock() < stale.expires_at
+        ):
+            _log.warning(
+                "could not refresh the WXM token, keeping the current one until it expires: %s",
+                outcome,
+            )
             return stale
         _log.warning("%s", outcome)
         raise outcome
 
-    async def _prepare_replay(self, request: httpx.Request, response: httpx.Response, token: CachedToken) -> None:
+    async def _prepare_replay(
+        self, request: httpx.Request, response: httpx.Response, token: CachedToken
+    ) -> None:
         """Get ready to replay ``request`` after WXM rejected ``token`` with a 401.
 
         Raises:
@@ -239,7 +263,11 @@ class WXMAuth(httpx.Auth):
                 "data= instead, or call request.read() first",
                 request=request,
             )
-        _log.debug("WXM answered 401 to %s %s; replaying it once", request.method, _without_query(request.url))
+        _log.debug(
+            "WXM answered 401 to %s %s; replaying it once",
+            request.method,
+            _without_query(request.url),
+        )
 
     def _check_origin(self, request: httpx.Request) -> None:
         url = request.url

@@ -39,5 +39,7 @@ def credentials_from_env(environ: Mapping[str, str]) -> tuple[str, str]:
     if not secret:
         missing.append(f"{ENV_API_KEY} (or {ENV_PASSWORD})")
     if missing:
-        raise ConfigurationError(f"set the environment variable {' and '.join(missing)} to log in to WXM")
+        raise ConfigurationError(
+            f"set the environment variable {' and '.join(missing)} to log in to WXM"
+        )
     return username, secret

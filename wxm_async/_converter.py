@@ -80,7 +80,7 @@ _wire_names: dict[type, dict[str, str]] = {}
 
 def _register(cls: type, **renames: str) -> None:
     """Decode ``cls`` with its attributes read from the wire keys ``renames`` gives."""
-    overrides = {name: override(rename=key) for name, key in renames.items()}
+    overrides: dict[str, Any] = {name: override(rename=key) for name, key in renames.items()}
     _converter.register_structure_hook(cls, make_dict_structure_fn(cls, _converter, **overrides))
     _wire_names[cls] = renames
 
@@ -122,7 +122,9 @@ def structure(data: Any, cls: type[T], *, what: str, request: httpx.Request | No
         raise DecodeError(f"could not decode {what}: {problems}", request=request) from None
 
 
-def decode_response(response: httpx.Response, cls: type[T], *, what: str, request: httpx.Request | None) -> T:
+def decode_response(
+    response: httpx.Response, cls: type[T], *, what: str, request: httpx.Request | None
+) -> T:
     """Decode a response's JSON body into ``cls``.
 
     The body must have been read. Its text is never quoted in an error: it may hold
@@ -131,7 +133,9 @@ def decode_response(response: httpx.Response, cls: type[T], *, what: str, reques
     Raises:
         DecodeError: The body is not JSON, or does not fit ``cls``.
     """
-    return structure(json_body(response, what=what, request=request), cls, what=what, request=request)
+    return structure(
+        json_body(response, what=what, request=request), cls, what=what, request=request
+    )
 
 
 def json_body(response: httpx.Response, *, what: str, request: httpx.Request | None) -> Any:
@@ -159,12 +163,16 @@ def _problems(exc: BaseException, path: str, cls: Any) -> list[str]:
     if isinstance(exc, cattrs.ClassValidationError):
         names = _wire_names.get(exc.cl, {})
         with_notes, without_notes = exc.group_exceptions()
-        found = [p for e, note in with_notes for p in _problems(e, path + _key(names.get(note.name, note.name)), note.type)]
+        found = [
+            p
+            for e, note in with_notes
+            for p in _problems(e, path + _key(names.get(note.name, note.name)), note.type)
+        ]
         return found + [p for e in without_notes for p in _problems(e, path, None)]
     if isinstance(exc, cattrs.IterableValidationError):
-        with_notes, without_notes = exc.group_exceptions()
-        found = [p for e, note in with_notes for p in _problems(e, f"{path}[{note.index}]", note.type)]
-        return found + [p for e in without_notes for p in _problems(e, path, None)]
+        indexed, unindexed = exc.group_exceptions()
+        found = [p for e, note in indexed for p in _problems(e, f"{path}[{note.index}]", note.type)]
+        return found + [p for e in unindexed for p in _problems(e, path, None)]
     return [f"{format_exception(exc, cls)} @ {path}"]
 
 

@@ -39,7 +39,9 @@ def login_request(
     headers = {"Accept": "application/json"}
     if "user-agent" in request.headers:
         headers["User-Agent"] = request.headers["user-agent"]
-    extensions = {"timeout": request.extensions["timeout"]} if "timeout" in request.extensions else {}
+    extensions = (
+        {"timeout": request.extensions["timeout"]} if "timeout" in request.extensions else {}
+    )
     return httpx.Request(
         "POST",
         url,
@@ -71,7 +73,9 @@ def interpret_login(
     request = httpx.Request(response.request.method, response.request.url)
     if response.is_success:
         try:
-            token = decode_response(response, AccessToken, what="the LoginToken answer", request=request)
+            token = decode_response(
+                response, AccessToken, what="the LoginToken answer", request=request
+            )
         except DecodeError as error:
             return error
         return cache_token(token, received_at=received_at, max_leeway=max_leeway)
@@ -79,17 +83,17 @@ def interpret_login(
     body = _error_body(response)
     status = f"{response.status_code} {response.reason_phrase}".strip()
     if response.status_code in (400, 401):
-        error = _string_field(body, "error")
+        code = _string_field(body, "error")
         description = _string_field(body, "error_description")
-        cls = TwoFactorRequiredError if error == "two_factor" else AuthenticationError
-        reason = f"{error}: {description}" if error and description else error or description
+        cls = TwoFactorRequiredError if code == "two_factor" else AuthenticationError
+        reason = f"{code}: {description}" if code and description else code or description
         return cls(
             f"WXM rejected the login for {username!r} ({status})"
             + (f": {reason}" if reason else ""),
             request=request,
             status_code=response.status_code,
             body=body,
-            error=error,
+            error=code,
             error_description=description,
         )
     return error_for_status(

@@ -184,7 +184,9 @@ class MemoryTokenStore:
             if token is not None and token is not stale and now < token.expires_at:
                 return token  # another request logged in meanwhile
             still_valid = stale is not None and stale is token and now < stale.expires_at
-            failed = self._failure if self._failure is not None and self._failure[0] > arrived else None
+            failed = (
+                self._failure if self._failure is not None and self._failure[0] > arrived else None
+            )
             abandoned = self._abandoned > arrived
             if still_valid and (self._login is not None or failed is not None or abandoned):
                 return stale  # a refresh is under way, or just fell through: the old token works

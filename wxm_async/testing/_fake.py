@@ -14,7 +14,7 @@ import re
 import secrets
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -29,18 +29,16 @@ __all__ = ["DENIED_MESSAGE", "FakeWXM", "LoginPause"]
 #: WXM's answer to a request without valid credentials (HTTP 401).
 DENIED_MESSAGE = "Authorization has been denied for this request."
 _TWO_FACTOR_REQUIRED = "Valid Two Factor Secure Code Required, Enter Code Received"
-_TWO_FACTOR_INVALID = (
-    "Invalid Two Factor Secure Code, Check For Code Sent To Your Email/Phone Or Contact Your Administrator"
-)
+_TWO_FACTOR_INVALID = "Invalid Two Factor Secure Code, Check For Code Sent To Your Email/Phone Or Contact Your Administrator"
 _LOCKED_OUT = (
     "Your account has been locked out. Please contact your administrator for a fresh password "
     "or try reset password"
 )
 _BAD_CREDENTIALS = "The user name or password is incorrect."
 
-Scope = Mapping[str, Any]
-Receive = Callable[[], Awaitable[Mapping[str, Any]]]
-Send = Callable[[Mapping[str, Any]], Awaitable[None]]
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
 @frozen
@@ -177,9 +175,13 @@ class FakeWXM:
         """Make every token issued so far invalid, as if WXM revoked them."""
         self._tokens.clear()
 
-    def fail_next_logins(self, count: int, *, status: int = 503, body: object = None, raw: bytes | None = None) -> None:
+    def fail_next_logins(
+        self, count: int, *, status: int = 503, body: object = None, raw: bytes | None = None
+    ) -> None:
         """Answer the next ``count`` logins with ``status`` and ``body`` (JSON) or ``raw`` bytes."""
-        answer = _Answer(status, body, raw, "text/html" if raw is not None else "application/json; charset=utf-8")
+        answer = _Answer(
+            status, body, raw, "text/html" if raw is not None else "application/json; charset=utf-8"
+        )
         self._login_failures.extend([answer] * count)
 
     def pause_logins(self) -> LoginPause:
@@ -223,12 +225,24 @@ class FakeWXM:
         await send({"type": "http.response.body", "body": answer.encoded()})
 
     async def _dispatch(self, request: _Request) -> _Answer:
-        matches = [(route, m) for route in self._routes if (m := route.pattern.fullmatch(request.path))]
+        matches = [
+            (route, m) for route in self._routes if (m := route.pattern.fullmatch(request.path))
+        ]
         if not matches:
-            return _Answer(404, {"message": f"No HTTP resource was found that matches the request URI '{request.path}'."})
+            return _Answer(
+                404,
+                {
+                    "message": f"No HTTP resource was found that matches the request URI '{request.path}'."
+                },
+            )
         found = [(route, m) for route, m in matches if route.method == request.method]
         if not found:
-            return _Answer(405, {"message": f"The requested resource does not support http method '{request.method}'."})
+            return _Answer(
+                405,
+                {
+                    "message": f"The requested resource does not support http method '{request.method}'."
+                },
+            )
         route, match = found[0]
         self.requests[f"{route.method} {route.template}"] += 1
         if route.protected:
@@ -252,7 +266,9 @@ class FakeWXM:
             return issued.username
         if scheme.lower() == "basic":
             try:
-                username, _, password = base64.b64decode(credentials, validate=True).decode().partition(":")
+                username, _, password = (
+                    base64.b64decode(credentials, validate=True).decode().partition(":")
+                )
             except (binascii.Error, UnicodeDecodeError):
                 return None
             return username if self._password_ok(username, password) else None
@@ -276,10 +292,14 @@ class FakeWXM:
         return self._login(request)
 
     def _login(self, request: _Request) -> _Answer:
-        if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        if not request.headers.get("content-type", "").startswith(
+            "application/x-www-form-urlencoded"
+        ):
             return _Answer(400, {"error": "unsupported_grant_type"})
         try:
-            form = {k: v[0] for k, v in parse_qs(request.body.decode(), keep_blank_values=True).items()}
+            form = {
+                k: v[0] for k, v in parse_qs(request.body.decode(), keep_blank_values=True).items()
+            }
         except UnicodeDecodeError:
             return _Answer(400, {"error": "invalid_request"})
         if form.get("grant_type") != "password":
@@ -288,7 +308,10 @@ class FakeWXM:
         if username in self._locked:
             return _Answer(401, {"error": "Authorization Error", "error_description": _LOCKED_OUT})
         if not self._password_ok(username, form.get("password", "")):
-            return _Answer(self.bad_login_status, {"error": "invalid_grant", "error_description": _BAD_CREDENTIALS})
+            return _Answer(
+                self.bad_login_status,
+                {"error": "invalid_grant", "error_description": _BAD_CREDENTIALS},
+            )
         if self.two_factor_code is not None and code != self.two_factor_code:
             description = _TWO_FACTOR_INVALID if code else _TWO_FACTOR_REQUIRED
             return _Answer(401, {"error": "two_factor", "error_description": description})

@@ -38,11 +38,13 @@ async def serve(app: Any, *, host: str = "127.0.0.1") -> AsyncIterator[httpx.URL
     try:
         import uvicorn
     except ImportError:  # pragma: no cover - depends on the environment
-        raise ConfigurationError("serve() needs uvicorn: pip install 'wxm-async[testing]'") from None
+        raise ConfigurationError(
+            "serve() needs uvicorn: pip install 'wxm-async[testing]'"
+        ) from None
 
     ready = threading.Event()
 
-    class _Server(uvicorn.Server):  # type: ignore[misc]
+    class _Server(uvicorn.Server):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets=sockets)
             ready.set()
@@ -67,7 +69,9 @@ async def serve(app: Any, *, host: str = "127.0.0.1") -> AsyncIterator[httpx.URL
     try:
         await anyio.to_thread.run_sync(ready.wait)
         if failure or not server.started:
-            raise RuntimeError(f"the server on {host}:{port} did not start") from (failure[0] if failure else None)
+            raise RuntimeError(f"the server on {host}:{port} did not start") from (
+                failure[0] if failure else None
+            )
         yield httpx.URL(f"http://{host}:{port}")
     finally:
         server.should_exit = True

@@ -1,0 +1,43 @@
+"""Never executed: exercises the public API under the type checkers (mypy --strict)."""
+
+from __future__ import annotations
+
+import httpx
+from wxm_async import (
+    AccessToken,
+    APIStatusError,
+    AuthenticationError,
+    CachedToken,
+    MemoryTokenStore,
+    TokenStore,
+    WXMAuth,
+    WXMBasicAuth,
+    WXMBearerAuth,
+    WXMError,
+)
+from wxm_async.testing import FakeWXM, serve
+
+
+async def use_the_api() -> None:
+    store: TokenStore = MemoryTokenStore()
+    auth: httpx.Auth = WXMAuth(
+        "user", "key", token_url="https://api.example/api/LoginToken", store=store
+    )
+    auth = WXMAuth.from_env(environ={"WXM_USERNAME": "u", "WXM_API_KEY": "k"}, refresh_leeway=60.0)
+    fake = FakeWXM(accounts={"u": "k"}, token_lifetime=60)
+    async with serve(fake) as base_url, httpx.AsyncClient(base_url=base_url, auth=auth) as http:
+        try:
+            response: httpx.Response = await http.get("/api/Questions/Active")
+        except AuthenticationError as error:
+            code: str | None = error.error
+            status: int = error.status_code
+        except APIStatusError as error:
+            body: object = error.body
+        except WXMError as error:
+            request: httpx.Request | None = error.request
+    cached: CachedToken | None = store.current()
+    if cached is not None:
+        token: AccessToken = cached.token
+        lifetime: float = token.lifetime
+        bearer: httpx.Auth = WXMBearerAuth(token)
+    basic: httpx.Auth = WXMBasicAuth("user", "key")
