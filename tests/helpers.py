@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import anyio
 import httpx
 
 Handler = Callable[[httpx.Request], Awaitable[httpx.Response]]
@@ -62,3 +63,16 @@ def api_with_tokens(valid: set[str], login_answers: list[dict[str, Any]]) -> Han
         )
 
     return handle
+
+
+async def storm(http: httpx.AsyncClient, n: int, path: str = "/api/Questions/Active") -> list[int]:
+    """Send ``n`` concurrent GETs to ``path`` and return their status codes."""
+    statuses: list[int] = []
+
+    async def call() -> None:
+        statuses.append((await http.get(path)).status_code)
+
+    async with anyio.create_task_group() as tg:
+        for _ in range(n):
+            tg.start_soon(call)
+    return statuses

@@ -18,7 +18,7 @@ from wxm_async import (
 from wxm_async.testing import FakeWXM
 
 from .conftest import PASSWORD, USERNAME, Server
-from .helpers import api_with_tokens, is_login, recording, token_answer
+from .helpers import api_with_tokens, is_login, recording, storm, token_answer
 
 pytestmark = pytest.mark.anyio
 
@@ -33,14 +33,7 @@ async def test_a_revoked_token_storm_logs_in_once_and_loses_no_request(
     ) as http:
         await http.get("/api/Profile")
         fake.revoke_all_tokens()
-        statuses: list[int] = []
-
-        async def call() -> None:
-            statuses.append((await http.get("/api/Questions/Active")).status_code)
-
-        async with anyio.create_task_group() as tg:
-            for _ in range(n):
-                tg.start_soon(call)
+        statuses = await storm(http, n)
     assert statuses == [200] * n
     assert fake.logins == 2
     assert fake.requests["GET /api/Questions/Active"] <= 2 * n

@@ -9,20 +9,9 @@ from wxm_async import CachedToken, LoginTurn, MemoryTokenStore, WXMAuth
 from wxm_async.testing import FakeWXM
 
 from .conftest import PASSWORD, USERNAME, ManualClock, Server
+from .helpers import storm
 
 pytestmark = pytest.mark.anyio
-
-
-async def _storm(http: httpx.AsyncClient, n: int, path: str = "/api/Questions/Active") -> list[int]:
-    statuses: list[int] = []
-
-    async def call() -> None:
-        statuses.append((await http.get(path)).status_code)
-
-    async with anyio.create_task_group() as tg:
-        for _ in range(n):
-            tg.start_soon(call)
-    return statuses
 
 
 async def test_a_cold_storm_logs_in_once(server: Server, fake: FakeWXM) -> None:
@@ -30,7 +19,7 @@ async def test_a_cold_storm_logs_in_once(server: Server, fake: FakeWXM) -> None:
     async with server.client(
         WXMAuth(USERNAME, PASSWORD), limits=httpx.Limits(max_connections=50)
     ) as http:
-        statuses = await _storm(http, 300)
+        statuses = await storm(http, 300)
     assert statuses == [200] * 300
     assert (fake.login_attempts, fake.logins) == (1, 1)
     assert (fake.unauthenticated, fake.denied) == (0, 0)
@@ -48,7 +37,7 @@ async def test_everyone_waits_for_the_one_login_in_flight(fake: FakeWXM) -> None
         ) as http,
         anyio.create_task_group() as tg,
     ):
-        tg.start_soon(_storm, http, 50)
+        tg.start_soon(storm, http, 50)
         await pause.arrived.wait()
         assert fake.login_attempts == 1
         assert fake.requests["GET /api/Questions/Active"] == 0
@@ -79,7 +68,7 @@ async def test_the_fast_path_never_asks_the_store_to_decide(fake: FakeWXM) -> No
         assert store.claims == 1
         # Hold any login: if a request needed the slow path it would hang here.
         pause = fake.pause_logins()
-        assert await _storm(http, 100) == [200] * 100
+        assert await storm(http, 100) == [200] * 100
     assert store.claims == 1
     assert not pause.arrived.is_set()
 
@@ -101,7 +90,7 @@ async def test_a_storm_in_the_refresh_window_logs_in_once_and_nobody_waits(
             tg.start_soon(http.get, "/api/Profile")  # this one refreshes
             await pause.arrived.wait()
             # Meanwhile the others are served with the old token, without waiting.
-            assert await _storm(http, 100, "/api/Profile") == [200] * 100
+            assert await storm(http, 100, "/api/Profile") == [200] * 100
             pause.release()
         assert auth.store.current() is not old
     assert (fake.logins, fake.login_attempts, fake.denied) == (2, 2, 0)
@@ -119,6 +108,6 @@ async def test_two_auths_sharing_a_store_share_the_login(fake: FakeWXM) -> None:
         ) as b,
         anyio.create_task_group() as tg,
     ):
-        tg.start_soon(_storm, a, 50)
-        tg.start_soon(_storm, b, 50)
+        tg.start_soon(storm, a, 50)
+        tg.start_soon(storm, b, 50)
     assert fake.logins == 1
