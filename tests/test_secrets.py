@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import httpx
 import pytest
 from wxm_async import AuthenticationError, BasicAuthWarning, WXMAuth, WXMBasicAuth, WXMBearerAuth
 from wxm_async.testing import FakeWXM
@@ -56,3 +57,21 @@ async def test_a_full_cycle_leaks_no_secret_into_logs_reprs_or_errors(
     for text in seen:
         for secret in secrets:
             assert secret not in text
+
+
+async def test_a_two_factor_code_is_kept_out_of_logs_and_errors(
+    fake: FakeWXM, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The code in 'user#code' is a secret: reprs, logs and messages show only the user."""
+    caplog.set_level(logging.DEBUG)
+    fake.two_factor_code = "918273"
+    auth = WXMAuth(f"{USERNAME}#000111", fake.api_key(USERNAME))
+    async with httpx.AsyncClient(
+        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+    ) as http:
+        with pytest.raises(AuthenticationError) as caught:
+            await http.get("/api/Profile")
+    seen = [repr(auth), str(caught.value), *(record.getMessage() for record in caplog.records)]
+    assert auth.username == USERNAME
+    assert all("000111" not in text for text in seen)
+    assert "Invalid Two Factor Secure Code" in str(caught.value)

@@ -71,7 +71,7 @@ class WXMAuth(httpx.Auth):
     Example:
         ```python
         auth = WXMAuth.from_env()
-        async with httpx.AsyncClient(base_url=WXM_URL, auth=auth) as http:
+        async with httpx.AsyncClient(base_url="https://api.getcloudcherry.com", auth=auth) as http:
             response = await http.get("/api/Questions/Active")
         ```
     """
@@ -129,8 +129,12 @@ class WXMAuth(httpx.Auth):
 
     @property
     def username(self) -> str:
-        """The WXM user name this auth logs in as."""
-        return self._username
+        """The WXM user name this auth logs in as, without a two-factor code.
+
+        WXM takes a two-factor code as ``"<user>#<code>"``; the code is a secret and is
+        left out here, and so out of every log line and message.
+        """
+        return self._username.partition("#")[0]
 
     @property
     def store(self) -> TokenStore:
@@ -139,7 +143,7 @@ class WXMAuth(httpx.Auth):
 
     def __repr__(self) -> str:
         token_url = f", token_url={str(self._token_url)!r}" if self._token_url is not None else ""
-        return f"WXMAuth(username={self._username!r}{token_url})"
+        return f"WXMAuth(username={self.username!r}{token_url})"
 
     def sync_auth_flow(
         self, request: httpx.Request
@@ -199,12 +203,12 @@ class WXMAuth(httpx.Auth):
                         password=self._password,
                         token_url=self._token_url,
                     )
-                    _log.debug("logging in to %s as %r", login.url, self._username)
+                    _log.debug("logging in to %s as %r", login.url, self.username)
                     login_response = yield login
                     await login_response.aread()
                     outcome = interpret_login(
                         login_response,
-                        username=self._username,
+                        username=self.username,
                         received_at=self._clock(),
                         max_leeway=self._refresh_leeway,
                     )
@@ -228,7 +232,7 @@ class WXMAuth(httpx.Auth):
         if isinstance(outcome, CachedToken):
             _log.info(
                 "logged in as %r; the token lives %.0f s",
-                self._username,
+                self.username,
                 outcome.expires_at - self._clock(),
             )
             return outcome
@@ -259,8 +263,8 @@ class WXMAuth(httpx.Auth):
         if not isinstance(request.stream, httpx.ByteStream):
             raise RequestNotReplayableError(
                 f"WXM rejected the token (401) for {request.method} {_without_query(request.url)}, and the "
-                "request cannot be replayed: its body was a stream, already sent. Send bytes, json= or "
-                "data= instead, or call request.read() first",
+                "request cannot be replayed: its body was a stream (an iterator or a multipart upload), "
+                "already sent. Send bytes, json= or data= instead, or call request.read() first",
                 request=request,
             )
         _log.debug(

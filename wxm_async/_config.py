@@ -12,12 +12,12 @@ from ._exceptions import ConfigurationError
 
 __all__ = ["ENV_API_KEY", "ENV_PASSWORD", "ENV_USERNAME", "credentials_from_env"]
 
-#: The WXM user name (for an API user, the account's user name).
 ENV_USERNAME = "WXM_USERNAME"
-#: An API key, sent as the password. Preferred over ``WXM_PASSWORD`` when both are set.
+"""The WXM user name (for an API user, the account's user name)."""
 ENV_API_KEY = "WXM_API_KEY"
-#: The account's password, when there is no API key.
+"""An API key, sent as the password. Preferred over ``WXM_PASSWORD`` when both are set."""
 ENV_PASSWORD = "WXM_PASSWORD"
+"""The account's password, when there is no API key."""
 
 
 def credentials_from_env(environ: Mapping[str, str]) -> tuple[str, str]:

@@ -7,8 +7,8 @@ The tree::
     ├── DecodeError               an answer the library could not decode
     ├── LoginInterruptedError     the login a request waited on never completed
     ├── RequestNotReplayableError a 401 met a request whose body was a one-shot stream
-    └── APIStatusError            WXM answered with an error status
-        ├── AuthenticationError   401, or a login WXM rejected (400/401)
+    └── APIStatusError            WXM answered a login with an error status
+        ├── AuthenticationError   WXM rejected the login (400/401)
         │   └── TwoFactorRequiredError  the login needs a two-factor code
         └── ServerError           5xx
 
@@ -91,7 +91,10 @@ class LoginInterruptedError(WXMError):
 
 
 class RequestNotReplayableError(WXMError):
-    """A 401 met a request whose body was a one-shot stream, so it cannot be replayed.
+    """A 401 met a request whose body was a stream, so it cannot be replayed safely.
+
+    Streams are iterators and multipart uploads (``files=``): a second read could send
+    an empty or partial body.
 
     Build such requests from bytes, ``json=`` or ``data=``, or call ``request.read()``
     before sending, if they must survive a token that WXM revoked.
@@ -99,7 +102,10 @@ class RequestNotReplayableError(WXMError):
 
 
 class APIStatusError(WXMError):
-    """WXM answered with an error status.
+    """WXM answered with an error status where the library needed a success.
+
+    Today that is the login: ``WXMAuth`` hands the statuses of the caller's own
+    requests back as responses, as httpx does (a 401 after the one replay included).
 
     Attributes:
         status_code: The HTTP status code.
@@ -120,7 +126,7 @@ class APIStatusError(WXMError):
 
 
 class AuthenticationError(APIStatusError):
-    """WXM did not accept the credentials: a rejected login, or a 401 after one replay.
+    """WXM rejected the login (400 or 401 from ``/api/LoginToken``).
 
     Attributes:
         error: WXM's ``error`` code of a rejected login (``"invalid_grant"``,
@@ -152,7 +158,7 @@ class TwoFactorRequiredError(AuthenticationError):
 
 
 class ServerError(APIStatusError):
-    """WXM answered with a 5xx status."""
+    """WXM answered with a 5xx status (today: to a login)."""
 
 
 def error_for_status(

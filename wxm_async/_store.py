@@ -27,11 +27,11 @@ __all__ = [
     "cache_token",
 ]
 
-#: The most time, in seconds, before expiry at which a token is refreshed.
 DEFAULT_REFRESH_LEEWAY = 300.0
-#: The leeway never exceeds this share of a token's lifetime, so that short-lived tokens
-#: (an account may set seconds) are still used for 90% of their life.
+"""The most time, in seconds, before expiry at which a token is refreshed."""
 REFRESH_LEEWAY_FRACTION = 0.1
+"""The leeway never exceeds this share of a token's lifetime, so that short-lived tokens
+(an account may set seconds) are still used for 90% of their life."""
 
 
 @frozen(kw_only=True)

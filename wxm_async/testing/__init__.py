@@ -2,12 +2,14 @@
 
 ``FakeWXM`` is an ASGI app that answers like WXM: its login with the answers and errors
 WXM gives, bearer and Basic checks, WXM's 401 body, token lifetime and revocation, and
-counters a test can read. Run it in process::
+counters a test can read. Run it in process:
 
-    fake = FakeWXM()
-    async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test",
-                                 auth=WXMAuth("demo", "demo-password")) as http:
-        ...
+```python
+fake = FakeWXM()
+auth = WXMAuth("demo", "demo-password")
+async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test", auth=auth) as http:
+    ...
+```
 
 or on a loopback socket with ``serve(fake)`` (needs the ``testing`` extra).
 """

@@ -1,6 +1,6 @@
 """The fake WXM: an ASGI app that answers like WXM, with controls for tests.
 
-It serves WXM's auth surface as ``shared/wxm-api.md`` section 3 describes it, and a few
+It serves WXM's auth surface as the project's API reference describes it, and a few
 authenticated routes to call. Where WXM's documentation is silent, the choice made here
 is listed in ``docs/reference/fake-wxm.md``.
 """
@@ -26,8 +26,8 @@ from attrs import define, field, frozen
 
 __all__ = ["DENIED_MESSAGE", "FakeWXM", "LoginPause"]
 
-#: WXM's answer to a request without valid credentials (HTTP 401).
 DENIED_MESSAGE = "Authorization has been denied for this request."
+"""WXM's message in the 401 answer to a request without valid credentials."""
 _TWO_FACTOR_REQUIRED = "Valid Two Factor Secure Code Required, Enter Code Received"
 _TWO_FACTOR_INVALID = "Invalid Two Factor Secure Code, Check For Code Sent To Your Email/Phone Or Contact Your Administrator"
 _LOCKED_OUT = (
