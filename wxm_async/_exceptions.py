@@ -6,7 +6,7 @@ The tree::
     ├── ConfigurationError        bad or missing configuration (arguments, environment)
     ├── DecodeError               an answer the library could not decode
     ├── LoginInterruptedError     the login a request waited on never completed
-    ├── RequestNotReplayableError a 401 met a request whose body was a one-shot stream
+    ├── RequestNotReplayableError a 401 met a request whose body was a stream
     └── APIStatusError            WXM answered a login with an error status
         ├── AuthenticationError   WXM rejected the login (400/401)
         │   └── TwoFactorRequiredError  the login needs a two-factor code
