@@ -12,6 +12,7 @@ import time
 
 import anyio
 import httpx
+
 from wxm_async import WXMAuth
 from wxm_async.testing import FakeWXM, serve
 

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from attrs import define
+
 from wxm_async import WXMAuth
 from wxm_async.testing import FakeWXM, serve
 

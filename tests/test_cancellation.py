@@ -5,6 +5,7 @@ from __future__ import annotations
 import anyio
 import httpx
 import pytest
+
 from wxm_async import WXMAuth
 from wxm_async.testing import FakeWXM
 

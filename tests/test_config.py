@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+
 from wxm_async import BasicAuthWarning, ConfigurationError, WXMAuth, WXMBasicAuth, WXMBearerAuth
 from wxm_async.testing import FakeWXM
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import anyio
 import httpx
 import pytest
+
 from wxm_async import AccessToken, WXMAuth
 from wxm_async._store import cache_token
 from wxm_async.testing import FakeWXM

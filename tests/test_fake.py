@@ -6,6 +6,7 @@ import base64
 
 import httpx
 import pytest
+
 from wxm_async.testing import DENIED_MESSAGE, FakeWXM
 
 from .conftest import PASSWORD, USERNAME, ManualClock, Server

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from wxm_async import AccessToken, DecodeError, WXMAuth, WXMError
 from wxm_async.testing import FakeWXM
 

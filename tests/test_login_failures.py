@@ -5,6 +5,7 @@ from __future__ import annotations
 import anyio
 import httpx
 import pytest
+
 from wxm_async import (
     APIStatusError,
     AuthenticationError,

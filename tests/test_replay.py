@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import anyio
 import httpx
 import pytest
+
 from wxm_async import (
     CachedToken,
     LoginTurn,

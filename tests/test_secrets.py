@@ -6,6 +6,7 @@ import logging
 
 import httpx
 import pytest
+
 from wxm_async import AuthenticationError, BasicAuthWarning, WXMAuth, WXMBasicAuth, WXMBearerAuth
 from wxm_async.testing import FakeWXM
 

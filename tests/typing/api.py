@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+
 from wxm_async import (
     AccessToken,
     APIStatusError,

@@ -49,11 +49,17 @@ async def serve(app: Any, *, host: str = "127.0.0.1") -> AsyncIterator[httpx.URL
             await super().startup(sockets=sockets)
             ready.set()
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY only on sockets whose proto says
+    # TCP, and without it every small response waits ~40 ms for the peer's delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, 0))
     port = sock.getsockname()[1]
-    server = _Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
+    server = _Server(
+        uvicorn.Config(
+            app, log_level="warning", lifespan="off", access_log=False, timeout_keep_alive=30
+        )
+    )
     failure: list[BaseException] = []
 
     def run() -> None:

@@ -1,0 +1,501 @@
+"""Benchmark ``WXMAuth``: one login for a storm of requests, and its cost per request.
+
+Run from the repository root::
+
+    python benchmarks/bench_auth.py [--requests N] [--loopback-requests N]
+        [--rounds R] [--round-size S] [--backend asyncio|trio] [--write-docs]
+
+What one run measures, against the fake WXM (``wxm_async.testing.FakeWXM``):
+
+1. Cold storm. N concurrent requests through one client and one ``WXMAuth`` that has
+   no token yet. Single-flight login means one login serves them all, and none fails.
+2. Revoked-token storm. The token is warm; the fake revokes it; N concurrent requests
+   follow. One login serves them all again, and no request is sent more than twice (the
+   401, then its one replay).
+
+   Both storms run in process (``FakeWXM.transport()``) and over a loopback socket
+   (``serve()``, a client with 100 connections). In process, the ASGI app runs inline in the task
+   that sends, so the requests go almost one after another and only the first meets
+   the revoked token. Over loopback, many requests really are in flight with it.
+3. Overhead. Sequential requests with a warm ``WXMAuth`` against ``StaticAuth``, which
+   only sets the header, in rounds that alternate which goes first. Measured through the
+   fake WXM, and through a trivial ``httpx.MockTransport`` where the client's own work
+   is the largest share of each request and so the auth's share shows most.
+
+Absolute times depend on the machine, on httpx and, over loopback, mostly on httpcore's
+connection pool: they are reported, never judged. What says something about ``WXMAuth``
+are counts (logins, failures, sends per request) and ratios against a baseline measured
+in the same process, in interleaved rounds, so that machine speed and drift cancel out.
+The script reports; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shlex
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import anyio
+import httpx
+
+from wxm_async import WXMAuth
+from wxm_async.testing import FakeWXM, serve
+
+PATH = "/api/Questions/Active"
+#: How ``FakeWXM.requests`` counts the benchmarked route.
+ROUTE = f"GET {PATH}"
+BASE_URL = "https://wxm.test"
+USERNAME = "demo"
+PASSWORD = "demo-password"
+LOOPBACK_LIMITS = httpx.Limits(max_connections=100)
+#: Every request of a loopback storm queues in the pool at once. The default 5 s pool
+#: timeout would fail the last ones whatever the auth does, so only I/O times out.
+LOOPBACK_TIMEOUT = httpx.Timeout(30.0, pool=None)
+#: The trivial transport's answer to every request.
+FIXED_ANSWER = b'[{"id": "q1", "text": "How likely are you to recommend us?"}]'
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+MICRO = "\N{MICRO SIGN}"
+
+
+class StaticAuth(httpx.Auth):
+    """The baseline: set a fixed ``Authorization`` header, and nothing else."""
+
+    def __init__(self, authorization: str) -> None:
+        self._authorization = authorization
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Set the header and send the request once."""
+        request.headers["Authorization"] = self._authorization
+        yield request
+
+
+# -- results ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FakeCounts:
+    """What the fake WXM counted: logins, sends of the benchmarked route, 401 answers."""
+
+    logins: int
+    sends: int
+    denied: int
+
+    @classmethod
+    def of(cls, fake: FakeWXM) -> FakeCounts:
+        """Read the fake's counters now."""
+        return cls(fake.logins, fake.requests[ROUTE], fake.denied)
+
+    def __sub__(self, other: FakeCounts) -> FakeCounts:
+        return FakeCounts(
+            self.logins - other.logins, self.sends - other.sends, self.denied - other.denied
+        )
+
+
+@dataclass(frozen=True)
+class StormResult:
+    """One storm of concurrent requests, and what the fake WXM saw meanwhile."""
+
+    name: str
+    transport: str
+    requests: int
+    counts: FakeCounts
+    failures: Counter[str]
+    seconds: float
+
+    @property
+    def failed(self) -> int:
+        """Requests that raised or did not end in a 200."""
+        return sum(self.failures.values())
+
+    @property
+    def sends_per_request(self) -> float:
+        """Sends of the route the fake received, per request made."""
+        return self.counts.sends / self.requests
+
+
+@dataclass(frozen=True)
+class OverheadResult:
+    """Mean seconds per sequential request in each round, per auth, on one transport."""
+
+    transport: str
+    wxm: tuple[float, ...]
+    static: tuple[float, ...]
+    not_ok: int
+
+    @property
+    def ratios(self) -> list[float]:
+        """WXMAuth over StaticAuth, round by round."""
+        return [w / s for w, s in zip(self.wxm, self.static, strict=True)]
+
+    @property
+    def ratio(self) -> float:
+        """The median of the rounds' ratios."""
+        return statistics.median(self.ratios)
+
+
+def at_least(minimum: int) -> Callable[[str], int]:
+    """Return an argparse type: an integer of ``minimum`` or more."""
+
+    def convert(text: str) -> int:
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more, not {value}")
+        return value
+
+    return convert
+
+
+@dataclass(frozen=True)
+class Options:
+    """The command line."""
+
+    requests: int
+    loopback_requests: int
+    rounds: int
+    round_size: int
+    backend: str
+    write_docs: bool
+
+    @classmethod
+    def parse(cls, argv: Sequence[str] | None = None) -> Options:
+        """Parse ``argv`` (default: ``sys.argv[1:]``)."""
+        parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+        parser.add_argument(
+            "--requests", type=at_least(1), default=10_000, help="storm size in process"
+        )
+        parser.add_argument(
+            "--loopback-requests", type=at_least(1), default=2_000, help="storm size over loopback"
+        )
+        parser.add_argument("--rounds", type=at_least(2), default=150, help="overhead rounds")
+        parser.add_argument(
+            "--round-size",
+            type=at_least(1),
+            default=400,
+            help="sequential requests per auth and round",
+        )
+        parser.add_argument(
+            "--backend", choices=["asyncio", "trio"], default="asyncio", help="event loop"
+        )
+        parser.add_argument(
+            "--write-docs", action="store_true", help="write the results into docs/benchmarks.md"
+        )
+        args = parser.parse_args(argv)
+        return cls(
+            args.requests,
+            args.loopback_requests,
+            args.rounds,
+            args.round_size,
+            args.backend,
+            args.write_docs,
+        )
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one run measured, and where."""
+
+    options: Options
+    command: str
+    started: datetime
+    seconds: float
+    storms: list[StormResult]
+    overheads: list[OverheadResult]
+
+
+# -- 1 and 2: storms ----------------------------------------------------------------------
+
+
+async def storm(http: httpx.AsyncClient, n: int) -> Counter[str]:
+    """Send ``n`` concurrent GETs; return the failures by kind (``"ReadError"``, ``"HTTP 401"``)."""
+    failures: Counter[str] = Counter()
+
+    async def one() -> None:
+        try:
+            response = await http.get(PATH)
+        except Exception as exc:  # counted and reported; the storm goes on
+            failures[type(exc).__name__] += 1
+        else:
+            if response.status_code != 200:
+                failures[f"HTTP {response.status_code}"] += 1
+
+    async with anyio.create_task_group() as tg:
+        for _ in range(n):
+            tg.start_soon(one)
+    return failures
+
+
+async def timed_storm(
+    fake: FakeWXM, http: httpx.AsyncClient, n: int, name: str, transport: str
+) -> StormResult:
+    progress(f"{name} storm, {transport}, {n:,} requests")
+    before = FakeCounts.of(fake)
+    start = time.perf_counter()
+    failures = await storm(http, n)
+    seconds = time.perf_counter() - start
+    return StormResult(name, transport, n, FakeCounts.of(fake) - before, failures, seconds)
+
+
+async def both_storms(
+    fake: FakeWXM, http: httpx.AsyncClient, n: int, transport: str
+) -> list[StormResult]:
+    cold = await timed_storm(fake, http, n, "cold", transport)
+    fake.revoke_all_tokens()  # the cold storm left the auth with a warm token
+    revoked = await timed_storm(fake, http, n, "revoked token", transport)
+    return [cold, revoked]
+
+
+async def in_process_storms(n: int) -> list[StormResult]:
+    fake = FakeWXM()
+    auth = WXMAuth(USERNAME, PASSWORD)
+    async with httpx.AsyncClient(transport=fake.transport(), base_url=BASE_URL, auth=auth) as http:
+        return await both_storms(fake, http, n, "in process")
+
+
+async def loopback_storms(n: int) -> list[StormResult]:
+    fake = FakeWXM()
+    auth = WXMAuth(USERNAME, PASSWORD)
+    async with (
+        serve(fake) as url,
+        httpx.AsyncClient(
+            base_url=url, auth=auth, limits=LOOPBACK_LIMITS, timeout=LOOPBACK_TIMEOUT
+        ) as http,
+    ):
+        return await both_storms(fake, http, n, "loopback")
+
+
+# -- 3: overhead --------------------------------------------------------------------------
+
+
+def fixed_answer(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, content=FIXED_ANSWER, headers={"Content-Type": "application/json"})
+
+
+async def warm_auth(fake: FakeWXM) -> WXMAuth:
+    """Return a ``WXMAuth`` that has logged in to ``fake``."""
+    auth = WXMAuth(USERNAME, PASSWORD)
+    async with httpx.AsyncClient(transport=fake.transport(), base_url=BASE_URL, auth=auth) as http:
+        (await http.get(PATH)).raise_for_status()
+    return auth
+
+
+async def seconds_per_request(
+    http: httpx.AsyncClient, auth: httpx.Auth, n: int
+) -> tuple[float, int]:
+    """Send ``n`` sequential GETs; return the mean seconds per request and how many were not 200."""
+    not_ok = 0
+    start = time.perf_counter()
+    for _ in range(n):
+        response = await http.get(PATH, auth=auth)
+        not_ok += response.status_code != 200
+    return (time.perf_counter() - start) / n, not_ok
+
+
+async def overhead_rounds(
+    http: httpx.AsyncClient, wxm: WXMAuth, static: StaticAuth, rounds: int, size: int
+) -> tuple[list[float], list[float], int]:
+    """Time both auths round after round, swapping which goes first each round."""
+    wxm_times: list[float] = []
+    static_times: list[float] = []
+    contenders: list[tuple[list[float], httpx.Auth]] = [(wxm_times, wxm), (static_times, static)]
+    not_ok = 0
+    for round_ in range(rounds):
+        for times, auth in contenders if round_ % 2 == 0 else contenders[::-1]:
+            seconds, bad = await seconds_per_request(http, auth, size)
+            times.append(seconds)
+            not_ok += bad
+    return wxm_times, static_times, not_ok
+
+
+async def overhead_on(
+    name: str,
+    transport: httpx.AsyncBaseTransport,
+    wxm: WXMAuth,
+    static: StaticAuth,
+    options: Options,
+) -> OverheadResult:
+    progress(f"overhead, {name}, {options.rounds} rounds x {options.round_size:,} requests x 2")
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+        await overhead_rounds(http, wxm, static, 1, options.round_size)  # warm-up, not kept
+        wxm_times, static_times, not_ok = await overhead_rounds(
+            http, wxm, static, options.rounds, options.round_size
+        )
+    return OverheadResult(name, tuple(wxm_times), tuple(static_times), not_ok)
+
+
+async def overheads(options: Options) -> list[OverheadResult]:
+    fake = FakeWXM()
+    wxm = await warm_auth(fake)
+    token = wxm.store.current()
+    if token is None:
+        raise RuntimeError("the warm-up login left no token")
+    static = StaticAuth(token.authorization)  # the fake accepts it: it is the real token
+    return [
+        await overhead_on("fake WXM, in process", fake.transport(), wxm, static, options),
+        await overhead_on("MockTransport", httpx.MockTransport(fixed_answer), wxm, static, options),
+    ]
+
+
+# -- the run ------------------------------------------------------------------------------
+
+
+async def measure(options: Options) -> tuple[list[StormResult], list[OverheadResult]]:
+    storms = await in_process_storms(options.requests)
+    storms += await loopback_storms(options.loopback_requests)
+    return storms, await overheads(options)
+
+
+def progress(message: str) -> None:
+    print(f"... {message}", file=sys.stderr, flush=True)
+
+
+def package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+# -- the report ---------------------------------------------------------------------------
+
+
+def failed_text(result: StormResult) -> str:
+    if not result.failures:
+        return "0"
+    kinds = ", ".join(f"{kind}: {count}" for kind, count in result.failures.most_common())
+    return f"{result.failed:,} ({kinds})"
+
+
+def storm_table(storms: list[StormResult]) -> list[str]:
+    lines = [
+        "| Storm | Transport | Requests | Logins (target 1) | Failed (target 0) "
+        "| Sends per request (target ≤ 2) | Answered 401 | Wall time |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for s in storms:
+        lines.append(
+            f"| {s.name} | {s.transport} | {s.requests:,} | {s.counts.logins} | {failed_text(s)} "
+            f"| {s.sends_per_request:.4f} | {s.counts.denied:,} | {s.seconds:.2f} s |"
+        )
+    return lines
+
+
+def overhead_table(results: list[OverheadResult]) -> list[str]:
+    lines = [
+        f"| Transport | WXMAuth, {MICRO}s/request | StaticAuth, {MICRO}s/request "
+        "| WXMAuth / StaticAuth (target ≤ 1.03) | Rounds' ratios, quartiles |",
+        "|---|--:|--:|--:|--:|",
+    ]
+    for r in results:
+        q1, _, q3 = statistics.quantiles(r.ratios, n=4)
+        lines.append(
+            f"| {r.transport} | {statistics.median(r.wxm) * 1e6:.1f} "
+            f"| {statistics.median(r.static) * 1e6:.1f} | {r.ratio:.3f} | {q1:.3f} to {q3:.3f} |"
+        )
+    lines.extend(
+        f"\nWarning: {r.not_ok:,} requests on {r.transport} did not answer 200."
+        for r in results
+        if r.not_ok
+    )
+    return lines
+
+
+def summary(report: Report) -> str:
+    def storms(name: str) -> str:
+        return "; ".join(
+            f"{s.transport} ({s.requests:,} requests): logins {s.counts.logins}, "
+            f"failed {s.failed}, sends per request {s.sends_per_request:.2f}"
+            for s in report.storms
+            if s.name == name
+        )
+
+    fake, mock = report.overheads
+    return (
+        f"**{report.options.backend}:** cold storm, {storms('cold')}. "
+        f"Revoked-token storm, {storms('revoked token')}. "
+        f"WXMAuth / StaticAuth: {fake.ratio:.3f} through the fake WXM, "
+        f"{mock.ratio:.3f} through MockTransport."
+    )
+
+
+def environment(report: Report) -> list[str]:
+    packages = ", ".join(
+        f"{name} {package_version(name)}"
+        for name in ("httpx", "httpcore", "anyio", "trio", "uvicorn")
+    )
+    return [
+        f"- Date: {report.started:%Y-%m-%d %H:%M} UTC",
+        f"- Command: `{report.command}`",
+        f"- Backend: {report.options.backend}",
+        f"- Python {platform.python_version()} ({platform.python_implementation()}); {packages}",
+        f"- Machine: {platform.system()} {platform.machine()}, os.cpu_count() = {os.cpu_count()}",
+        f"- Whole run: {report.seconds:.0f} s",
+    ]
+
+
+def render(report: Report) -> str:
+    o = report.options
+    lines = [
+        f"### {o.backend}",
+        "",
+        summary(report),
+        "",
+        *environment(report),
+        "",
+        "#### Storms: concurrent requests, one `WXMAuth`"
+        f" (loopback: {LOOPBACK_LIMITS.max_connections} connections)",
+        "",
+        *storm_table(report.storms),
+        "",
+        f"#### Overhead: {o.rounds} rounds of {o.round_size:,} sequential requests per auth",
+        "",
+        *overhead_table(report.overheads),
+    ]
+    return "\n".join(lines)
+
+
+def write_docs(path: Path, backend: str, block: str) -> None:
+    """Put ``block`` between this backend's markers in ``path``, keeping everything else."""
+    begin, end = f"<!-- results:{backend} -->", f"<!-- /results:{backend} -->"
+    section = f"{begin}\n{block}\n{end}"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text)
+    else:
+        text = f"{text.rstrip()}\n\n{section}\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    options = Options.parse()
+    started = datetime.now(UTC)
+    start = time.perf_counter()
+    storms, overhead_results = anyio.run(measure, options, backend=options.backend)
+    report = Report(
+        options=options,
+        command=shlex.join(["python", *sys.argv]),
+        started=started,
+        seconds=time.perf_counter() - start,
+        storms=storms,
+        overheads=overhead_results,
+    )
+    block = render(report)
+    print(block)
+    if options.write_docs:
+        write_docs(DOCS, options.backend, block)
+        progress(f"written to {DOCS}")
+
+
+if __name__ == "__main__":
+    main()
