@@ -10,6 +10,8 @@ from wxm_async import (
     APIStatusError,
     AuthenticationError,
     LoginInterruptedError,
+    NotFoundError,
+    RateLimitedError,
     ServerError,
     TwoFactorRequiredError,
     WXMAuth,
@@ -85,14 +87,14 @@ async def test_a_failed_login_is_not_sticky(fake: FakeWXM) -> None:
     [
         (503, None, {"message": "down"}, ServerError),
         (502, b"<html><body>Bad gateway</body></html>", None, ServerError),
-        (429, None, {"message": "slow down"}, APIStatusError),
-        (404, None, None, APIStatusError),
+        (429, None, {"message": "slow down"}, RateLimitedError),
+        (404, None, None, NotFoundError),
     ],
 )
 async def test_other_login_failures_name_the_status(
     fake: FakeWXM, status: int, raw: bytes | None, body: object, cls: type[APIStatusError]
 ) -> None:
-    """5xx, an HTML error page, 429 or 404 at login raise an APIStatusError naming the status."""
+    """5xx, an HTML error page, 429 or 404 at login raise the status's error, naming it."""
     fake.fail_next_logins(1, status=status, body=body, raw=raw)
     async with httpx.AsyncClient(
         transport=fake.transport(), base_url="https://wxm.test", auth=WXMAuth(USERNAME, PASSWORD)

@@ -1,48 +1,142 @@
 """wxm_async: an asyncio and trio client for Webex Experience Management (WXM).
 
-Formerly CloudCherry. Start with ``WXMAuth``: an ``httpx.Auth`` that logs in once for any
-number of concurrent requests, refreshes the token before it expires, and replays a
-request once when WXM answers 401.
+Formerly CloudCherry. ``WXMClient`` is the typed client, one namespace per area of the
+API. ``WXMAuth`` is the ``httpx.Auth`` beneath it: it logs in once for any number of
+concurrent requests, refreshes the token before it expires, and replays a request once
+when WXM answers 401.
 """
 
+from ._api import Account, Analytics, Delivery, Questions, Responses, SurveyTokens
+from ._api._responses import DEFAULT_PAGE_SIZE
 from ._auth import WXMAuth
-from ._config import ENV_API_KEY, ENV_PASSWORD, ENV_USERNAME
+from ._client import (
+    DEFAULT_BASE_URL,
+    DEFAULT_FIRST_PAGE,
+    DEFAULT_LIMITS,
+    DEFAULT_TIMEOUT,
+    WXMClient,
+)
+from ._config import ENV_API_KEY, ENV_BASE_URL, ENV_PASSWORD, ENV_USERNAME
 from ._exceptions import (
+    APIConnectionError,
     APIStatusError,
+    APITimeoutError,
     AuthenticationError,
+    BadRequestError,
     ConfigurationError,
+    ConflictError,
     DecodeError,
     LoginInterruptedError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
     RequestNotReplayableError,
     ServerError,
     TwoFactorRequiredError,
+    UnprocessableEntityError,
     WXMError,
 )
-from ._models import AccessToken
+from ._models import (
+    AccessToken,
+    Answer,
+    ContentTemplate,
+    DeliveryEvent,
+    DeliveryPlan,
+    DeliveryStep,
+    DeliveryTarget,
+    Dispatch,
+    Location,
+    NetPromoterScore,
+    Note,
+    NPSReport,
+    Profile,
+    Question,
+    QuestionFilter,
+    Questionnaire,
+    QuestionSummary,
+    ResponseFilter,
+    ResponsePage,
+    Settings,
+    SubUser,
+    SubUserPage,
+    Summary,
+    SurveyResponse,
+    SurveyToken,
+)
+from ._pagination import PageIterator
+from ._retry import DEFAULT_RETRY_STATUSES, RetryPolicy
 from ._static_auth import BasicAuthWarning, WXMBasicAuth, WXMBearerAuth
 from ._store import DEFAULT_REFRESH_LEEWAY, CachedToken, LoginTurn, MemoryTokenStore, TokenStore
 
 __all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_FIRST_PAGE",
+    "DEFAULT_LIMITS",
+    "DEFAULT_PAGE_SIZE",
     "DEFAULT_REFRESH_LEEWAY",
+    "DEFAULT_RETRY_STATUSES",
+    "DEFAULT_TIMEOUT",
     "ENV_API_KEY",
+    "ENV_BASE_URL",
     "ENV_PASSWORD",
     "ENV_USERNAME",
+    "APIConnectionError",
     "APIStatusError",
+    "APITimeoutError",
     "AccessToken",
+    "Account",
+    "Analytics",
+    "Answer",
     "AuthenticationError",
+    "BadRequestError",
     "BasicAuthWarning",
     "CachedToken",
     "ConfigurationError",
+    "ConflictError",
+    "ContentTemplate",
     "DecodeError",
+    "Delivery",
+    "DeliveryEvent",
+    "DeliveryPlan",
+    "DeliveryStep",
+    "DeliveryTarget",
+    "Dispatch",
+    "Location",
     "LoginInterruptedError",
     "LoginTurn",
     "MemoryTokenStore",
+    "NPSReport",
+    "NetPromoterScore",
+    "NotFoundError",
+    "Note",
+    "PageIterator",
+    "PermissionDeniedError",
+    "Profile",
+    "Question",
+    "QuestionFilter",
+    "QuestionSummary",
+    "Questionnaire",
+    "Questions",
+    "RateLimitedError",
     "RequestNotReplayableError",
+    "ResponseFilter",
+    "ResponsePage",
+    "Responses",
+    "RetryPolicy",
     "ServerError",
+    "Settings",
+    "SubUser",
+    "SubUserPage",
+    "Summary",
+    "SurveyResponse",
+    "SurveyToken",
+    "SurveyTokens",
     "TokenStore",
     "TwoFactorRequiredError",
+    "UnprocessableEntityError",
     "WXMAuth",
     "WXMBasicAuth",
     "WXMBearerAuth",
+    "WXMClient",
     "WXMError",
 ]

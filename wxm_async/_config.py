@@ -10,7 +10,14 @@ from collections.abc import Mapping
 
 from ._exceptions import ConfigurationError
 
-__all__ = ["ENV_API_KEY", "ENV_PASSWORD", "ENV_USERNAME", "credentials_from_env"]
+__all__ = [
+    "ENV_API_KEY",
+    "ENV_BASE_URL",
+    "ENV_PASSWORD",
+    "ENV_USERNAME",
+    "base_url_from_env",
+    "credentials_from_env",
+]
 
 ENV_USERNAME = "WXM_USERNAME"
 """The WXM user name (for an API user, the account's user name)."""
@@ -18,6 +25,13 @@ ENV_API_KEY = "WXM_API_KEY"
 """An API key, sent as the password. Preferred over ``WXM_PASSWORD`` when both are set."""
 ENV_PASSWORD = "WXM_PASSWORD"
 """The account's password, when there is no API key."""
+ENV_BASE_URL = "WXM_BASE_URL"
+"""WXM's address, for ``WXMClient.from_env()``; default ``https://api.getcloudcherry.com``."""
+
+
+def base_url_from_env(environ: Mapping[str, str]) -> str | None:
+    """Return ``WXM_BASE_URL`` from ``environ``, or ``None`` when it is unset or empty."""
+    return environ.get(ENV_BASE_URL) or None
 
 
 def credentials_from_env(environ: Mapping[str, str]) -> tuple[str, str]:

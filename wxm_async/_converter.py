@@ -1,8 +1,11 @@
 """The one place that knows WXM's wire format.
 
-A private cattrs converter: WXM's key names (``userName``, ``.issued``), its ``"True"``
-strings, its RFC 1123 and ISO 8601 dates. Users never see or mutate it. Every failure to
-decode becomes one ``DecodeError`` whose message carries cattrs' paths.
+A private cattrs converter: WXM's key names (camelCase, ``.issued``, the odd ``questionID``),
+its ``"True"`` strings, its RFC 1123 and ISO 8601 dates. Users never see or mutate it.
+Every failure to decode becomes one ``DecodeError`` whose message carries cattrs' paths.
+
+Every model's attribute is read from (and written to) the camelCase of its name, unless
+``_WIRE_NAMES`` says otherwise: the models are named for the domain, not for the JSON.
 """
 
 from __future__ import annotations
@@ -12,15 +15,16 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 import httpx
-from cattrs.gen import make_dict_structure_fn, override
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.v import format_exception
 
+from . import _models as m
 from ._exceptions import DecodeError
-from ._models import AccessToken
 
-__all__ = ["decode_response", "structure"]
+__all__ = ["decode", "decode_response", "json_body", "structure", "unstructure"]
 
 T = TypeVar("T")
 
@@ -43,6 +47,14 @@ def _structure_int(value: object, _: object) -> int:
         return int(value)
     if isinstance(value, str):
         return int(value.strip())  # ValueError for anything but digits
+    raise TypeError(f"expected a number, got {type(value).__name__}")
+
+
+def _structure_float(value: object, _: object) -> float:
+    if isinstance(value, bool):
+        raise TypeError("expected a number, got a boolean")
+    if isinstance(value, int | float):
+        return float(value)
     raise TypeError(f"expected a number, got {type(value).__name__}")
 
 
@@ -72,31 +84,104 @@ def _structure_datetime(value: object, _: object) -> datetime:
 
 _converter.register_structure_hook(str, _structure_str)
 _converter.register_structure_hook(int, _structure_int)
+_converter.register_structure_hook(float, _structure_float)
 _converter.register_structure_hook(bool, _structure_bool)
 _converter.register_structure_hook(datetime, _structure_datetime)
-#: For each model, its attributes' names on the wire where they differ, for error paths.
-_wire_names: dict[type, dict[str, str]] = {}
 
 
-def _register(cls: type, **renames: str) -> None:
-    """Decode ``cls`` with its attributes read from the wire keys ``renames`` gives."""
-    overrides: dict[str, Any] = {name: override(rename=key) for name, key in renames.items()}
-    _converter.register_structure_hook(cls, make_dict_structure_fn(cls, _converter, **overrides))
-    _wire_names[cls] = renames
+def _unstructure_datetime(value: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds, as WXM writes dates: ``2026-11-01T10:00:00.000Z``."""
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-_register(
-    AccessToken,
-    user_name="userName",
-    primary_role="primaryRole",
-    managed_by="managedBy",
-    issued=".issued",
-    expires=".expires",
-)
+_converter.register_unstructure_hook(datetime, _unstructure_datetime)
+
+#: Wire keys that are not the camelCase of the attribute's name.
+_WIRE_NAMES: dict[type, dict[str, str]] = {
+    m.AccessToken: {
+        "access_token": "access_token",
+        "token_type": "token_type",
+        "expires_in": "expires_in",
+        "issued": ".issued",
+        "expires": ".expires",
+    },
+    m.Question: {
+        "options": "multiSelect",
+        "questionnaires": "displayLocation",
+        "tags": "questionTags",
+    },
+    m.Questionnaire: {"hash_pii_by": "hashPIIBy"},
+    m.Answer: {"text": "textInput", "number": "numberInput"},
+    m.Note: {"text": "note"},
+    m.SurveyResponse: {
+        "questionnaire": "locationId",
+        "answers": "responses",
+        "channel": "surveyClient",
+        "duration": "responseDuration",
+    },
+    m.ResponsePage: {"page": "currentPage"},
+    m.SubUserPage: {"page": "currentPage"},
+    m.QuestionFilter: {},
+    m.ResponseFilter: {
+        "questionnaires": "location",
+        "after": "afterdate",
+        "before": "beforedate",
+        "questions": "filterquestions",
+    },
+    m.SurveyToken: {"questionnaire": "location", "prefill": "preFill"},
+    m.DeliveryStep: {"channel": "onChannel"},
+    m.DeliveryPlan: {"steps": "schedule"},
+    m.DeliveryEvent: {"timestamp": "timeStamp"},
+    m.DeliveryTarget: {"delivery_workflow_id": "deliveryWorkFlowId", "questionnaire": "location"},
+    m.Settings: {"locations": "locationList"},
+    m.NetPromoterScore: {
+        "question_id": "questionID",
+        "passives": "passive",
+        "score": "netPromoters",
+    },
+    m.NPSReport: {"nps": "netPromoter"},
+    m.QuestionSummary: {"question": "askedQuestion", "counts": "response"},
+    m.Summary: {"questions": "summary", "nps": "netPromoter"},
+}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.title() for word in rest)
+
+
+def wire_names(cls: type) -> dict[str, str]:
+    """Return each attribute's key on the wire, for ``cls``."""
+    renames = _WIRE_NAMES.get(cls, {})
+    return {a.name: renames.get(a.name, _camel(a.name)) for a in attrs.fields(cls)}
+
+
+def _structure_factory(cls: type) -> Any:
+    overrides: dict[str, Any] = {
+        name: override(rename=key) for name, key in wire_names(cls).items()
+    }
+    return make_dict_structure_fn(cls, _converter, **overrides)
+
+
+def _unstructure_factory(cls: type) -> Any:
+    # Unset fields (``None``, empty) are left out: WXM reads a missing key as "any".
+    overrides: dict[str, Any] = {
+        name: override(rename=key) for name, key in wire_names(cls).items()
+    }
+    return make_dict_unstructure_fn(cls, _converter, _cattrs_omit_if_default=True, **overrides)
+
+
+_converter.register_structure_hook_factory(attrs.has, _structure_factory)
+_converter.register_unstructure_hook_factory(attrs.has, _unstructure_factory)
+
+
+def unstructure(value: object) -> Any:
+    """Turn a model into the JSON WXM expects (camelCase keys, ISO dates, no unset fields)."""
+    return _converter.unstructure(value)
 
 
 def structure(data: Any, cls: type[T], *, what: str, request: httpx.Request | None) -> T:
-    """Turn decoded JSON into ``cls``, or raise ``DecodeError`` naming what was wrong.
+    """Turn decoded JSON into a model, or raise ``DecodeError`` naming what was wrong.
 
     Args:
         data: Decoded JSON.
@@ -115,11 +200,26 @@ def structure(data: Any, cls: type[T], *, what: str, request: httpx.Request | No
             f"could not decode {what}: expected a JSON object, got {_json_kind(data)}",
             request=request,
         )
+    return decode(data, cls, what=what, request=request)  # type: ignore[no-any-return]
+
+
+def decode(data: Any, tp: Any, *, what: str, request: httpx.Request | None) -> Any:
+    """Turn decoded JSON into ``tp``: a model, a list or dict of them, or a bare scalar.
+
+    WXM answers some calls with bare JSON (``true``, ``42``, ``"key"``); those decode
+    with the same strictness as model fields.
+
+    Raises:
+        DecodeError: The data does not fit ``tp``; the message lists cattrs' paths.
+    """
     try:
-        return _converter.structure(data, cls)
+        return _converter.structure(data, tp)
     except (cattrs.ClassValidationError, cattrs.IterableValidationError) as exc:
-        problems = "; ".join(_problems(exc, "$", cls))
-        raise DecodeError(f"could not decode {what}: {problems}", request=request) from None
+        problems = "; ".join(_problems(exc, "$", tp))
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        # A bare value of the wrong kind, or a list where an object was expected.
+        problems = _problems(exc, "$", tp)[0]
+    raise DecodeError(f"could not decode {what}: {problems}", request=request) from None
 
 
 def decode_response(
@@ -161,7 +261,7 @@ def _problems(exc: BaseException, path: str, cls: Any) -> list[str]:
     (``$.userName``, ``$['.issued']``), not as Python attributes.
     """
     if isinstance(exc, cattrs.ClassValidationError):
-        names = _wire_names.get(exc.cl, {})
+        names = wire_names(exc.cl) if attrs.has(exc.cl) else {}
         with_notes, without_notes = exc.group_exceptions()
         found = [
             p

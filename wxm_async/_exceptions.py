@@ -7,19 +7,29 @@ The tree::
     ├── DecodeError               an answer the library could not decode
     ├── LoginInterruptedError     the login a request waited on never completed
     ├── RequestNotReplayableError a 401 met a request whose body was a stream
-    └── APIStatusError            WXM answered a login with an error status
-        ├── AuthenticationError   WXM rejected the login (400/401)
+    ├── APIConnectionError        WXMClient: no answer (connection refused, reset, ...)
+    │   └── APITimeoutError       WXMClient: no answer in time
+    └── APIStatusError            WXM answered with an error status
+        ├── BadRequestError       400
+        ├── AuthenticationError   a rejected login (400/401), or 401 after the replay
         │   └── TwoFactorRequiredError  the login needs a two-factor code
+        ├── PermissionDeniedError 403
+        ├── NotFoundError         404
+        ├── ConflictError         409
+        ├── UnprocessableEntityError  422
+        ├── RateLimitedError      429, with ``retry_after``
         └── ServerError           5xx
 
 Every error carries ``.request``: the request it concerns, or ``None`` where there is
-none. Errors about a login carry a copy of the login request *without its body*, so that
-the password never travels with an exception. No message contains a password, an API
-key or an access token.
+none. That request is a copy without the ``Authorization`` header; errors about a login
+carry a copy of the login request *without its body*, so that the password never
+travels with an exception. No message contains a password, an API key or an access
+token.
 
-Transport failures (connection refused, timeouts) of requests sent through
-``httpx.AsyncClient`` stay httpx's own exceptions (``httpx.TransportError``): httpx raises
-them outside the auth flow, where the flow cannot see them.
+Transport failures (connection refused, timeouts) of requests sent through a plain
+``httpx.AsyncClient`` with ``WXMAuth`` stay httpx's own exceptions
+(``httpx.TransportError``): httpx raises them outside the auth flow, where the flow
+cannot see them. ``WXMClient`` turns them into ``APIConnectionError``.
 """
 
 from __future__ import annotations
@@ -27,14 +37,22 @@ from __future__ import annotations
 import httpx
 
 __all__ = [
+    "APIConnectionError",
     "APIStatusError",
+    "APITimeoutError",
     "AuthenticationError",
+    "BadRequestError",
     "ConfigurationError",
+    "ConflictError",
     "DecodeError",
     "LoginInterruptedError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitedError",
     "RequestNotReplayableError",
     "ServerError",
     "TwoFactorRequiredError",
+    "UnprocessableEntityError",
     "WXMError",
     "error_for_status",
 ]
@@ -101,11 +119,24 @@ class RequestNotReplayableError(WXMError):
     """
 
 
+class APIConnectionError(WXMError):
+    """``WXMClient`` got no answer: the connection failed, was refused or was dropped.
+
+    Raised after the client's retries, if the request was one it retries. The httpx
+    exception is the ``__cause__``.
+    """
+
+
+class APITimeoutError(APIConnectionError):
+    """``WXMClient`` got no answer in time (one of httpx's timeouts)."""
+
+
 class APIStatusError(WXMError):
     """WXM answered with an error status where the library needed a success.
 
-    Today that is the login: ``WXMAuth`` hands the statuses of the caller's own
-    requests back as responses, as httpx does (a 401 after the one replay included).
+    ``WXMClient`` raises it (or the subclass for the status) for every error status;
+    ``WXMAuth`` alone raises it for the login only, and hands the statuses of the
+    caller's own requests back as responses, as httpx does.
 
     Attributes:
         status_code: The HTTP status code.
@@ -157,29 +188,89 @@ class TwoFactorRequiredError(AuthenticationError):
     """
 
 
+class BadRequestError(APIStatusError):
+    """WXM refused the request as invalid (400): a bad filter, a missing field."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """WXM refused the request to this user (403): the role lacks the right."""
+
+
+class NotFoundError(APIStatusError):
+    """No such resource (404): an unknown response, token, plan or dispatch id."""
+
+
+class ConflictError(APIStatusError):
+    """The request conflicts with the resource's state (409)."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """WXM understood the request but could not process it (422)."""
+
+
+class RateLimitedError(APIStatusError):
+    """WXM answered 429: too many requests, after the client's retries.
+
+    Attributes:
+        retry_after: How long WXM asked to wait, in seconds (from ``Retry-After``), or
+            ``None`` when it did not say.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None,
+        status_code: int,
+        body: object = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, request=request, status_code=status_code, body=body)
+        self.retry_after = retry_after
+
+
 class ServerError(APIStatusError):
-    """WXM answered with a 5xx status (today: to a login)."""
+    """WXM answered with a 5xx status."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitedError,
+}
 
 
 def error_for_status(
-    message: str, *, request: httpx.Request | None, status_code: int, body: object
+    message: str,
+    *,
+    request: httpx.Request | None,
+    status_code: int,
+    body: object,
+    retry_after: float | None = None,
 ) -> APIStatusError:
-    """Return the error class that fits ``status_code``: the one place statuses map to errors.
+    """Return the error that fits ``status_code``: the one place statuses map to errors.
 
     Args:
         message: What failed, for ``str()``.
         request: The request the status answers.
         status_code: The HTTP status code, 400 or more.
         body: The decoded body.
+        retry_after: For a 429, the wait WXM asked for, in seconds.
 
     Returns:
         An ``APIStatusError`` or the subclass for that status.
     """
-    cls: type[APIStatusError]
-    if status_code == 401:
-        cls = AuthenticationError
-    elif status_code >= 500:
-        cls = ServerError
-    else:
-        cls = APIStatusError
+    if status_code == 429:
+        return RateLimitedError(
+            message,
+            request=request,
+            status_code=status_code,
+            body=body,
+            retry_after=retry_after,
+        )
+    cls = _BY_STATUS.get(status_code, ServerError if status_code >= 500 else APIStatusError)
     return cls(message, request=request, status_code=status_code, body=body)

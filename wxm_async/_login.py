@@ -19,6 +19,7 @@ from ._exceptions import (
     error_for_status,
 )
 from ._models import AccessToken
+from ._retry import parse_retry_after
 from ._store import CachedToken, cache_token
 
 __all__ = ["LOGIN_PATH", "interpret_login", "login_request"]
@@ -101,6 +102,7 @@ def interpret_login(
         request=request,
         status_code=response.status_code,
         body=body,
+        retry_after=parse_retry_after(response.headers.get("retry-after")),
     )
 
 

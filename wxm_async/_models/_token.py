@@ -1,7 +1,4 @@
-"""The domain models: frozen, keyword-only attrs classes named for what they are.
-
-They know nothing of the wire format; ``_converter`` alone does.
-"""
+"""The token WXM hands out at login."""
 
 from __future__ import annotations
 

@@ -1,0 +1,39 @@
+"""``client.analytics``: summaries and the Net Promoter Score of responses."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from .._http import Sender
+from .._models import NPSReport, ResponseFilter, Summary
+
+__all__ = ["Analytics"]
+
+_EVERYTHING = ResponseFilter()
+
+
+@frozen
+class Analytics:
+    """What the responses add up to (``client.analytics``)."""
+
+    _sender: Sender
+
+    async def summary(self, filter: ResponseFilter | None = None) -> Summary:
+        """Summarise the matching responses question by question: ``POST /api/summary``.
+
+        Args:
+            filter: Which responses; default all.
+        """
+        return await self._sender.call(
+            "POST", "/api/summary", Summary, body=filter or _EVERYTHING, idempotent=True
+        )
+
+    async def nps(self, filter: ResponseFilter | None = None) -> NPSReport:
+        """Return the Net Promoter Score of the matching responses: ``POST /api/FlashNPS``.
+
+        Args:
+            filter: Which responses; default all.
+        """
+        return await self._sender.call(
+            "POST", "/api/FlashNPS", NPSReport, body=filter or _EVERYTHING, idempotent=True
+        )

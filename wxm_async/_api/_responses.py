@@ -1,0 +1,130 @@
+"""``client.responses``: survey responses, filtered, paged, counted and annotated."""
+
+from __future__ import annotations
+
+import builtins
+from datetime import datetime
+
+from attrs import frozen
+
+from .._http import Sender, segment
+from .._models import Note, ResponseFilter, ResponsePage, SurveyResponse
+from .._pagination import PageIterator
+
+__all__ = ["DEFAULT_PAGE_SIZE", "Responses"]
+
+DEFAULT_PAGE_SIZE = 500
+"""Responses per page when iterating; WXM documents no maximum."""
+
+_EVERYTHING = ResponseFilter()
+
+
+@frozen
+class Responses:
+    """Survey responses (``client.responses``); WXM calls them answers."""
+
+    _sender: Sender
+    _first_page: int
+
+    async def list(self, filter: ResponseFilter | None = None) -> builtins.list[SurveyResponse]:
+        """Return every response that matches, in one answer: ``POST /api/answers``.
+
+        For many responses, ``iterate()`` is kinder to both sides.
+
+        Args:
+            filter: Which responses; default all.
+        """
+        return await self._sender.call(
+            "POST",
+            "/api/answers",
+            builtins.list[SurveyResponse],
+            body=filter or _EVERYTHING,
+            idempotent=True,
+        )
+
+    async def page(
+        self, page: int, *, rows: int = DEFAULT_PAGE_SIZE, filter: ResponseFilter | None = None
+    ) -> ResponsePage:
+        """Return one page of responses: ``POST /api/answers/page/{page}/{rows}``.
+
+        Args:
+            page: The page number; the first page is the client's ``first_page``.
+            rows: Responses per page.
+            filter: Which responses; default all.
+        """
+        return await self._sender.call(
+            "POST",
+            f"/api/answers/page/{page}/{rows}",
+            ResponsePage,
+            body=filter or _EVERYTHING,
+            idempotent=True,
+        )
+
+    def iterate(
+        self, filter: ResponseFilter | None = None, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> PageIterator[ResponsePage, SurveyResponse]:
+        """Iterate every matching response, fetching one page at a time.
+
+        Memory holds one page, however many responses match. Responses that arrive
+        while iterating can shift the pages; pin ``filter.before`` to a moment in the
+        past for a stable snapshot.
+
+        Example:
+            ```python
+            async for response in client.responses.iterate(ResponseFilter(after=since)):
+                print(response.id, response.response_date_time)
+            ```
+
+        Args:
+            filter: Which responses; default all.
+            page_size: Responses per page.
+        """
+
+        async def fetch(page: int) -> ResponsePage:
+            return await self.page(page, rows=page_size, filter=filter)
+
+        return PageIterator(
+            fetch,
+            first_page=self._first_page,
+            items=lambda page: page.responses,
+            total_pages=lambda page: page.total_pages,
+        )
+
+    async def count(self, filter: ResponseFilter | None = None) -> int:
+        """Return how many responses match: ``POST /api/answers/count``.
+
+        Args:
+            filter: Which responses; default all.
+        """
+        return await self._sender.call(
+            "POST", "/api/answers/count", int, body=filter or _EVERYTHING, idempotent=True
+        )
+
+    async def get(self, response_id: str) -> SurveyResponse:
+        """Return one response: ``GET /api/answer/{id}``.
+
+        Raises:
+            NotFoundError: There is no response with that id.
+        """
+        return await self._sender.call(
+            "GET", f"/api/answer/{segment(response_id)}", SurveyResponse, idempotent=True
+        )
+
+    async def add_note(
+        self, response_id: str, text: str, *, note_time: datetime | None = None
+    ) -> None:
+        """Add a note to a response: ``POST /api/Answers/Note/{id}``.
+
+        Not retried on a server error: the note might have been added twice.
+
+        Args:
+            response_id: The response to annotate.
+            text: The note.
+            note_time: When the note was written; default: WXM's clock.
+        """
+        await self._sender.send(
+            "POST",
+            f"/api/Answers/Note/{segment(response_id)}",
+            body=Note(text=text, note_time=note_time),
+            idempotent=False,
+        )

@@ -1,0 +1,196 @@
+"""How ``WXMClient`` sends one call: bounded concurrency, retries, errors, decoding.
+
+Every namespace method is a few lines over ``Sender.call``: the path, the body, whether
+the call is idempotent, and the type of the answer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+from urllib.parse import quote
+
+import anyio
+import httpx
+from attrs import define, field
+
+from ._converter import decode, json_body, unstructure
+from ._exceptions import (
+    APIConnectionError,
+    APITimeoutError,
+    ConfigurationError,
+    WXMError,
+    error_for_status,
+)
+from ._retry import RetryPolicy, parse_retry_after
+
+__all__ = ["Sender", "redacted", "segment"]
+
+T = TypeVar("T")
+
+logger = logging.getLogger("wxm_async")
+
+
+@define
+class Sender:
+    """Sends calls through one ``httpx.AsyncClient``, at most ``limiter`` at a time."""
+
+    http: httpx.AsyncClient
+    limiter: anyio.CapacityLimiter
+    retries: RetryPolicy
+    clock: Callable[[], float] = time.monotonic
+    random: Callable[[], float] = field(factory=lambda: random.random)
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        answer: type[T],
+        *,
+        body: object = None,
+        idempotent: bool,
+    ) -> T:
+        """Send one call and decode its answer into ``answer`` (a type).
+
+        Args:
+            method: ``"GET"`` or ``"POST"``.
+            path: The path below the base URL, e.g. ``/api/Questions/Active``.
+            answer: The type of the decoded answer: a model, ``list[Model]``, ``int``...
+            body: A model or plain JSON to send, or ``None`` for no body.
+            idempotent: Whether the call may safely be sent twice.
+
+        Raises:
+            APIStatusError: WXM answered with an error status (the subclass for it).
+            APIConnectionError: No answer, after the retries.
+            DecodeError: The answer does not fit ``answer``.
+        """
+        response = await self.send(method, path, body=body, idempotent=idempotent)
+        what = f"the answer to {method} {path}"
+        request = redacted(response.request)
+        data = json_body(response, what=what, request=request)
+        return decode(data, answer, what=what, request=request)  # type: ignore[no-any-return]
+
+    async def send(
+        self, method: str, path: str, *, body: object = None, idempotent: bool
+    ) -> httpx.Response:
+        """Send one call, retrying as the policy says; return the successful response.
+
+        Raises:
+            APIStatusError: WXM answered with an error status (the subclass for it).
+            APIConnectionError: No answer, after the retries.
+        """
+        content = None if body is None else json.dumps(unstructure(body)).encode()
+        headers = {"Content-Type": "application/json"} if content is not None else None
+        started = self.clock()
+        attempt = 0
+        while True:  # bounded: the policy gives up after `attempts`
+            attempt += 1
+            try:
+                async with self.limiter:
+                    response = await self.http.request(
+                        method, path, content=content, headers=headers
+                    )
+            except httpx.TransportError as exc:
+                outcome: int | httpx.TransportError = exc
+                retry_after = None
+            else:
+                if response.is_success:
+                    return response
+                outcome = response.status_code
+                retry_after = parse_retry_after(response.headers.get("retry-after"))
+            wait = self.retries.wait_before_retry(
+                attempt=attempt,
+                elapsed=self.clock() - started,
+                idempotent=idempotent,
+                outcome=outcome,
+                retry_after=retry_after,
+                random=self.random,
+            )
+            if wait is None:
+                if isinstance(outcome, httpx.TransportError):
+                    raise _connection_error(outcome, method, path) from outcome
+                raise status_error(response, retry_after=retry_after)
+            logger.info(
+                "WXM %s %s: %s; retry %d in %.2f s",
+                method,
+                path,
+                _describe(outcome),
+                attempt,
+                wait,
+            )
+            await anyio.sleep(wait)
+
+
+def segment(value: str) -> str:
+    """Quote ``value`` as one path segment, so that an id can never change the path.
+
+    Raises:
+        ConfigurationError: ``value`` is empty.
+    """
+    if not value:
+        raise ConfigurationError("an id in a WXM path must not be empty")
+    return quote(value, safe="")
+
+
+def status_error(response: httpx.Response, *, retry_after: float | None = None) -> WXMError:
+    """Build the error for a read response with an error status.
+
+    Its message names the call and the status, and WXM's own explanation (``message``
+    or ``error_description``) when the body has one.
+    """
+    request = redacted(response.request)
+    try:
+        body: object = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        body = response.text or None
+    reason = _reason(body)
+    status = f"{response.status_code} {response.reason_phrase}".strip()
+    return error_for_status(
+        f"{request.method} {request.url.path}: WXM answered {status}"
+        + (f": {reason}" if reason else ""),
+        request=request,
+        status_code=response.status_code,
+        body=body,
+        retry_after=retry_after,
+    )
+
+
+def redacted(request: httpx.Request) -> httpx.Request:
+    """Copy ``request`` without its ``Authorization`` header, for errors to carry."""
+    headers = [(k, v) for k, v in request.headers.multi_items() if k.lower() != "authorization"]
+    try:
+        content: bytes | None = request.content
+    except httpx.RequestNotRead:
+        content = None
+    return httpx.Request(request.method, request.url, headers=headers, content=content)
+
+
+def _connection_error(exc: httpx.TransportError, method: str, path: str) -> APIConnectionError:
+    try:
+        request: httpx.Request | None = redacted(exc.request)
+    except RuntimeError:  # httpx raised it before it had a request
+        request = None
+    cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    return cls(f"{method} {path}: no answer from WXM ({_describe(exc)})", request=request)
+
+
+def _describe(outcome: int | httpx.TransportError) -> str:
+    if isinstance(outcome, int):
+        return f"status {outcome}"
+    detail = str(outcome)
+    return f"{type(outcome).__name__}: {detail}" if detail else type(outcome).__name__
+
+
+def _reason(body: object) -> str | None:
+    if isinstance(body, dict):
+        for key in ("message", "Message", "error_description", "error"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
+    if isinstance(body, str) and body and len(body) <= 200 and "<" not in body:
+        return body.strip() or None
+    return None

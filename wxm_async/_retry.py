@@ -1,0 +1,158 @@
+"""When ``WXMClient`` tries a request again, and how long it waits first.
+
+A declared policy, in the manner of stamina: named transient failures, ``Retry-After``
+honoured, jittered exponential backoff, bounded attempts and total time, and a switch
+that removes the waiting in tests. The decisions are pure functions of the attempt, so
+they are tested without I/O. (stamina itself would be a fifth runtime dependency; the
+core keeps to httpx, anyio, attrs and cattrs.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import httpx
+from attrs import evolve, field, frozen, validators
+
+__all__ = [
+    "DEFAULT_RETRY_STATUSES",
+    "RetryPolicy",
+    "parse_retry_after",
+]
+
+DEFAULT_RETRY_STATUSES = frozenset({429, 502, 503, 504})
+"""Statuses that say "not now" rather than "no": worth another try."""
+
+#: Transport failures that happen before the request reached WXM: safe to retry always.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+@frozen(kw_only=True)
+class RetryPolicy:
+    """Which failures ``WXMClient`` retries, how often, and how long it waits between.
+
+    Retried: the statuses in ``statuses`` and transport failures (connection refused,
+    reset or dropped, timeouts). Requests that are not idempotent (creating a survey
+    token, adding a note) are retried only when WXM cannot have acted on them: a 429,
+    or a connection that never opened. Reads, and WXM's read-only POSTs (the response
+    filters, counts and summaries), are retried on every listed failure.
+
+    The wait before retry ``n`` (1, 2, ...) is ``min(wait_max, wait_initial *
+    wait_exp_base ** (n - 1))`` plus up to ``wait_jitter`` seconds at random; a
+    ``Retry-After`` from WXM replaces it. No retry starts after ``timeout`` seconds
+    from the first attempt, or when the wait would end after it.
+
+    Attributes:
+        attempts: Tries in all, the first included; 1 turns retries off.
+        timeout: Seconds from the first attempt after which no retry starts.
+        wait_initial: The first backoff, in seconds.
+        wait_max: The longest backoff, in seconds.
+        wait_jitter: The most random time added to a backoff, in seconds.
+        wait_exp_base: How much each backoff grows over the one before.
+        max_retry_after: The longest ``Retry-After`` honoured, in seconds; a 429 asking
+            for more fails at once with ``RateLimitedError``.
+        statuses: The statuses retried.
+        wait: ``False`` retries without waiting at all: for tests (see
+            ``without_waiting()``).
+    """
+
+    attempts: int = field(default=4, validator=validators.ge(1))
+    timeout: float = field(default=60.0, validator=validators.ge(0))
+    wait_initial: float = field(default=0.5, validator=validators.ge(0))
+    wait_max: float = field(default=10.0, validator=validators.ge(0))
+    wait_jitter: float = field(default=0.5, validator=validators.ge(0))
+    wait_exp_base: float = field(default=2.0, validator=validators.ge(1))
+    max_retry_after: float = field(default=60.0, validator=validators.ge(0))
+    statuses: frozenset[int] = field(default=DEFAULT_RETRY_STATUSES, converter=frozenset)
+    wait: bool = True
+
+    @classmethod
+    def off(cls) -> RetryPolicy:
+        """Return a policy that never retries."""
+        return cls(attempts=1)
+
+    def without_waiting(self) -> RetryPolicy:
+        """Return this policy with every wait removed: retries happen at once (for tests)."""
+        return evolve(self, wait=False)
+
+    def backoff(self, retry: int, random: Callable[[], float]) -> float:
+        """Return the wait, in seconds, before retry number ``retry`` (1, 2, ...).
+
+        Args:
+            retry: Which retry this is; the first is 1.
+            random: A source of floats in ``[0, 1)`` for the jitter.
+        """
+        exponential = self.wait_initial * self.wait_exp_base ** (retry - 1)
+        return min(self.wait_max, exponential) + self.wait_jitter * random()
+
+    def wait_before_retry(
+        self,
+        *,
+        attempt: int,
+        elapsed: float,
+        idempotent: bool,
+        outcome: int | httpx.TransportError,
+        retry_after: float | None,
+        random: Callable[[], float],
+    ) -> float | None:
+        """Decide whether to retry after a failed attempt, and how long to wait first.
+
+        Args:
+            attempt: The attempt that just failed; the first is 1.
+            elapsed: Seconds since the first attempt started.
+            idempotent: Whether the request may be sent twice.
+            outcome: The status WXM answered, or the transport failure.
+            retry_after: What WXM's ``Retry-After`` asked for, in seconds, if anything.
+            random: A source of floats in ``[0, 1)`` for the jitter.
+
+        Returns:
+            The wait in seconds (0 when waiting is switched off), or ``None``: give up.
+        """
+        if attempt >= self.attempts or not self._retryable(outcome, idempotent):
+            return None
+        if retry_after is not None and retry_after > self.max_retry_after:
+            return None
+        wait = retry_after if retry_after is not None else self.backoff(attempt, random)
+        if elapsed + wait > self.timeout:
+            return None
+        return wait if self.wait else 0.0
+
+    def _retryable(self, outcome: int | httpx.TransportError, idempotent: bool) -> bool:
+        if isinstance(outcome, httpx.TransportError):
+            return idempotent or isinstance(outcome, _NOT_SENT)
+        if outcome not in self.statuses:
+            return False
+        return idempotent or outcome == 429  # a 429 was not acted on
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Read a ``Retry-After`` header: delay-seconds or an HTTP-date.
+
+    Args:
+        value: The header's value, or ``None`` when there is none.
+        now: The current time, for an HTTP-date; default ``datetime.now(UTC)``.
+
+    Returns:
+        The wait in seconds (never negative), or ``None`` for a missing or unreadable
+        value.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        seconds = float(text)
+    except ValueError:
+        pass
+    else:
+        return seconds if 0 <= seconds < float("inf") else None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
