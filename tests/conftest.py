@@ -9,7 +9,7 @@ import httpx
 import pytest
 from attrs import define
 
-from wxm_async import WXMAuth
+from wxm_async import RetryPolicy, WXMAuth, WXMClient
 from wxm_async.testing import FakeWXM, serve
 
 USERNAME = "demo"
@@ -72,3 +72,15 @@ async def server(request: pytest.FixtureRequest, fake: FakeWXM) -> AsyncIterator
 @pytest.fixture
 def auth() -> WXMAuth:
     return WXMAuth(USERNAME, PASSWORD)
+
+
+@pytest.fixture
+async def client(server: Server) -> AsyncIterator[WXMClient]:
+    """A WXMClient on the fake (in process and over loopback), retrying without waits."""
+    async with WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD),
+        base_url=server.base_url,
+        transport=server.transport,
+        retries=RetryPolicy().without_waiting(),
+    ) as client:
+        yield client

@@ -21,9 +21,9 @@ from attrs import define, field
 from ._converter import decode, json_body, unstructure
 from ._exceptions import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     ConfigurationError,
-    WXMError,
     error_for_status,
 )
 from ._retry import RetryPolicy, parse_retry_after
@@ -136,7 +136,7 @@ def segment(value: str) -> str:
     return quote(value, safe="")
 
 
-def status_error(response: httpx.Response, *, retry_after: float | None = None) -> WXMError:
+def status_error(response: httpx.Response, *, retry_after: float | None = None) -> APIStatusError:
     """Build the error for a read response with an error status.
 
     Its message names the call and the status, and WXM's own explanation (``message``

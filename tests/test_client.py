@@ -1,0 +1,299 @@
+"""WXMClient itself: set-up, retries, errors, bounded concurrency, against a transport."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime, timedelta
+
+import anyio
+import httpx
+import pytest
+
+from wxm_async import (
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    ConfigurationError,
+    NotFoundError,
+    Question,
+    RateLimitedError,
+    RetryPolicy,
+    ServerError,
+    WXMAuth,
+    WXMBearerAuth,
+    WXMClient,
+)
+from wxm_async.testing import FakeWXM
+
+from .conftest import PASSWORD, USERNAME
+from .helpers import is_login, token_answer
+
+pytestmark = pytest.mark.anyio
+
+Handler = Callable[[httpx.Request], Coroutine[None, None, httpx.Response]]
+TOKEN = "client-test-token"
+QUESTIONS = [{"id": "q1", "text": "Recommend us?", "displayType": "Scale"}]
+
+
+def scripted(
+    *answers: httpx.Response | Exception,
+) -> tuple[Handler, list[httpx.Request]]:
+    """A handler that gives ``answers`` in turn (raising the exceptions) and keeps requests."""
+    queue = list(answers)
+    seen: list[httpx.Request] = []
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        answer = queue.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    return handle, seen
+
+
+def a_day_from_now() -> datetime:
+    return datetime.now(UTC) + timedelta(days=1)
+
+
+def client_for(handler: Handler, **kwargs: object) -> WXMClient:
+    options: dict[str, object] = {"retries": RetryPolicy().without_waiting(), **kwargs}
+    return WXMClient(
+        auth=WXMBearerAuth(TOKEN),
+        base_url="https://wxm.test",
+        transport=httpx.MockTransport(handler),
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def test_a_client_needs_credentials() -> None:
+    """Without auth (or an http_client) the client says how to give it credentials."""
+    with pytest.raises(ConfigurationError, match="auth=WXMAuth"):
+        WXMClient()
+
+
+def test_an_own_http_client_excludes_options_it_already_has() -> None:
+    """Options that belong to the caller's http_client are refused, by name."""
+    with pytest.raises(ConfigurationError, match="auth, transport"):
+        WXMClient(
+            http_client=httpx.AsyncClient(),
+            auth=WXMBearerAuth(TOKEN),
+            transport=httpx.MockTransport(lambda r: httpx.Response(200)),
+        )
+
+
+def test_max_concurrency_must_be_positive() -> None:
+    """A limit of zero requests in flight could never send anything."""
+    with pytest.raises(ConfigurationError, match="max_concurrency"):
+        WXMClient(auth=WXMBearerAuth(TOKEN), max_concurrency=0)
+
+
+def test_from_env_reads_the_base_url_and_credentials() -> None:
+    """WXM_BASE_URL, WXM_USERNAME and WXM_API_KEY configure the client."""
+    client = WXMClient.from_env(
+        environ={
+            "WXM_USERNAME": "acme",
+            "WXM_API_KEY": "key",
+            "WXM_BASE_URL": "https://wxm.example",
+        }
+    )
+    assert client.http.base_url == httpx.URL("https://wxm.example")
+    assert isinstance(client.http.auth, WXMAuth)
+    assert client.http.auth.username == "acme"
+    assert repr(client) == "WXMClient(base_url='https://wxm.example')"
+    default = WXMClient.from_env(environ={"WXM_USERNAME": "acme", "WXM_PASSWORD": "pw"})
+    assert default.http.base_url == httpx.URL("https://api.getcloudcherry.com")
+
+
+def test_from_env_names_what_is_missing() -> None:
+    """A missing credential variable is named."""
+    with pytest.raises(ConfigurationError, match="WXM_USERNAME"):
+        WXMClient.from_env(environ={"WXM_API_KEY": "key"})
+
+
+async def test_calls_send_json_headers_and_decode_models() -> None:
+    """A call sends Accept and User-Agent, and returns models, not dicts."""
+    handler, seen = scripted(httpx.Response(200, json=QUESTIONS))
+    async with client_for(handler) as client:
+        questions = await client.questions.active()
+    assert questions == [Question(id="q1", text="Recommend us?", display_type="Scale")]
+    assert seen[0].headers["accept"] == "application/json"
+    assert seen[0].headers["user-agent"].startswith("wxm-async")
+    assert seen[0].headers["authorization"] == f"Bearer {TOKEN}"
+
+
+async def test_transient_statuses_are_retried_until_success() -> None:
+    """503 then 502 then 200: the caller sees only the success."""
+    handler, seen = scripted(
+        httpx.Response(503), httpx.Response(502), httpx.Response(200, json=QUESTIONS)
+    )
+    async with client_for(handler) as client:
+        assert len(await client.questions.active()) == 1
+    assert len(seen) == 3
+
+
+async def test_retries_end_with_the_status_error() -> None:
+    """When attempts run out, the last status's error is raised."""
+    handler, seen = scripted(*[httpx.Response(503, json={"message": "busy"})] * 3)
+    async with client_for(handler, retries=RetryPolicy(attempts=3).without_waiting()) as client:
+        with pytest.raises(ServerError, match="503 Service Unavailable: busy") as caught:
+            await client.questions.active()
+    assert len(seen) == 3
+    assert caught.value.status_code == 503
+
+
+async def test_a_create_is_not_retried_after_a_server_error() -> None:
+    """A POST that creates is sent once on a 503: WXM may have acted on it."""
+    handler, seen = scripted(httpx.Response(503), httpx.Response(200, json={"id": "DM-1"}))
+    async with client_for(handler) as client:
+        with pytest.raises(ServerError):
+            await client.survey_tokens.create(questionnaire="Main", valid_till=a_day_from_now())
+    assert len(seen) == 1
+
+
+async def test_a_create_is_retried_after_429() -> None:
+    """A 429 was not acted on, so even a create is sent again."""
+    handler, seen = scripted(
+        httpx.Response(429, headers={"Retry-After": "0"}),
+        httpx.Response(200, json={"id": "DM-1", "location": "Main"}),
+    )
+    async with client_for(handler) as client:
+        token = await client.survey_tokens.create(questionnaire="Main", valid_till=a_day_from_now())
+    assert token.id == "DM-1"
+    assert len(seen) == 2
+    assert seen[0].content == seen[1].content
+
+
+async def test_a_long_retry_after_fails_at_once_with_its_value() -> None:
+    """A Retry-After beyond the policy's limit raises RateLimitedError carrying it."""
+    handler, seen = scripted(httpx.Response(429, headers={"Retry-After": "3600"}))
+    async with client_for(handler) as client:
+        with pytest.raises(RateLimitedError) as caught:
+            await client.questions.active()
+    assert caught.value.retry_after == 3600.0
+    assert len(seen) == 1
+
+
+async def test_connection_failures_are_retried_then_raised_as_library_errors() -> None:
+    """A refused connection is retried; when it keeps failing, APIConnectionError."""
+    refused = httpx.ConnectError("connection refused")
+    handler, seen = scripted(refused, refused, refused, refused)
+    async with client_for(handler) as client:
+        with pytest.raises(APIConnectionError, match="connection refused") as caught:
+            await client.account.profile()
+    assert len(seen) == 4
+    assert isinstance(caught.value.__cause__, httpx.ConnectError)
+    assert caught.value.request is not None
+    assert "authorization" not in caught.value.request.headers
+
+
+async def test_timeouts_are_their_own_error() -> None:
+    """A read timeout, after the retries, is an APITimeoutError."""
+    handler, _ = scripted(*[httpx.ReadTimeout("timed out")] * 4)
+    async with client_for(handler) as client:
+        with pytest.raises(APITimeoutError):
+            await client.account.profile()
+
+
+async def test_a_dropped_connection_on_a_create_is_not_retried() -> None:
+    """A read error after sending may mean WXM acted: a create is not sent again."""
+    handler, seen = scripted(httpx.ReadError("reset by peer"))
+    async with client_for(handler) as client:
+        with pytest.raises(APIConnectionError):
+            await client.responses.add_note("r-1", "called back")
+    assert len(seen) == 1
+
+
+async def test_not_found_carries_status_body_and_message() -> None:
+    """A 404 is NotFoundError with WXM's message in str()."""
+    handler, _ = scripted(httpx.Response(404, json={"message": "No such answer."}))
+    async with client_for(handler) as client:
+        with pytest.raises(NotFoundError, match=r"GET /api/answer/r-9: .*No such answer") as caught:
+            await client.responses.get("r-9")
+    assert caught.value.body == {"message": "No such answer."}
+
+
+async def test_ids_cannot_change_the_path() -> None:
+    """An id with a slash or a question mark stays one path segment."""
+    handler, seen = scripted(httpx.Response(404, json={}))
+    async with client_for(handler) as client:
+        with pytest.raises(NotFoundError):
+            await client.responses.get("../settings?x=1")
+    assert seen[0].url.raw_path == b"/api/answer/..%2Fsettings%3Fx%3D1"
+
+
+async def test_a_401_after_the_replay_is_an_authentication_error() -> None:
+    """When WXM refuses the fresh token too, the caller gets AuthenticationError."""
+    logins = 0
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal logins
+        if is_login(request):
+            logins += 1
+            return httpx.Response(200, json=token_answer(f"tok-{logins}"))
+        return httpx.Response(
+            401, json={"message": "Authorization has been denied for this request."}
+        )
+
+    async with WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD),
+        base_url="https://wxm.test",
+        transport=httpx.MockTransport(handle),
+    ) as client:
+        with pytest.raises(AuthenticationError, match="Authorization has been denied") as caught:
+            await client.questions.active()
+    assert caught.value.status_code == 401
+    assert logins == 2
+    assert "tok-" not in str(caught.value)
+
+
+async def test_in_flight_requests_are_bounded_by_max_concurrency() -> None:
+    """With max_concurrency=3, ten concurrent calls never have more than three in flight."""
+    in_flight = peak = 0
+    release = anyio.Event()
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await release.wait()
+        in_flight -= 1
+        return httpx.Response(200, json=QUESTIONS)
+
+    async with client_for(handle, max_concurrency=3) as client, anyio.create_task_group() as tg:
+        for _ in range(10):
+            tg.start_soon(client.questions.active)
+        await anyio.wait_all_tasks_blocked()
+        assert in_flight == 3
+        release.set()
+    assert peak == 3
+
+
+async def test_retries_are_logged_without_secrets(caplog: pytest.LogCaptureFixture) -> None:
+    """Each retry logs the call, the failure and the wait; never the token."""
+    handler, _ = scripted(httpx.Response(503), httpx.Response(200, json=QUESTIONS))
+    with caplog.at_level(logging.DEBUG, logger="wxm_async"):
+        async with client_for(handler) as client:
+            await client.questions.active()
+    assert "WXM GET /api/Questions/Active: status 503; retry 1 in 0.00 s" in caplog.text
+    assert TOKEN not in caplog.text
+
+
+async def test_an_own_http_client_is_used_and_left_open(fake: FakeWXM) -> None:
+    """A caller's httpx.AsyncClient carries the calls and stays open after aclose()."""
+    async with httpx.AsyncClient(
+        base_url="https://wxm.test", transport=fake.transport(), auth=WXMAuth(USERNAME, PASSWORD)
+    ) as http:
+        async with WXMClient(http_client=http) as client:
+            assert client.http is http
+            assert (await client.account.profile()).user == USERNAME
+        assert not http.is_closed
+        assert (await http.get("/api/Profile")).status_code == 200
+
+
+async def test_aclose_closes_the_clients_own_connections() -> None:
+    """The client's own httpx.AsyncClient is closed by aclose()."""
+    client = client_for(scripted()[0])
+    await client.aclose()
+    assert client.http.is_closed

@@ -1,0 +1,138 @@
+"""The retry policy's decisions and Retry-After parsing: pure functions, no I/O."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from wxm_async import RetryPolicy
+from wxm_async._retry import parse_retry_after
+
+NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
+REQUEST = httpx.Request("GET", "https://wxm.test/api/Profile")
+
+
+def no_jitter() -> float:
+    return 0.0
+
+
+def decide(
+    policy: RetryPolicy,
+    outcome: int | httpx.TransportError,
+    *,
+    attempt: int = 1,
+    elapsed: float = 0.0,
+    idempotent: bool = True,
+    retry_after: float | None = None,
+) -> float | None:
+    return policy.wait_before_retry(
+        attempt=attempt,
+        elapsed=elapsed,
+        idempotent=idempotent,
+        outcome=outcome,
+        retry_after=retry_after,
+        random=no_jitter,
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("0", 0.0),
+        ("120", 120.0),
+        (" 7 ", 7.0),
+        ("1.5", 1.5),
+        ("Mon, 23 Nov 2026 12:00:30 GMT", 30.0),
+        ("Mon, 23 Nov 2026 11:00:00 GMT", 0.0),  # in the past: no wait
+        (None, None),
+        ("", None),
+        ("soon", None),
+        ("-5", None),
+        ("nan", None),
+        ("inf", None),
+    ],
+)
+def test_retry_after_reads_seconds_and_http_dates(
+    value: str | None, expected: float | None
+) -> None:
+    """Retry-After is delay-seconds or an HTTP-date; anything else is no advice."""
+    assert parse_retry_after(value, now=NOW) == expected
+
+
+def test_backoff_grows_exponentially_up_to_the_cap() -> None:
+    """Backoff doubles from wait_initial and stops at wait_max, plus jitter."""
+    policy = RetryPolicy(wait_initial=0.5, wait_max=3.0, wait_jitter=1.0)
+    assert [policy.backoff(n, no_jitter) for n in (1, 2, 3, 4)] == [0.5, 1.0, 2.0, 3.0]
+    assert policy.backoff(1, lambda: 0.5) == 1.0
+
+
+@pytest.mark.parametrize("status", [429, 502, 503, 504])
+def test_transient_statuses_are_retried(status: int) -> None:
+    """429, 502, 503 and 504 are retried for idempotent calls."""
+    assert decide(RetryPolicy(wait_initial=0.5), status) == 0.5
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 422, 500])
+def test_other_statuses_are_not_retried(status: int) -> None:
+    """A status that says "no" is final."""
+    assert decide(RetryPolicy(), status) is None
+
+
+def test_non_idempotent_calls_retry_only_what_wxm_did_not_act_on() -> None:
+    """A POST that creates something is retried after a 429 or a refused connection only."""
+    policy = RetryPolicy(wait_initial=0.5)
+    assert decide(policy, 503, idempotent=False) is None
+    assert decide(policy, httpx.ReadError("reset", request=REQUEST), idempotent=False) is None
+    assert decide(policy, 429, idempotent=False) == 0.5
+    assert decide(policy, httpx.ConnectError("refused", request=REQUEST), idempotent=False) == 0.5
+
+
+def test_transport_failures_are_retried_for_idempotent_calls() -> None:
+    """Dropped connections and timeouts are retried when the call may be sent twice."""
+    policy = RetryPolicy(wait_initial=0.5)
+    assert decide(policy, httpx.RemoteProtocolError("dropped", request=REQUEST)) == 0.5
+    assert decide(policy, httpx.ReadTimeout("slow", request=REQUEST)) == 0.5
+
+
+def test_retry_after_replaces_the_backoff() -> None:
+    """WXM's Retry-After is the wait, whatever the backoff would have been."""
+    assert decide(RetryPolicy(wait_initial=0.5), 429, retry_after=4.0) == 4.0
+
+
+def test_a_retry_after_beyond_the_limit_gives_up() -> None:
+    """A Retry-After longer than max_retry_after fails now instead of sleeping for it."""
+    assert decide(RetryPolicy(max_retry_after=60), 429, retry_after=61.0) is None
+
+
+def test_attempts_bound_the_retries() -> None:
+    """No retry after the last attempt."""
+    policy = RetryPolicy(attempts=3)
+    assert decide(policy, 503, attempt=2) is not None
+    assert decide(policy, 503, attempt=3) is None
+    assert decide(RetryPolicy.off(), 503) is None
+
+
+def test_the_timeout_bounds_the_total_time() -> None:
+    """No retry whose wait would end after the policy's timeout."""
+    policy = RetryPolicy(timeout=10.0, wait_initial=2.0)
+    assert decide(policy, 503, elapsed=7.9) == 2.0
+    assert decide(policy, 503, elapsed=8.1) is None
+
+
+def test_without_waiting_keeps_the_decisions_and_drops_the_waits() -> None:
+    """The testing switch retries the same failures, at once."""
+    policy = RetryPolicy(wait_initial=5.0).without_waiting()
+    assert decide(policy, 503) == 0.0
+    assert decide(policy, 429, retry_after=30.0) == 0.0
+    assert decide(policy, 404) is None
+
+
+@pytest.mark.parametrize(
+    "bad", [{"attempts": 0}, {"timeout": -1}, {"wait_initial": -0.1}, {"wait_exp_base": 0.5}]
+)
+def test_nonsense_policies_are_refused(bad: dict[str, float]) -> None:
+    """A policy that cannot work fails when it is made, not when it is used."""
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        RetryPolicy(**bad)  # type: ignore[arg-type]
