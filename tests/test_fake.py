@@ -150,7 +150,8 @@ async def test_unknown_routes_methods_and_bodies_get_wxm_like_answers(server: Se
         assert "No HTTP resource was found" in missing.json()["message"]
         assert (await http.delete("/api/Profile", headers=headers)).status_code == 405
         bad = await http.post("/api/UserData/k", content=b"{not json", headers=headers)
-        assert (bad.status_code, bad.json()) == (400, {"message": "The request is invalid."})
+        assert bad.status_code == 400
+        assert bad.json()["message"].startswith("The request is invalid.")
 
 
 async def test_login_controls(fake: FakeWXM) -> None:

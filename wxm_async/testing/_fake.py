@@ -1,16 +1,16 @@
 """The fake WXM: an ASGI app that answers like WXM, with controls for tests.
 
-It serves WXM's auth surface as the project's API reference describes it, and a few
-authenticated routes to call. Where WXM's documentation is silent, the choice made here
-is listed in ``docs/reference/fake-wxm.md``.
+This module holds the app itself: routing, credentials, the login, and the controls a
+test turns. The resources live in ``_world`` (state), ``_catalog`` and ``_answers``
+(seeded data), ``_filters`` (FilterBy) and ``_routes_*`` (one module per API area);
+faults and the rate limit in ``_faults``. Where WXM's documentation is silent, the choice
+made here is listed in ``docs/reference/fake-wxm.md``.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import json
-import re
 import secrets
 import time
 from collections import Counter
@@ -24,10 +24,36 @@ import anyio
 import httpx
 from attrs import define, field, frozen
 
+from . import (
+    _routes_account,
+    _routes_analytics,
+    _routes_answers,
+    _routes_delivery,
+    _routes_questions,
+    _routes_tokens,
+)
+from ._faults import (
+    ConnectionDropped,
+    Fault,
+    Faults,
+    RateLimit,
+    RateLimiter,
+    emit,
+    rate_limited,
+    status_answer,
+)
+from ._wire import JSON_TYPE, Answer, Invalid, NotFound, Request, Route, ok
+from ._world import World
+
 __all__ = ["DENIED_MESSAGE", "FakeWXM", "LoginPause"]
 
 DENIED_MESSAGE = "Authorization has been denied for this request."
 """WXM's message in the 401 answer to a request without valid credentials."""
+DEFAULT_RESPONSES = 120
+"""How many survey responses a fake has unless told otherwise."""
+MAX_RESPONSES = 100_000_000  # one per 15 minutes: the last is dated before the year 5000
+DEFAULT_MAX_PAGE_SIZE = 1000
+"""The most rows a page of responses may have unless told otherwise."""
 _TWO_FACTOR_REQUIRED = "Valid Two Factor Secure Code Required, Enter Code Received"
 _TWO_FACTOR_INVALID = "Invalid Two Factor Secure Code, Check For Code Sent To Your Email/Phone Or Contact Your Administrator"
 _LOCKED_OUT = (
@@ -35,44 +61,11 @@ _LOCKED_OUT = (
     "or try reset password"
 )
 _BAD_CREDENTIALS = "The user name or password is incorrect."
+_IN_PROCESS = "wxm_async.fake.in_process"  # scope key set by FakeWXM.transport()
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-
-
-@frozen
-class _Answer:
-    status: int
-    body: object = None
-    raw: bytes | None = None  # sent as it is, instead of body as JSON
-    content_type: str = "application/json; charset=utf-8"
-
-    def encoded(self) -> bytes:
-        return self.raw if self.raw is not None else json.dumps(self.body).encode()
-
-
-@frozen
-class _Request:
-    method: str
-    path: str
-    headers: Mapping[str, str]
-    body: bytes
-    user: str | None = None  # who the credentials belong to, once checked
-
-
-@frozen
-class _Route:
-    method: str
-    template: str
-    handler: Callable[..., _Answer | Awaitable[_Answer]]
-    protected: bool = True
-    pattern: re.Pattern[str] = field(init=False)
-
-    def __attrs_post_init__(self) -> None:
-        # WXM's routing ignores case.
-        pattern = re.compile(re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.template), re.IGNORECASE)
-        object.__setattr__(self, "pattern", pattern)
 
 
 @frozen
@@ -103,19 +96,41 @@ class LoginPause:
         await self._released.wait()
 
 
+class _InProcessTransport(httpx.ASGITransport):
+    """ASGITransport that marks its requests as in process and maps a dropped connection."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await super().handle_async_request(request)
+        except ConnectionDropped:
+            raise httpx.RemoteProtocolError(
+                "Server disconnected without sending a response.", request=request
+            ) from None
+
+
 class FakeWXM:
-    """A fake WXM server: an ASGI app with WXM's login, its answers and its errors.
+    """A fake WXM server: an ASGI app with WXM's login, its resources and its errors.
 
     Run it in process with ``transport()``, or on a loopback socket with
     ``wxm_async.testing.serve``. Tokens it issues expire on its own monotonic clock.
+    Its data (questions, responses, delivery plans, sub-users...) is generated from
+    ``seed``: two fakes with the same arguments serve the same data.
 
     Args:
         accounts: User names and their passwords. Default: one account, ``demo`` with
-            password ``demo-password``.
+            password ``demo-password``. The first account owns the data.
         token_lifetime: How long issued tokens live, in whole seconds (WXM: 43,200).
         bad_login_status: The status of a login with wrong credentials; WXM's own is
             not documented (400, OWIN's ``invalid_grant``, or 401).
-        clock: A monotonic clock in seconds; replace it only in tests.
+        clock: A monotonic clock in seconds, for token expiry and the rate limit;
+            replace it only in tests.
+        seed: Seeds the generated data.
+        responses: How many survey responses the account has (made on demand, so
+            100,000 or more cost no memory).
+        page_base: The number of the first page on paged routes (WXM's is undocumented;
+            its .NET SDK starts at 0).
+        max_page_size: The most ``rows`` a page of responses may have; more is a 400.
+        rate_limit: A request-rate limit, or None (the default) for none.
 
     Attributes:
         logins: Successful logins so far.
@@ -123,8 +138,10 @@ class FakeWXM:
         requests: Requests per route, keyed like ``"GET /api/Questions/Active"``.
         unauthenticated: Requests to protected routes that came without credentials.
         denied: Requests answered 401 for missing, wrong, revoked or expired credentials.
+        rate_limited: Requests answered 429 by the rate limit.
         token_lifetime: The lifetime of tokens issued from now on, in seconds.
         two_factor_code: When set, logins need ``"<user>#<code>"`` as the user name.
+        rate_limit: The request-rate limit (a ``RateLimit``), or None; change it any time.
     """
 
     def __init__(
@@ -134,33 +151,59 @@ class FakeWXM:
         token_lifetime: int = 43_200,
         bad_login_status: int = 400,
         clock: Callable[[], float] = time.monotonic,
+        seed: int = 0,
+        responses: int = DEFAULT_RESPONSES,
+        page_base: int = 0,
+        max_page_size: int = DEFAULT_MAX_PAGE_SIZE,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         self._passwords = dict(accounts if accounts is not None else {"demo": "demo-password"})
+        if not self._passwords:
+            raise ValueError("FakeWXM needs at least one account")
+        if not 0 <= responses <= MAX_RESPONSES or max_page_size < 1:
+            raise ValueError(
+                f"responses must be from 0 to {MAX_RESPONSES:,}, and max_page_size at least 1"
+            )
         self._api_keys: dict[str, str] = {}
         self._locked: set[str] = set()
         self._tokens: dict[str, _IssuedToken] = {}
-        self._user_data: dict[tuple[str, str], str] = {}
-        self._login_failures: list[_Answer] = []
+        self._login_failures: list[Answer] = []
         self._pause: LoginPause | None = None
+        self._faults = Faults()
+        self._limiter = RateLimiter()
         self._clock = clock
         self.token_lifetime = token_lifetime
         self.bad_login_status = bad_login_status
         self.two_factor_code: str | None = None
+        self.rate_limit = rate_limit
         self.logins = 0
         self.login_attempts = 0
         self.requests: Counter[str] = Counter()
         self.unauthenticated = 0
         self.denied = 0
+        self.rate_limited = 0
+        self._world = World(
+            user=next(iter(self._passwords)),
+            seed=seed,
+            responses=responses,
+            page_base=page_base,
+            max_page_size=max_page_size,
+        )
         self._routes = [
-            _Route("POST", "/api/LoginToken", self._login_route, protected=False),
-            _Route("GET", "/api/GetAPIKey", self._get_api_key),
-            _Route("GET", "/api/GenerateAPIKey", self._generate_api_key),
-            _Route("GET", "/api/account/logout", self._logout),
-            _Route("GET", "/api/Questions/Active", self._questions),
-            _Route("GET", "/api/Profile", self._profile),
-            _Route("GET", "/api/UserData/{key}", self._get_user_data),
-            _Route("POST", "/api/UserData/{key}", self._set_user_data),
+            Route("POST", "/api/LoginToken", self._login_route, protected=False),
+            Route("GET", "/api/GetAPIKey", self._get_api_key),
+            Route("GET", "/api/GenerateAPIKey", self._generate_api_key),
+            Route("GET", "/api/account/logout", self._logout),
         ]
+        for area in (
+            _routes_questions,
+            _routes_answers,
+            _routes_tokens,
+            _routes_delivery,
+            _routes_account,
+            _routes_analytics,
+        ):
+            self._routes.extend(area.routes(self._world))
 
     def __repr__(self) -> str:
         return f"FakeWXM(accounts={sorted(self._passwords)!r}, logins={self.logins})"
@@ -169,7 +212,12 @@ class FakeWXM:
 
     def transport(self) -> httpx.ASGITransport:
         """Return an httpx transport that sends requests to this fake, in process."""
-        return httpx.ASGITransport(app=self)
+        fake = self
+
+        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+            await fake(dict(scope, **{_IN_PROCESS: True}), receive, send)
+
+        return _InProcessTransport(app=app)
 
     def revoke_all_tokens(self) -> None:
         """Make every token issued so far invalid, as if WXM revoked them."""
@@ -179,9 +227,7 @@ class FakeWXM:
         self, count: int, *, status: int = 503, body: object = None, raw: bytes | None = None
     ) -> None:
         """Answer the next ``count`` logins with ``status`` and ``body`` (JSON) or ``raw`` bytes."""
-        answer = _Answer(
-            status, body, raw, "text/html" if raw is not None else "application/json; charset=utf-8"
-        )
+        answer = Answer(status, body, raw, "text/html" if raw is not None else JSON_TYPE)
         self._login_failures.extend([answer] * count)
 
     def pause_logins(self) -> LoginPause:
@@ -196,6 +242,64 @@ class FakeWXM:
     def api_key(self, username: str) -> str:
         """Return ``username``'s API key, generating one if it has none."""
         return self._api_keys.setdefault(username, secrets.token_urlsafe(24))
+
+    def fail_next(
+        self,
+        count: int = 1,
+        *,
+        route: str | None = None,
+        status: int = 503,
+        retry_after: float | datetime | None = None,
+        body: object = None,
+        raw: bytes | None = None,
+    ) -> None:
+        """Answer the next ``count`` requests to ``route`` with an error status.
+
+        Args:
+            count: How many requests to answer so.
+            route: Which routes: None for every route but the login, or a method and a
+                path or template, glob allowed, case ignored: ``"GET /api/Questions/Active"``,
+                ``"POST /api/answers/page/{page}/{rows}"``, ``"/api/answers*"``.
+            status: The status, e.g. 429, 500, 502, 503.
+            retry_after: A ``Retry-After`` header: seconds (rounded up) or a datetime
+                (sent as an HTTP date); None sends none.
+            body: The JSON body; default ``{"message": ...}`` in WXM's words.
+            raw: Bytes to send as ``text/html`` instead of a JSON body.
+        """
+        answer = status_answer(status, retry_after_value=retry_after, body=body, raw=raw)
+        self._faults.add(route, Fault("status", answer), count)
+
+    def drop_next(self, count: int = 1, *, route: str | None = None) -> None:
+        """Drop the connection of the next ``count`` requests to ``route`` instead of answering.
+
+        The request is counted but not handled. In process the client's request raises
+        ``httpx.RemoteProtocolError``; over a socket the fake sends the status line and
+        headers, then closes, and reading the body raises ``httpx.RemoteProtocolError``.
+        ``route`` is as for ``fail_next``.
+        """
+        self._faults.add(route, Fault("drop"), count)
+
+    def slow_next(
+        self, count: int = 1, *, route: str | None = None, chunk_size: int = 16, delay: float = 0.05
+    ) -> None:
+        """Send the next ``count`` answers of ``route`` slowly: ``chunk_size`` bytes per ``delay`` seconds.
+
+        ``route`` is as for ``fail_next``. In process, httpx collects the whole body before
+        returning, so the client sees the delay but not the chunks.
+        """
+        self._faults.add(route, Fault("slow", chunk_size=chunk_size, delay=delay), count)
+
+    def delay_next(self, count: int = 1, *, route: str | None = None, seconds: float) -> None:
+        """Wait ``seconds`` before handling each of the next ``count`` requests to ``route``.
+
+        Works in process and over a socket; for logins, ``route="POST /api/LoginToken"``.
+        ``route`` is otherwise as for ``fail_next``.
+        """
+        self._faults.add(route, Fault("delay", delay=seconds), count)
+
+    def clear_faults(self) -> None:
+        """Forget every fault queued by ``fail_next``, ``drop_next``, ``slow_next``, ``delay_next``."""
+        self._faults.clear()
 
     # -- ASGI -------------------------------------------------------------------------
 
@@ -213,23 +317,33 @@ class FakeWXM:
             body += message.get("body", b"")
             more = message.get("more_body", False)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        request = _Request(scope["method"], scope["path"], headers, body)
-        answer = await self._dispatch(request)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": answer.status,
-                "headers": [(b"content-type", answer.content_type.encode())],
-            }
-        )
-        await send({"type": "http.response.body", "body": answer.encoded()})
+        request = Request(scope["method"], scope["path"], headers, body)
+        fault: Fault | None = None
+        found = self._find(request)
+        if isinstance(found, Answer):
+            answer = found
+        else:
+            route, params = found
+            self.requests[route.key] += 1
+            fault = self._faults.take(route, request.path)
+            if fault is not None and fault.kind == "delay":
+                await anyio.sleep(fault.delay)
+                fault = None
+            if fault is not None and fault.kind == "status":
+                assert fault.answer is not None
+                answer = fault.answer
+            elif fault is not None and fault.kind == "drop":
+                answer = Answer(200, None)
+            else:
+                answer = await self._handle(route, params, request)
+        await emit(send, answer, fault, in_process=bool(scope.get(_IN_PROCESS)))
 
-    async def _dispatch(self, request: _Request) -> _Answer:
+    def _find(self, request: Request) -> Answer | tuple[Route, dict[str, str]]:
         matches = [
             (route, m) for route in self._routes if (m := route.pattern.fullmatch(request.path))
         ]
         if not matches:
-            return _Answer(
+            return Answer(
                 404,
                 {
                     "message": f"No HTTP resource was found that matches the request URI '{request.path}'."
@@ -237,24 +351,35 @@ class FakeWXM:
             )
         found = [(route, m) for route, m in matches if route.method == request.method]
         if not found:
-            return _Answer(
+            return Answer(
                 405,
                 {
                     "message": f"The requested resource does not support http method '{request.method}'."
                 },
             )
         route, match = found[0]
-        self.requests[f"{route.method} {route.template}"] += 1
+        return route, match.groupdict()
+
+    async def _handle(self, route: Route, params: dict[str, str], request: Request) -> Answer:
         if route.protected:
             user = self._authenticate(request)
             if user is None:
                 self.denied += 1
-                return _Answer(401, {"message": DENIED_MESSAGE})
-            request = _Request(request.method, request.path, request.headers, request.body, user)
-        answer = route.handler(request, **match.groupdict())
-        return await answer if isinstance(answer, Awaitable) else answer
+                return Answer(401, {"message": DENIED_MESSAGE})
+            limit = self.rate_limit
+            if limit is not None:
+                wait = self._limiter.wait(limit, user, self._clock())
+                if wait is not None:
+                    self.rate_limited += 1
+                    return rate_limited(limit, wait)
+            request = Request(request.method, request.path, request.headers, request.body, user)
+        try:
+            answer = route.handler(request, **params)
+            return await answer if isinstance(answer, Awaitable) else answer
+        except (Invalid, NotFound) as problem:
+            return problem.answer()
 
-    def _authenticate(self, request: _Request) -> str | None:
+    def _authenticate(self, request: Request) -> str | None:
         scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
         if not credentials:
             self.unauthenticated += 1
@@ -281,9 +406,9 @@ class FakeWXM:
             key is not None and secrets.compare_digest(password, key)
         )
 
-    # -- routes -----------------------------------------------------------------------
+    # -- login and API keys -----------------------------------------------------------
 
-    async def _login_route(self, request: _Request) -> _Answer:
+    async def _login_route(self, request: Request) -> Answer:
         self.login_attempts += 1
         if self._pause is not None:
             await self._pause.wait()
@@ -291,40 +416,39 @@ class FakeWXM:
             return self._login_failures.pop(0)
         return self._login(request)
 
-    def _login(self, request: _Request) -> _Answer:
+    def _login(self, request: Request) -> Answer:
         if not request.headers.get("content-type", "").startswith(
             "application/x-www-form-urlencoded"
         ):
-            return _Answer(400, {"error": "unsupported_grant_type"})
+            return Answer(400, {"error": "unsupported_grant_type"})
         try:
             form = {
                 k: v[0] for k, v in parse_qs(request.body.decode(), keep_blank_values=True).items()
             }
         except UnicodeDecodeError:
-            return _Answer(400, {"error": "invalid_request"})
+            return Answer(400, {"error": "invalid_request"})
         if form.get("grant_type") != "password":
-            return _Answer(400, {"error": "unsupported_grant_type"})
+            return Answer(400, {"error": "unsupported_grant_type"})
         username, _, code = form.get("username", "").partition("#")
         if username in self._locked:
-            return _Answer(401, {"error": "Authorization Error", "error_description": _LOCKED_OUT})
+            return Answer(401, {"error": "Authorization Error", "error_description": _LOCKED_OUT})
         if not self._password_ok(username, form.get("password", "")):
-            return _Answer(
+            return Answer(
                 self.bad_login_status,
                 {"error": "invalid_grant", "error_description": _BAD_CREDENTIALS},
             )
         if self.two_factor_code is not None and code != self.two_factor_code:
             description = _TWO_FACTOR_INVALID if code else _TWO_FACTOR_REQUIRED
-            return _Answer(401, {"error": "two_factor", "error_description": description})
+            return Answer(401, {"error": "two_factor", "error_description": description})
         return self._issue_token(username)
 
-    def _issue_token(self, username: str) -> _Answer:
+    def _issue_token(self, username: str) -> Answer:
         self.logins += 1
         token = secrets.token_urlsafe(32)
         lifetime = self.token_lifetime
         self._tokens[token] = _IssuedToken(username, self._clock() + lifetime)
         issued = datetime.now(UTC).replace(microsecond=0)
-        return _Answer(
-            200,
+        return ok(
             {
                 "access_token": token,
                 "token_type": "bearer",
@@ -338,54 +462,19 @@ class FakeWXM:
                 "hash": secrets.token_hex(16),
                 ".issued": format_datetime(issued, usegmt=True),
                 ".expires": format_datetime(issued + timedelta(seconds=lifetime), usegmt=True),
-            },
+            }
         )
 
-    def _get_api_key(self, request: _Request) -> _Answer:
+    def _get_api_key(self, request: Request) -> Answer:
         assert request.user is not None
-        return _Answer(200, self.api_key(request.user))
+        return ok(self.api_key(request.user))
 
-    def _generate_api_key(self, request: _Request) -> _Answer:
+    def _generate_api_key(self, request: Request) -> Answer:
         assert request.user is not None
         self._api_keys.pop(request.user, None)
-        return _Answer(200, self.api_key(request.user))
+        return ok(self.api_key(request.user))
 
-    def _logout(self, request: _Request) -> _Answer:
+    def _logout(self, request: Request) -> Answer:
         _, _, token = request.headers.get("authorization", "").partition(" ")
         self._tokens.pop(token, None)
-        return _Answer(200, True)
-
-    def _questions(self, request: _Request) -> _Answer:
-        return _Answer(200, [_question(n) for n in range(1, 4)])
-
-    def _profile(self, request: _Request) -> _Answer:
-        return _Answer(200, {"user": request.user, "name": request.user, "timeZoneOffset": 0})
-
-    def _get_user_data(self, request: _Request, key: str) -> _Answer:
-        assert request.user is not None
-        return _Answer(200, self._user_data.get((request.user, key)))
-
-    def _set_user_data(self, request: _Request, key: str) -> _Answer:
-        assert request.user is not None
-        try:
-            value = json.loads(request.body)["value"]
-        except (ValueError, KeyError, TypeError):
-            return _Answer(400, {"message": "The request is invalid."})
-        if not isinstance(value, str):
-            return _Answer(400, {"message": "The request is invalid."})
-        self._user_data[(request.user, key)] = value
-        return _Answer(200, True)
-
-
-def _question(n: int) -> dict[str, object]:
-    return {
-        "id": f"q{n}",
-        "user": "demo",
-        "setName": "Main",
-        "sequence": n,
-        "text": ["How likely are you to recommend us?", "What did you like?", "Your email"][n - 1],
-        "displayType": ["Scale", "MultilineText", "Text"][n - 1],
-        "isRequired": n == 1,
-        "isRetired": False,
-        "questionTags": ["NPS"] if n == 1 else [],
-    }
+        return ok(True)

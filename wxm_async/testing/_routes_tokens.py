@@ -1,0 +1,157 @@
+"""Survey tokens: create one, create many for a dispatch, list, read, delete."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from ._catalog import DAY_MS
+from ._wire import (
+    Answer,
+    Invalid,
+    NotFound,
+    Request,
+    Route,
+    iso,
+    json_object,
+    now_ms,
+    ok,
+    parse_iso,
+    typed,
+)
+from ._world import World
+
+DISPATCH_TOKEN_DAYS = 30
+"""How long tokens made for a dispatch are valid, in days."""
+
+
+def routes(world: World) -> list[Route]:
+    """The routes of survey tokens."""
+    return [
+        Route("POST", "/api/surveytoken", partial(_create, world)),
+        Route("GET", "/api/surveytoken", partial(_list, world)),
+        Route("GET", "/api/SurveyToken/Id/{token_id}", partial(_one, world)),
+        Route("GET", "/api/surveytoken/delete/{token_id}", partial(_delete, world)),
+        Route("POST", "/api/SurveyByToken/Import/Dispatch", partial(_for_dispatch, world)),
+    ]
+
+
+def _prefill(value: object, name: str) -> list[dict[str, Any]]:
+    """A list of Response objects ({questionId, textInput, numberInput}), checked."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise Invalid(f"'{name}' must be a list.")
+    rows = []
+    for item in value:
+        if not isinstance(item, dict):
+            raise Invalid(f"'{name}' must hold Response objects.")
+        item = {str(k).lower(): v for k, v in item.items()}
+        question_id = typed(item, "questionId", str)
+        if question_id is None:
+            raise Invalid(f"Every Response in '{name}' needs a 'questionId'.")
+        rows.append(
+            {
+                "questionId": question_id,
+                "questionText": typed(item, "questionText", str),
+                "textInput": typed(item, "textInput", str),
+                "numberInput": typed(item, "numberInput", int, 0),
+            }
+        )
+    return rows
+
+
+def _token(
+    world: World,
+    *,
+    location: str,
+    valid_till: int | None,
+    valid_uses: int,
+    prefill: list[dict[str, Any]],
+    note: str | None,
+    language: str | None,
+) -> dict[str, Any]:
+    token_id = world.new_token_id()
+    token: dict[str, Any] = {
+        "id": token_id,
+        "user": world.user,
+        "note": note,
+        "preFill": prefill,
+        "validTill": None if valid_till is None else iso(valid_till),
+        "validUses": valid_uses,
+        "location": location,
+        "isEmailed": False,
+        "isPrinted": False,
+        "requireCaptcha": False,
+        "skipWelcome": False,
+        "doNotPartialSubmit": False,
+        "preferredLanguage": language,
+    }
+    world.tokens[token_id.lower()] = token
+    return token
+
+
+def _create(world: World, request: Request) -> Answer:
+    body = json_object(request)
+    location = typed(body, "location", str)
+    if not location:
+        raise Invalid("'location' is required.")
+    till = body.get("validtill")
+    return ok(
+        _token(
+            world,
+            location=location,
+            valid_till=None if till is None else parse_iso(till, "validTill"),
+            valid_uses=typed(body, "validUses", int, -1),
+            prefill=_prefill(body.get("prefill"), "preFill"),
+            note=typed(body, "note", str),
+            language=typed(body, "preferredLanguage", str),
+        )
+    )
+
+
+def _list(world: World, request: Request) -> Answer:
+    return ok(list(world.tokens.values()))
+
+
+def _one(world: World, request: Request, token_id: str) -> Answer:
+    token = world.tokens.get(token_id.lower())
+    if token is None:
+        raise NotFound(f"No survey token has the id '{token_id}'.")
+    return ok(token)
+
+
+def _delete(world: World, request: Request, token_id: str) -> Answer:
+    if world.tokens.pop(token_id.lower(), None) is None:
+        raise NotFound(f"No survey token has the id '{token_id}'.")
+    return ok(True)
+
+
+def _for_dispatch(world: World, request: Request) -> Answer:
+    body = json_object(request)
+    dispatch_id = typed(body, "DispatchId", str)
+    if not dispatch_id:
+        raise Invalid("'DispatchId' is required.")
+    dispatch = next((d for d in world.dispatches if d["id"].lower() == dispatch_id.lower()), None)
+    if dispatch is None:
+        raise Invalid(f"No dispatch has the id '{dispatch_id}'.")
+    rows = body.get("prefillreponse")  # sic: WXM's key
+    if not isinstance(rows, list) or not rows:
+        raise Invalid("'PrefillReponse' must be a non-empty list of lists of Responses.")
+    batch = typed(body, "Batchid", str)
+    typed(body, "UUID", str)
+    prefills = [_prefill(row, "PrefillReponse") for row in rows]
+    till = now_ms() + DISPATCH_TOKEN_DAYS * DAY_MS
+    made = {}
+    for prefill in prefills:
+        token = _token(
+            world,
+            location=dispatch["questionnaireName"],
+            valid_till=till,
+            valid_uses=1,
+            prefill=prefill,
+            note=batch,
+            language=None,
+        )
+        made[token["id"]] = prefill
+    return ok(made)
