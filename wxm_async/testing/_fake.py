@@ -205,6 +205,11 @@ class FakeWXM:
         ):
             self._routes.extend(area.routes(self._world))
 
+    @property
+    def username(self) -> str:
+        """The account that owns the fake's data: the first of ``accounts``."""
+        return self._world.user
+
     def __repr__(self) -> str:
         return f"FakeWXM(accounts={sorted(self._passwords)!r}, logins={self.logins})"
 
