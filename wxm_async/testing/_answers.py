@@ -61,7 +61,7 @@ class AnswerSet:
             i = int(answer_id[16:], 16)
         except ValueError:
             return None
-        if i >= self.count or self.id_of(i) != answer_id.lower():
+        if not 0 <= i < self.count or self.id_of(i) != answer_id.lower():
             return None
         return i
 
