@@ -1,9 +1,10 @@
 """The fake WXM: an ASGI app that answers like WXM, with controls for tests.
 
-This module holds the app itself: routing, credentials, the login, and the controls a
-test turns. The resources live in ``_world`` (state), ``_catalog`` and ``_answers``
-(seeded data), ``_filters`` (FilterBy) and ``_routes_*`` (one module per API area);
-faults and the rate limit in ``_faults``. Where WXM's documentation is silent, the choice
+This module holds the app itself: routing, the credential check, the login route, and
+the controls a test turns. Accounts, API keys and tokens live in ``_accounts``; the
+resources in ``_world`` (state), ``_catalog`` and ``_answers`` (seeded data),
+``_filters`` (FilterBy) and ``_routes_*`` (one module per API area); faults, the rate
+limit and sending an answer in ``_faults``; the HTTP vocabulary in ``_wire``. Where WXM's documentation is silent, the choice
 made here is listed in ``docs/reference/fake-wxm.md``.
 """
 
