@@ -523,3 +523,40 @@ async def test_summary_counts_options_per_question(http: httpx.AsyncClient) -> N
         sum(n for a in answers if (n := number(a, "q1")) is not None) / len(answers),
         abs_tol=0.01,
     )
+
+
+GARBAGE: list[bytes] = [
+    b"{not json",
+    b"\xff\xfe",
+    b"[]",
+    b"null",
+    b"42",
+    b'"text"',
+    b'{"location": {"a": 1}, "afterdate": [], "filterquestions": "q1", "note": [], "name": {}}',
+    b'{"DispatchId": 1, "PrefillReponse": [[1]], "preFill": [null], "validTill": 30}',
+    b'{"filterquestions": [{"questionId": "q1", "answerCheck": [1]}], "value": 1}',
+    b'{"DispatchId": "dispatch-1", "PrefillReponse": [{"questionId": "q3"}]}',
+]
+
+
+async def test_garbage_bodies_never_get_a_500(local_http: httpx.AsyncClient, fake: FakeWXM) -> None:
+    """Every POST route answers bad bodies with 400 (or 404 for an unknown id), never 500."""
+    answer_id = (await everything(local_http))[0]["id"]
+    posts = [
+        "/api/Questions/Questionnaire",
+        "/api/answers",
+        "/api/answers/page/0/10",
+        "/api/answers/count",
+        f"/api/Answers/Note/{answer_id}",
+        "/api/surveytoken",
+        "/api/SurveyByToken/Import/Dispatch",
+        "/api/UserData/key",
+        "/api/summary",
+        "/api/FlashNPS",
+    ]
+    for path in posts:
+        for body in GARBAGE:
+            response = await local_http.post(path, content=body)
+            assert response.status_code in (200, 400), (path, body, response.text)
+            if response.status_code == 400:
+                assert response.json()["message"].startswith("The request is invalid.")

@@ -15,6 +15,7 @@ or on a loopback socket with ``serve(fake)`` (needs the ``testing`` extra).
 """
 
 from ._fake import DENIED_MESSAGE, FakeWXM, LoginPause
+from ._faults import RateLimit
 from ._server import serve
 
-__all__ = ["DENIED_MESSAGE", "FakeWXM", "LoginPause", "serve"]
+__all__ = ["DENIED_MESSAGE", "FakeWXM", "LoginPause", "RateLimit", "serve"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import Any
 
 from ._catalog import CHANNELS, EPOCH_MS, LIKED, QUESTIONNAIRES
@@ -19,6 +20,8 @@ from ._wire import iso
 SPACING_MS = 15 * 60_000
 """Answer ``i`` is given in ``[EPOCH_MS + i * SPACING_MS, EPOCH_MS + (i + 1) * SPACING_MS)``."""
 _MASK = (1 << 64) - 1
+_SCORES = range(11)
+_SCORE_WEIGHTS = tuple(accumulate((1, 1, 1, 1, 2, 3, 4, 6, 8, 9, 8)))  # NPS: 0-10, skewed high
 
 
 def _mix(x: int) -> int:
@@ -61,14 +64,20 @@ class AnswerSet:
             i = int(answer_id[16:], 16)
         except ValueError:
             return None
-        if i >= self.count or self.id_of(i) != answer_id.lower():
+        if not 0 <= i < self.count or self.id_of(i) != answer_id.lower():
             return None
         return i
+
+    def outline(self, i: int) -> tuple[str, bool, str]:
+        """Answer ``i``'s questionnaire, archived flag and channel, without making the rest."""
+        h = _mix((self.seed << 32) ^ i ^ 0x5EED)
+        location = QUESTIONNAIRES[0][0] if h % 10 < 7 else QUESTIONNAIRES[1][0]
+        return location, (h >> 8) % 100 < 5, CHANNELS[(h >> 16) % len(CHANNELS)]
 
     def answer(self, i: int) -> dict[str, Any]:
         """Answer ``i`` as WXM's JSON, with the notes added to it so far."""
         rng = random.Random(self.seed * 10_000_019 + i)
-        location = QUESTIONNAIRES[0][0] if rng.random() < 0.7 else QUESTIONNAIRES[1][0]
+        location, archived, channel = self.outline(i)
         responses = []
         for question in self._questions[location]:
             if not question["isRequired"] and rng.random() < 0.2:
@@ -77,7 +86,7 @@ class AnswerSet:
             number = 0
             match question["displayType"]:
                 case "Scale":
-                    number = rng.choices(range(11), weights=(1, 1, 1, 1, 2, 3, 4, 6, 8, 9, 8))[0]
+                    number = rng.choices(_SCORES, cum_weights=_SCORE_WEIGHTS)[0]
                 case "Number":
                     number = rng.randrange(61)
                 case "MultilineText":
@@ -100,9 +109,9 @@ class AnswerSet:
             "locationId": location,
             "responseDateTime": iso(self.time_ms(i)),
             "responseDuration": rng.randrange(20, 600),
-            "surveyClient": rng.choice(CHANNELS),
+            "surveyClient": channel,
             "responses": responses,
-            "archived": rng.random() < 0.05,
+            "archived": archived,
             "notes": list(self.notes.get(i, ())),
             "openTicket": None,
             "deviceId": f"device-{rng.randrange(10**6):06d}",
@@ -121,4 +130,11 @@ class AnswerSet:
         candidates: Sequence[int] = (
             sorted(i for i in self.notes if lo <= i < hi) if where.with_notes else window
         )
-        return [i for i in candidates if where.matches(self.answer(i))]
+        found = []
+        for i in candidates:
+            location, archived, channel = self.outline(i)
+            if where.matches_outline(
+                location=location, archived=archived, channel=channel, has_notes=i in self.notes
+            ) and (not where.checks or where.matches_checks(self.answer(i))):
+                found.append(i)
+        return found

@@ -1,30 +1,27 @@
 """The fake WXM: an ASGI app that answers like WXM, with controls for tests.
 
-This module holds the app itself: routing, credentials, the login, and the controls a
-test turns. The resources live in ``_world`` (state), ``_catalog`` and ``_answers``
-(seeded data), ``_filters`` (FilterBy) and ``_routes_*`` (one module per API area);
-faults and the rate limit in ``_faults``. Where WXM's documentation is silent, the choice
+This module holds the app itself: routing, the credential check, the login route, and
+the controls a test turns. Accounts, API keys and tokens live in ``_accounts``; the
+resources in ``_world`` (state), ``_catalog`` and ``_answers`` (seeded data),
+``_filters`` (FilterBy) and ``_routes_*`` (one module per API area); faults, the rate
+limit and sending an answer in ``_faults``; the HTTP vocabulary in ``_wire``. Where WXM's documentation is silent, the choice
 made here is listed in ``docs/reference/fake-wxm.md``.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import secrets
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
+from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qs
 
 import anyio
 import httpx
-from attrs import define, field, frozen
+from attrs import define, field
 
 from . import (
+    _accounts,
     _routes_account,
     _routes_analytics,
     _routes_answers,
@@ -54,24 +51,11 @@ DEFAULT_RESPONSES = 120
 MAX_RESPONSES = 100_000_000  # one per 15 minutes: the last is dated before the year 5000
 DEFAULT_MAX_PAGE_SIZE = 1000
 """The most rows a page of responses may have unless told otherwise."""
-_TWO_FACTOR_REQUIRED = "Valid Two Factor Secure Code Required, Enter Code Received"
-_TWO_FACTOR_INVALID = "Invalid Two Factor Secure Code, Check For Code Sent To Your Email/Phone Or Contact Your Administrator"
-_LOCKED_OUT = (
-    "Your account has been locked out. Please contact your administrator for a fresh password "
-    "or try reset password"
-)
-_BAD_CREDENTIALS = "The user name or password is incorrect."
 _IN_PROCESS = "wxm_async.fake.in_process"  # scope key set by FakeWXM.transport()
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-
-
-@frozen
-class _IssuedToken:
-    username: str
-    expires_at: float
 
 
 @define
@@ -157,16 +141,15 @@ class FakeWXM:
         max_page_size: int = DEFAULT_MAX_PAGE_SIZE,
         rate_limit: RateLimit | None = None,
     ) -> None:
-        self._passwords = dict(accounts if accounts is not None else {"demo": "demo-password"})
-        if not self._passwords:
+        self._accounts = _accounts.Accounts(
+            accounts if accounts is not None else {"demo": "demo-password"}
+        )
+        if not self._accounts.passwords:
             raise ValueError("FakeWXM needs at least one account")
         if not 0 <= responses <= MAX_RESPONSES or max_page_size < 1:
             raise ValueError(
                 f"responses must be from 0 to {MAX_RESPONSES:,}, and max_page_size at least 1"
             )
-        self._api_keys: dict[str, str] = {}
-        self._locked: set[str] = set()
-        self._tokens: dict[str, _IssuedToken] = {}
         self._login_failures: list[Answer] = []
         self._pause: LoginPause | None = None
         self._faults = Faults()
@@ -183,7 +166,7 @@ class FakeWXM:
         self.denied = 0
         self.rate_limited = 0
         self._world = World(
-            user=next(iter(self._passwords)),
+            user=next(iter(self._accounts.passwords)),
             seed=seed,
             responses=responses,
             page_base=page_base,
@@ -191,9 +174,7 @@ class FakeWXM:
         )
         self._routes = [
             Route("POST", "/api/LoginToken", self._login_route, protected=False),
-            Route("GET", "/api/GetAPIKey", self._get_api_key),
-            Route("GET", "/api/GenerateAPIKey", self._generate_api_key),
-            Route("GET", "/api/account/logout", self._logout),
+            *_accounts.routes(self._accounts),
         ]
         for area in (
             _routes_questions,
@@ -205,8 +186,13 @@ class FakeWXM:
         ):
             self._routes.extend(area.routes(self._world))
 
+    @property
+    def username(self) -> str:
+        """The account that owns the fake's data: the first of ``accounts``."""
+        return self._world.user
+
     def __repr__(self) -> str:
-        return f"FakeWXM(accounts={sorted(self._passwords)!r}, logins={self.logins})"
+        return f"FakeWXM(accounts={sorted(self._accounts.passwords)!r}, logins={self.logins})"
 
     # -- controls ---------------------------------------------------------------------
 
@@ -221,7 +207,7 @@ class FakeWXM:
 
     def revoke_all_tokens(self) -> None:
         """Make every token issued so far invalid, as if WXM revoked them."""
-        self._tokens.clear()
+        self._accounts.tokens.clear()
 
     def fail_next_logins(
         self, count: int, *, status: int = 503, body: object = None, raw: bytes | None = None
@@ -237,11 +223,11 @@ class FakeWXM:
 
     def lock_account(self, username: str) -> None:
         """Lock ``username`` out: its logins fail as WXM's do for a locked account."""
-        self._locked.add(username)
+        self._accounts.locked.add(username)
 
     def api_key(self, username: str) -> str:
         """Return ``username``'s API key, generating one if it has none."""
-        return self._api_keys.setdefault(username, secrets.token_urlsafe(24))
+        return self._accounts.api_key(username)
 
     def fail_next(
         self,
@@ -384,29 +370,9 @@ class FakeWXM:
         if not credentials:
             self.unauthenticated += 1
             return None
-        if scheme.lower() == "bearer":
-            issued = self._tokens.get(credentials)
-            if issued is None or self._clock() >= issued.expires_at:
-                return None
-            return issued.username
-        if scheme.lower() == "basic":
-            try:
-                username, _, password = (
-                    base64.b64decode(credentials, validate=True).decode().partition(":")
-                )
-            except (binascii.Error, UnicodeDecodeError):
-                return None
-            return username if self._password_ok(username, password) else None
-        return None
+        return self._accounts.user_of(scheme, credentials, self._clock())
 
-    def _password_ok(self, username: str, password: str) -> bool:
-        expected = self._passwords.get(username)
-        key = self._api_keys.get(username)
-        return (expected is not None and secrets.compare_digest(password, expected)) or (
-            key is not None and secrets.compare_digest(password, key)
-        )
-
-    # -- login and API keys -----------------------------------------------------------
+    # -- the login ----------------------------------------------------------------------
 
     async def _login_route(self, request: Request) -> Answer:
         self.login_attempts += 1
@@ -414,67 +380,10 @@ class FakeWXM:
             await self._pause.wait()
         if self._login_failures:
             return self._login_failures.pop(0)
-        return self._login(request)
-
-    def _login(self, request: Request) -> Answer:
-        if not request.headers.get("content-type", "").startswith(
-            "application/x-www-form-urlencoded"
-        ):
-            return Answer(400, {"error": "unsupported_grant_type"})
-        try:
-            form = {
-                k: v[0] for k, v in parse_qs(request.body.decode(), keep_blank_values=True).items()
-            }
-        except UnicodeDecodeError:
-            return Answer(400, {"error": "invalid_request"})
-        if form.get("grant_type") != "password":
-            return Answer(400, {"error": "unsupported_grant_type"})
-        username, _, code = form.get("username", "").partition("#")
-        if username in self._locked:
-            return Answer(401, {"error": "Authorization Error", "error_description": _LOCKED_OUT})
-        if not self._password_ok(username, form.get("password", "")):
-            return Answer(
-                self.bad_login_status,
-                {"error": "invalid_grant", "error_description": _BAD_CREDENTIALS},
-            )
-        if self.two_factor_code is not None and code != self.two_factor_code:
-            description = _TWO_FACTOR_INVALID if code else _TWO_FACTOR_REQUIRED
-            return Answer(401, {"error": "two_factor", "error_description": description})
-        return self._issue_token(username)
-
-    def _issue_token(self, username: str) -> Answer:
-        self.logins += 1
-        token = secrets.token_urlsafe(32)
-        lifetime = self.token_lifetime
-        self._tokens[token] = _IssuedToken(username, self._clock() + lifetime)
-        issued = datetime.now(UTC).replace(microsecond=0)
-        return ok(
-            {
-                "access_token": token,
-                "token_type": "bearer",
-                "expires_in": max(lifetime - 1, 0),
-                "userName": username,
-                "email": f"{username}@example.com",
-                "primaryRole": "MasterAdmin",
-                "managedBy": username,
-                "preview": "False",
-                "station": "uswest",
-                "hash": secrets.token_hex(16),
-                ".issued": format_datetime(issued, usegmt=True),
-                ".expires": format_datetime(issued + timedelta(seconds=lifetime), usegmt=True),
-            }
+        user = self._accounts.check_login(
+            request, two_factor_code=self.two_factor_code, bad_login_status=self.bad_login_status
         )
-
-    def _get_api_key(self, request: Request) -> Answer:
-        assert request.user is not None
-        return ok(self.api_key(request.user))
-
-    def _generate_api_key(self, request: Request) -> Answer:
-        assert request.user is not None
-        self._api_keys.pop(request.user, None)
-        return ok(self.api_key(request.user))
-
-    def _logout(self, request: Request) -> Answer:
-        _, _, token = request.headers.get("authorization", "").partition(" ")
-        self._tokens.pop(token, None)
-        return ok(True)
+        if isinstance(user, Answer):
+            return user
+        self.logins += 1
+        return ok(self._accounts.issue(user, lifetime=self.token_lifetime, now=self._clock()))

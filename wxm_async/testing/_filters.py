@@ -68,20 +68,24 @@ class FilterBy:
             and self.with_notes is None
         )
 
-    def matches(self, answer: Mapping[str, Any]) -> bool:
-        """Whether ``answer`` passes every part but the dates (those select the range)."""
-        if self.locations is not None and answer["locationId"].lower() not in self.locations:
+    def matches_outline(
+        self, *, location: str, archived: bool, channel: str, has_notes: bool
+    ) -> bool:
+        """Whether an answer's outline passes every part but the dates and the checks."""
+        if self.locations is not None and location.lower() not in self.locations:
             return False
-        if self.archived is not None and answer["archived"] != self.archived:
+        if self.archived is not None and archived != self.archived:
             return False
-        if self.channel is not None and answer["surveyClient"].lower() != self.channel:
+        if self.channel is not None and channel.lower() != self.channel:
             return False
-        if self.with_notes is not None and bool(answer["notes"]) != self.with_notes:
-            return False
-        if self.checks:
-            passed = (check.matches(answer) for check in self.checks)
-            return any(passed) if self.any_check else all(passed)
-        return True
+        return self.with_notes is None or has_notes == self.with_notes
+
+    def matches_checks(self, answer: Mapping[str, Any]) -> bool:
+        """Whether ``answer`` passes the ``filterquestions`` checks (all, or one for OR)."""
+        if not self.checks:
+            return True
+        passed = (check.matches(answer) for check in self.checks)
+        return any(passed) if self.any_check else all(passed)
 
 
 def parse_filter(body: Mapping[str, Any]) -> FilterBy:
