@@ -9,7 +9,7 @@ import textwrap
 import httpx
 import pytest
 
-from wxm_async import WXMAuth
+from wxm_async import ServerError, WXMAuth, WXMClient
 from wxm_async.testing import FakeWXM
 
 pytest_plugins = ["pytester"]
@@ -25,6 +25,19 @@ async def test_the_fixtures_reach_the_fake(
     assert [q["id"] for q in response.json()] == ["q1", "q2", "q3", "q4", "q5"]
     assert wxm_fake.logins == 1
     assert wxm_auth.username == wxm_fake.username == "demo"
+
+
+@pytest.mark.anyio
+async def test_wxm_client_reaches_the_fake_and_retries_without_waiting(
+    wxm_client: WXMClient, wxm_fake: FakeWXM
+) -> None:
+    """wxm_client is a WXMClient on wxm_fake whose retries happen at once."""
+    wxm_fake.fail_next(2, route="POST /api/answers/count", status=503)
+    assert await wxm_client.responses.count() == 120
+    assert wxm_fake.requests["POST /api/answers/count"] == 3
+    wxm_fake.fail_next(4, route="POST /api/answers/count", status=503)
+    with pytest.raises(ServerError):
+        await wxm_client.responses.count()
 
 
 def test_a_users_test_file_runs_with_the_plugin(pytester: pytest.Pytester) -> None:

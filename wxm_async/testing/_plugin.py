@@ -13,6 +13,8 @@ Fixtures:
 - ``wxm_auth``: a ``WXMAuth`` for the fake's account, logging in with its API key.
 - ``wxm_http``: an ``httpx.AsyncClient`` with ``wxm_auth``, sending to ``wxm_fake`` in
   process at ``WXM_FAKE_URL``.
+- ``wxm_client``: a ``WXMClient`` with ``wxm_auth`` on ``wxm_fake`` in process, whose
+  retries happen without waiting.
 
 A client fixture of one's own builds on the same pieces: ``wxm_fake.transport()``,
 ``WXM_FAKE_URL`` and ``wxm_auth``.
@@ -26,6 +28,8 @@ import httpx
 import pytest
 
 from .._auth import WXMAuth
+from .._client import WXMClient
+from .._retry import RetryPolicy
 from ._fake import FakeWXM
 
 WXM_FAKE_URL = "https://wxm.test"
@@ -51,5 +55,19 @@ async def wxm_http(
     """An ``httpx.AsyncClient`` logged in to ``wxm_fake``, in process, on the test's backend."""
     async with httpx.AsyncClient(
         transport=wxm_fake.transport(), base_url=WXM_FAKE_URL, auth=wxm_auth
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+async def wxm_client(
+    wxm_fake: FakeWXM, wxm_auth: WXMAuth, anyio_backend: object
+) -> AsyncIterator[WXMClient]:
+    """A ``WXMClient`` logged in to ``wxm_fake``, in process; retries do not wait."""
+    async with WXMClient(
+        auth=wxm_auth,
+        base_url=WXM_FAKE_URL,
+        transport=wxm_fake.transport(),
+        retries=RetryPolicy().without_waiting(),
     ) as client:
         yield client
