@@ -1,0 +1,74 @@
+"""WXMClient against a misbehaving fake WXM: retried, or failed with the right error."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from wxm_async import (
+    APIConnectionError,
+    RetryPolicy,
+    ServerError,
+    WXMAuth,
+    WXMClient,
+)
+from wxm_async.testing import FakeWXM
+
+from .conftest import PASSWORD, USERNAME
+
+pytestmark = pytest.mark.anyio
+
+ACTIVE = "GET /api/Questions/Active"
+NOTE = "POST /api/Answers/Note/{answer_id}"
+
+
+async def test_busy_answers_are_retried(client: WXMClient, fake: FakeWXM) -> None:
+    """503, 502 and a 429 with Retry-After, then success: the caller sees the success."""
+    fake.fail_next(route=ACTIVE, status=503)
+    fake.fail_next(route=ACTIVE, status=502)
+    fake.fail_next(route=ACTIVE, status=429, retry_after=2)
+    assert len(await client.questions.active()) == 5
+    assert fake.requests[ACTIVE] == 4
+
+
+async def test_a_500_is_not_retried(client: WXMClient, fake: FakeWXM) -> None:
+    """500 says WXM failed, not that it is busy: one attempt, ServerError."""
+    fake.fail_next(route=ACTIVE, status=500)
+    with pytest.raises(ServerError, match="500"):
+        await client.questions.active()
+    assert fake.requests[ACTIVE] == 1
+
+
+async def test_a_dropped_read_is_retried(client: WXMClient, fake: FakeWXM) -> None:
+    """A read whose connection drops is sent again and succeeds."""
+    fake.drop_next(route=ACTIVE)
+    assert len(await client.questions.active()) == 5
+    assert fake.requests[ACTIVE] == 2
+
+
+async def test_a_dropped_create_is_not_sent_twice(client: WXMClient, fake: FakeWXM) -> None:
+    """A note whose connection drops raises APIConnectionError; it is not sent again."""
+    response = (await client.responses.page(0, rows=1)).responses[0]
+    fake.drop_next(route=NOTE)
+    with pytest.raises(APIConnectionError, match="RemoteProtocolError"):
+        await client.responses.add_note(response.id, "hello")
+    assert fake.requests[NOTE] == 1
+
+
+async def test_a_slow_answer_arrives_whole(client: WXMClient, fake: FakeWXM) -> None:
+    """An answer sent in small, slow chunks decodes as a normal one."""
+    expected = await client.questions.all()
+    fake.slow_next(route="GET /api/questions", chunk_size=64, delay=0.001)
+    assert await client.questions.all() == expected
+
+
+async def test_an_unreachable_wxm_is_a_connection_error() -> None:
+    """Nothing listening: APIConnectionError after the retries, naming the failure."""
+    async with WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD),
+        base_url="http://127.0.0.1:9",  # discard: nothing listens there
+        retries=RetryPolicy(attempts=2).without_waiting(),
+        timeout=httpx.Timeout(5.0),
+    ) as client:
+        with pytest.raises(APIConnectionError, match="ConnectError"):
+            await client.questions.active()
