@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import textwrap
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -58,3 +60,41 @@ def test_the_testing_how_to_files_pass(pytester: pytest.Pytester) -> None:
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) == outcomes.get("errors", 0) == 0
     assert outcomes["passed"] >= 2 * (len(files) - 2)  # each test file, on both backends
+
+
+#: A script, some prose with no code in it, then the console block showing its output.
+SCRIPT_AND_OUTPUT = re.compile(
+    r"^```python\n((?:(?!^```).)*)^```\n(?:(?!^```).)*^```console\n\$ python \S+\n((?:(?!^```).)*)^```",
+    re.DOTALL | re.MULTILINE,
+)
+
+
+def scripts(page: str) -> list[Any]:
+    text = (DOCS / page).read_text(encoding="utf-8")
+    return [
+        pytest.param(code, output, id=f"{page}:{n}")
+        for n, (code, output) in enumerate(SCRIPT_AND_OUTPUT.findall(text), 1)
+    ]
+
+
+@pytest.mark.parametrize(("code", "output"), scripts("tutorial.md"))
+def test_tutorial_scripts_print_what_the_tutorial_shows(
+    code: str, output: str, tmp_path: Path
+) -> None:
+    """Each tutorial script, run as a reader would, prints exactly the output shown."""
+    script = tmp_path / "script.py"
+    script.write_text(code, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == output
+
+
+def test_every_tutorial_script_is_checked() -> None:
+    """Each runnable tutorial script (not the one needing real credentials) has its output."""
+    text = (DOCS / "tutorial.md").read_text(encoding="utf-8")
+    runnable = [
+        code for code in BLOCK.findall(text) if "anyio.run" in code and "from_env" not in code
+    ]
+    assert len(scripts("tutorial.md")) == len(runnable) == 4
