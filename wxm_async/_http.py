@@ -32,7 +32,7 @@ __all__ = ["Sender", "redacted", "segment"]
 
 T = TypeVar("T")
 
-logger = logging.getLogger("wxm_async")
+_log = logging.getLogger("wxm_async.client")
 
 
 @define
@@ -114,7 +114,7 @@ class Sender:
                 if isinstance(outcome, httpx.TransportError):
                     raise _connection_error(outcome, method, path) from outcome
                 raise status_error(response, retry_after=retry_after)
-            logger.info(
+            _log.info(
                 "WXM %s %s: %s; retry %d in %.2f s",
                 method,
                 path,
