@@ -156,19 +156,17 @@ def wire_names(cls: type) -> dict[str, str]:
     return {a.name: renames.get(a.name, _camel(a.name)) for a in attrs.fields(cls)}
 
 
+def _renamed(cls: type) -> dict[str, Any]:
+    return {name: override(rename=key) for name, key in wire_names(cls).items()}
+
+
 def _structure_factory(cls: type) -> Any:
-    overrides: dict[str, Any] = {
-        name: override(rename=key) for name, key in wire_names(cls).items()
-    }
-    return make_dict_structure_fn(cls, _converter, **overrides)
+    return make_dict_structure_fn(cls, _converter, **_renamed(cls))
 
 
 def _unstructure_factory(cls: type) -> Any:
     # Unset fields (``None``, empty) are left out: WXM reads a missing key as "any".
-    overrides: dict[str, Any] = {
-        name: override(rename=key) for name, key in wire_names(cls).items()
-    }
-    return make_dict_unstructure_fn(cls, _converter, _cattrs_omit_if_default=True, **overrides)
+    return make_dict_unstructure_fn(cls, _converter, _cattrs_omit_if_default=True, **_renamed(cls))
 
 
 _converter.register_structure_hook_factory(attrs.has, _structure_factory)
