@@ -1,8 +1,11 @@
-"""The one place that knows WXM's wire format.
+"""The one place that knows WXM's wire format, and the format of tokens at rest.
 
 A private cattrs converter: WXM's key names (``userName``, ``.issued``), its ``"True"``
 strings, its RFC 1123 and ISO 8601 dates. Users never see or mutate it. Every failure to
 decode becomes one ``DecodeError`` whose message carries cattrs' paths.
+
+Shared token stores keep a versioned JSON document (``encode_at_rest`` and
+``decode_at_rest``): the token in WXM's own wire format, with wall-clock facts beside it.
 """
 
 from __future__ import annotations
@@ -14,13 +17,13 @@ from typing import Any, TypeVar
 
 import cattrs
 import httpx
-from cattrs.gen import make_dict_structure_fn, override
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.v import format_exception
 
 from ._exceptions import DecodeError
-from ._models import AccessToken
+from ._models import AccessToken, AtRest, StoredFailure, StoredToken
 
-__all__ = ["decode_response", "structure"]
+__all__ = ["AT_REST_VERSION", "decode_at_rest", "decode_response", "encode_at_rest", "structure"]
 
 T = TypeVar("T")
 
@@ -70,10 +73,18 @@ def _structure_datetime(value: object, _: object) -> datetime:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
+def _structure_float(value: object, _: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"expected a number, got {type(value).__name__}")
+    return float(value)
+
+
 _converter.register_structure_hook(str, _structure_str)
 _converter.register_structure_hook(int, _structure_int)
 _converter.register_structure_hook(bool, _structure_bool)
 _converter.register_structure_hook(datetime, _structure_datetime)
+_converter.register_structure_hook(float, _structure_float)
+_converter.register_unstructure_hook(datetime, datetime.isoformat)
 #: For each model, its attributes' names on the wire where they differ, for error paths.
 _wire_names: dict[type, dict[str, str]] = {}
 
@@ -82,6 +93,9 @@ def _register(cls: type, **renames: str) -> None:
     """Decode ``cls`` with its attributes read from the wire keys ``renames`` gives."""
     overrides: dict[str, Any] = {name: override(rename=key) for name, key in renames.items()}
     _converter.register_structure_hook(cls, make_dict_structure_fn(cls, _converter, **overrides))
+    _converter.register_unstructure_hook(
+        cls, make_dict_unstructure_fn(cls, _converter, **overrides)
+    )
     _wire_names[cls] = renames
 
 
@@ -93,6 +107,12 @@ _register(
     issued=".issued",
     expires=".expires",
 )
+_register(StoredToken, refresh_leeway="refreshLeeway")
+_register(StoredFailure, status_code="statusCode", error_description="errorDescription")
+_register(AtRest)
+
+AT_REST_VERSION = 1
+"""The version of the at-rest document; a store refuses any other."""
 
 
 def structure(data: Any, cls: type[T], *, what: str, request: httpx.Request | None) -> T:
@@ -120,6 +140,36 @@ def structure(data: Any, cls: type[T], *, what: str, request: httpx.Request | No
     except (cattrs.ClassValidationError, cattrs.IterableValidationError) as exc:
         problems = "; ".join(_problems(exc, "$", cls))
         raise DecodeError(f"could not decode {what}: {problems}", request=request) from None
+
+
+def encode_at_rest(record: AtRest) -> bytes:
+    """Encode what a shared store keeps as a versioned JSON document."""
+    document = {"version": AT_REST_VERSION, **_converter.unstructure(record)}
+    return json.dumps(document, separators=(",", ":")).encode()
+
+
+def decode_at_rest(data: bytes, *, what: str) -> AtRest:
+    """Decode a document ``encode_at_rest`` made.
+
+    The document is never quoted in an error: it holds a token.
+
+    Args:
+        data: The stored bytes.
+        what: Where they came from, for the message (``"the token file /run/wxm"``).
+
+    Raises:
+        DecodeError: The bytes are not such a document, or of another version.
+    """
+    try:
+        document = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise DecodeError(f"could not decode {what}: it is not JSON ({len(data)} bytes)") from None
+    if isinstance(document, dict) and document.get("version") != AT_REST_VERSION:
+        raise DecodeError(
+            f"could not decode {what}: version {document.get('version')!r}, "
+            f"expected {AT_REST_VERSION} (written by another version of wxm_async?)"
+        )
+    return structure(document, AtRest, what=what, request=None)
 
 
 def decode_response(

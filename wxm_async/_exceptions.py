@@ -7,6 +7,7 @@ The tree::
     ├── DecodeError               an answer the library could not decode
     ├── LoginInterruptedError     the login a request waited on never completed
     ├── RequestNotReplayableError a 401 met a request whose body was a stream
+    ├── TokenStoreError           a shared token store could not be read or written
     └── APIStatusError            WXM answered a login with an error status
         ├── AuthenticationError   WXM rejected the login (400/401)
         │   └── TwoFactorRequiredError  the login needs a two-factor code
@@ -34,6 +35,7 @@ __all__ = [
     "LoginInterruptedError",
     "RequestNotReplayableError",
     "ServerError",
+    "TokenStoreError",
     "TwoFactorRequiredError",
     "WXMError",
     "error_for_status",
@@ -98,6 +100,14 @@ class RequestNotReplayableError(WXMError):
 
     Build such requests from bytes, ``json=`` or ``data=``, or call ``request.read()``
     before sending, if they must survive a token that WXM revoked.
+    """
+
+
+class TokenStoreError(WXMError):
+    """A shared token store (a file, Redis) could not be read or written.
+
+    The message names the store (the file's path, the Redis key) and the operating
+    system's or Redis's reason; never the token.
     """
 
 
