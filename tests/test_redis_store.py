@@ -214,6 +214,29 @@ async def test_a_wrong_password_costs_one_attempt_for_the_fleet(
     assert (fake.login_attempts, fake.logins) == (2, 1)
 
 
+async def test_an_encrypted_token_is_ciphertext_in_redis(
+    redis_url: str, base_url: str, fake: FakeWXM, redis: object
+) -> None:
+    """With a Fernet key, the stored token is ciphertext; a store with the key adopts it."""
+    from cryptography.fernet import Fernet
+    from redis.asyncio import Redis
+
+    assert isinstance(redis, Redis)
+    key = Fernet.generate_key()
+    one = RedisTokenStore(redis_url, base_url=base_url, username=USERNAME, encryption_key=key)
+    two = RedisTokenStore(redis_url, base_url=base_url, username=USERNAME, encryption_key=key)
+    async with one, two, client(fake, one) as a, client(fake, two) as b:
+        await a.get("/api/Profile")
+        assert (await b.get("/api/Profile")).status_code == 200
+        token = one.current()
+        assert token is not None
+        stored = await redis.get(f"{one.namespace}:token")
+        assert isinstance(stored, bytes)
+        assert token.token.access_token.encode() not in stored
+        assert json.loads(Fernet(key).decrypt(stored))["version"] == 1
+    assert fake.logins == 1
+
+
 async def test_an_unreachable_redis_raises_token_store_error(fake: FakeWXM) -> None:
     """Redis down: the request fails with TokenStoreError naming the keys, not redis' own."""
     import socket

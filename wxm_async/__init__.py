@@ -7,7 +7,7 @@ host) or a ``RedisTokenStore`` (a fleet) share one token and one login.
 """
 
 from ._auth import WXMAuth
-from ._config import ENV_API_KEY, ENV_PASSWORD, ENV_USERNAME
+from ._config import ENV_API_KEY, ENV_PASSWORD, ENV_TOKEN_KEY, ENV_USERNAME
 from ._exceptions import (
     APIStatusError,
     AuthenticationError,
@@ -33,6 +33,7 @@ __all__ = [
     "DEFAULT_REFRESH_LEEWAY",
     "ENV_API_KEY",
     "ENV_PASSWORD",
+    "ENV_TOKEN_KEY",
     "ENV_USERNAME",
     "APIStatusError",
     "AccessToken",

@@ -10,7 +10,14 @@ from collections.abc import Mapping
 
 from ._exceptions import ConfigurationError
 
-__all__ = ["ENV_API_KEY", "ENV_PASSWORD", "ENV_USERNAME", "credentials_from_env"]
+__all__ = [
+    "ENV_API_KEY",
+    "ENV_PASSWORD",
+    "ENV_TOKEN_KEY",
+    "ENV_USERNAME",
+    "credentials_from_env",
+    "token_key_from_env",
+]
 
 ENV_USERNAME = "WXM_USERNAME"
 """The WXM user name (for an API user, the account's user name)."""
@@ -18,6 +25,8 @@ ENV_API_KEY = "WXM_API_KEY"
 """An API key, sent as the password. Preferred over ``WXM_PASSWORD`` when both are set."""
 ENV_PASSWORD = "WXM_PASSWORD"
 """The account's password, when there is no API key."""
+ENV_TOKEN_KEY = "WXM_TOKEN_KEY"
+"""A Fernet key with which shared token stores encrypt the token at rest."""
 
 
 def credentials_from_env(environ: Mapping[str, str]) -> tuple[str, str]:
@@ -43,3 +52,11 @@ def credentials_from_env(environ: Mapping[str, str]) -> tuple[str, str]:
             f"set the environment variable {' and '.join(missing)} to log in to WXM"
         )
     return username, secret
+
+
+def token_key_from_env(environ: Mapping[str, str]) -> str | None:
+    """Read the key that encrypts tokens at rest from ``environ``, or ``None``.
+
+    An empty value counts as missing.
+    """
+    return environ.get(ENV_TOKEN_KEY) or None

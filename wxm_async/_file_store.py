@@ -24,8 +24,7 @@ from types import ModuleType
 
 import anyio
 
-from ._converter import decode_at_rest, encode_at_rest
-from ._exceptions import ConfigurationError, DecodeError, TokenStoreError
+from ._exceptions import ConfigurationError, TokenStoreError
 from ._models import AtRest, StoredFailure, StoredToken
 from ._shared import DEFAULT_FAILURE_WINDOW, EMPTY, SharedTokenStore, Snapshot, _log
 
@@ -63,10 +62,14 @@ class FileTokenStore(SharedTokenStore):
             long the other processes raise the same ``AuthenticationError`` without
             trying, so a wrong password costs one attempt, not one per process.
             ``0`` turns this off.
+        encryption_key: A Fernet key to encrypt the file with (``encryption`` extra);
+            default the ``WXM_TOKEN_KEY`` environment variable, else no encryption.
+            Every process sharing the file needs the same key.
         wall_clock: The wall clock, in seconds since the epoch; replace it only in tests.
 
     Raises:
-        ConfigurationError: There is no ``fcntl`` (Windows).
+        ConfigurationError: There is no ``fcntl`` (Windows); or the encryption key is
+            not a Fernet key, or ``cryptography`` is missing.
 
     Example:
         ```python
@@ -80,6 +83,7 @@ class FileTokenStore(SharedTokenStore):
         path: str | os.PathLike[str],
         *,
         failure_window: float = DEFAULT_FAILURE_WINDOW,
+        encryption_key: str | bytes | None = None,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         if fcntl is None:  # pragma: no cover - Windows
@@ -87,7 +91,9 @@ class FileTokenStore(SharedTokenStore):
                 "FileTokenStore needs fcntl.flock, which Windows lacks: use RedisTokenStore "
                 "or the default MemoryTokenStore there"
             )
-        super().__init__(failure_window=failure_window, wall_clock=wall_clock)
+        super().__init__(
+            failure_window=failure_window, encryption_key=encryption_key, wall_clock=wall_clock
+        )
         self._path = Path(path)
         self._lock_path = self._path.with_name(self._path.name + ".lock")
 
@@ -151,14 +157,10 @@ class FileTokenStore(SharedTokenStore):
             raise TokenStoreError(
                 f"could not read the token file {str(self._path)!r}: {error.strerror}"
             ) from None
-        try:
-            return decode_at_rest(data, what=f"the token file {str(self._path)!r}")
-        except DecodeError as error:
-            _log.warning("%s; ignoring it, the next login replaces it", error)
-            return AtRest()
+        return self._unseal(data, what=f"the token file {str(self._path)!r}") or AtRest()
 
     def _store(self, record: AtRest) -> None:
-        data = encode_at_rest(record)
+        data = self._seal(record)
         tmp: str | None = None
         try:
             # mkstemp creates the file with mode 0o600, in the same directory, so that

@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 
-from ._converter import decode_at_rest, encode_at_rest
-from ._exceptions import ConfigurationError, DecodeError, TokenStoreError
+from ._exceptions import ConfigurationError, TokenStoreError
 from ._models import AtRest, StoredFailure, StoredToken
 from ._shared import DEFAULT_FAILURE_WINDOW, SharedTokenStore, Snapshot, _log
 
@@ -68,11 +67,15 @@ class RedisTokenStore(SharedTokenStore):
             long every process raises the same ``AuthenticationError`` without
             trying. ``0`` turns this off.
         key_prefix: The first part of every key.
+        encryption_key: A Fernet key to encrypt the stored token with (``encryption``
+            extra); default the ``WXM_TOKEN_KEY`` environment variable, else no
+            encryption. Every process of the fleet needs the same key.
         wall_clock: The wall clock, in seconds since the epoch; replace it only in tests.
 
     Raises:
-        ConfigurationError: redis-py is not installed, or an argument is empty or not
-            positive.
+        ConfigurationError: redis-py is not installed, an argument is empty or not
+            positive, or the encryption key is not a Fernet key (or ``cryptography``
+            is missing).
 
     Example:
         ```python
@@ -92,6 +95,7 @@ class RedisTokenStore(SharedTokenStore):
         lease: float = DEFAULT_LEASE,
         failure_window: float = DEFAULT_FAILURE_WINDOW,
         key_prefix: str = "wxm_async",
+        encryption_key: str | bytes | None = None,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         try:
@@ -104,7 +108,9 @@ class RedisTokenStore(SharedTokenStore):
             raise ConfigurationError("RedisTokenStore needs a base_url and a username")
         if lease <= 0:
             raise ConfigurationError(f"lease must be more than 0 seconds, not {lease}")
-        super().__init__(failure_window=failure_window, wall_clock=wall_clock)
+        super().__init__(
+            failure_window=failure_window, encryption_key=encryption_key, wall_clock=wall_clock
+        )
         self._owns_client = isinstance(redis, str)
         self._redis: Redis = Redis.from_url(redis) if isinstance(redis, str) else redis
         namespace = f"{key_prefix}:{base_url.rstrip('/')}:{username}"
@@ -160,8 +166,10 @@ class RedisTokenStore(SharedTokenStore):
         lease = secrets.token_hex(16)
         pubsub = self._redis.pubsub()
         try:
-            # Subscribed before looking: a message sent after the look is not missed.
+            # Subscribed before looking, so that a message sent after the look is not
+            # missed: the server's confirmation says the subscription is in place.
             await pubsub.subscribe(self._channel)
+            await pubsub.get_message(timeout=self._lease_ms / 1000)
             while True:
                 if await self._redis.set(self._lease_key, lease, nx=True, px=self._lease_ms):
                     try:
@@ -203,7 +211,7 @@ class RedisTokenStore(SharedTokenStore):
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.set(
                     self._token_key,
-                    encode_at_rest(AtRest(token=record)),
+                    self._seal(AtRest(token=record)),
                     px=max(1, int(remaining * 1000)),
                 )
                 pipe.delete(self._failure_key)
@@ -217,7 +225,7 @@ class RedisTokenStore(SharedTokenStore):
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.set(
                     self._failure_key,
-                    encode_at_rest(AtRest(failure=record)),
+                    self._seal(AtRest(failure=record)),
                     px=max(1, int(window * 1000)),
                 )
                 pipe.publish(self._channel, "failure")
@@ -228,11 +236,7 @@ class RedisTokenStore(SharedTokenStore):
     def _decode(self, data: bytes | None) -> AtRest | None:
         if data is None:
             return None
-        try:
-            return decode_at_rest(data, what=f"the Redis record of {self._namespace!r}")
-        except DecodeError as error:
-            _log.warning("%s; ignoring it, the next login replaces it", error)
-            return None
+        return self._unseal(data, what=f"the Redis record of {self._namespace!r}")
 
     def _error(self, what: str, error: BaseException) -> TokenStoreError:
         return TokenStoreError(f"could not {what} {self._namespace!r} in Redis: {error}")

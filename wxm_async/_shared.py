@@ -25,16 +25,27 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import anyio
 import httpx
 from attrs import define, frozen
 
-from ._exceptions import AuthenticationError, TokenStoreError, TwoFactorRequiredError, WXMError
-from ._models import StoredFailure, StoredToken
+from ._config import ENV_TOKEN_KEY, token_key_from_env
+from ._converter import decode_at_rest, encode_at_rest
+from ._exceptions import (
+    AuthenticationError,
+    ConfigurationError,
+    DecodeError,
+    TokenStoreError,
+    TwoFactorRequiredError,
+    WXMError,
+)
+from ._models import AtRest, StoredFailure, StoredToken
 from ._store import CachedToken, LoginTurn, MemoryTokenStore
 
 __all__ = ["DEFAULT_FAILURE_WINDOW", "SharedTokenStore", "Snapshot"]
@@ -84,17 +95,28 @@ class SharedTokenStore(ABC):
         failure_window: How long, in seconds, a login WXM rejected is shared: other
             processes raise the same ``AuthenticationError`` without trying. ``0``
             shares it only with the requests already waiting for that login.
+        encryption_key: A Fernet key to encrypt the record at rest with; default the
+            ``WXM_TOKEN_KEY`` environment variable, else no encryption.
         wall_clock: The wall clock, in seconds since the epoch; replace it only in tests.
+
+    Raises:
+        ConfigurationError: ``failure_window`` is negative, the key is not a Fernet
+            key, or encryption is asked for without ``cryptography`` installed.
     """
 
     def __init__(
         self,
         *,
         failure_window: float = DEFAULT_FAILURE_WINDOW,
+        encryption_key: str | bytes | None = None,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         if failure_window < 0:
-            raise ValueError(f"failure_window must be 0 or more seconds, not {failure_window}")
+            raise ConfigurationError(
+                f"failure_window must be 0 or more seconds, not {failure_window}"
+            )
+        key = encryption_key if encryption_key is not None else token_key_from_env(os.environ)
+        self._cipher = _cipher(key) if key else None
         self._local = MemoryTokenStore()
         self._failure_window = failure_window
         self._wall_clock = wall_clock
@@ -138,6 +160,21 @@ class SharedTokenStore(ABC):
     @abstractmethod
     async def _put_failure(self, lease: object, record: StoredFailure, window: float) -> None:
         """Store a rejected login for ``window`` seconds, keeping the token."""
+
+    def _seal(self, record: AtRest) -> bytes:
+        """Encode ``record`` for storage, encrypted if the store has a key."""
+        data = encode_at_rest(record)
+        return self._cipher.encrypt(data) if self._cipher is not None else data
+
+    def _unseal(self, data: bytes, *, what: str) -> AtRest | None:
+        """Decode a stored record, or ``None`` (with a warning) if it does not decode."""
+        try:
+            if self._cipher is not None:
+                data = _decrypt(self._cipher, data, what=what)
+            return decode_at_rest(data, what=what)
+        except DecodeError as error:
+            _log.warning("%s; ignoring it, the next login replaces it", error)
+            return None
 
     # -- the TokenStore protocol -------------------------------------------------------
 
@@ -296,3 +333,35 @@ def _failure_error(failure: StoredFailure) -> AuthenticationError:
         error=failure.error,
         error_description=failure.error_description,
     )
+
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
+
+
+def _cipher(key: str | bytes) -> Fernet:
+    try:
+        from cryptography.fernet import Fernet
+    except ImportError:
+        raise ConfigurationError(
+            "encrypting the token at rest needs cryptography: pip install 'wxm-async[encryption]'"
+        ) from None
+    try:
+        return Fernet(key)
+    except (ValueError, TypeError):
+        # Never the key itself in the message.
+        raise ConfigurationError(
+            f"the token encryption key (encryption_key or {ENV_TOKEN_KEY}) is not a Fernet "
+            "key: 32 url-safe base64-encoded bytes, as Fernet.generate_key() makes"
+        ) from None
+
+
+def _decrypt(cipher: Fernet, data: bytes, *, what: str) -> bytes:
+    from cryptography.fernet import InvalidToken
+
+    try:
+        return cipher.decrypt(data)
+    except InvalidToken:
+        raise DecodeError(
+            f"could not decrypt {what}: it was encrypted with another key, or not encrypted"
+        ) from None

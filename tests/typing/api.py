@@ -5,12 +5,17 @@ from __future__ import annotations
 import httpx
 
 from wxm_async import (
+    DEFAULT_FAILURE_WINDOW,
+    DEFAULT_LEASE,
     AccessToken,
     APIStatusError,
     AuthenticationError,
     CachedToken,
+    FileTokenStore,
     MemoryTokenStore,
+    RedisTokenStore,
     TokenStore,
+    TokenStoreError,
     WXMAuth,
     WXMBasicAuth,
     WXMBearerAuth,
@@ -42,3 +47,25 @@ async def use_the_api() -> None:
         lifetime: float = token.lifetime
         bearer: httpx.Auth = WXMBearerAuth(token)
     basic: httpx.Auth = WXMBasicAuth("user", "key")
+
+
+async def share_the_token() -> None:
+    on_host: TokenStore = FileTokenStore(
+        "/run/app/wxm-token", failure_window=DEFAULT_FAILURE_WINDOW
+    )
+    fleet = RedisTokenStore(
+        "rediss://tokens.internal:6380/0",
+        base_url="https://api.getcloudcherry.com",
+        username="api-user",
+        lease=DEFAULT_LEASE,
+    )
+    in_fleet: TokenStore = fleet
+    async with fleet:
+        auth = WXMAuth.from_env(store=in_fleet)
+        try:
+            async with httpx.AsyncClient(auth=auth) as http:
+                await http.get("https://api.getcloudcherry.com/api/Profile")
+        except TokenStoreError as error:
+            message: str = error.message
+    auth = WXMAuth("user", "key", store=on_host)
+    await fleet.aclose()
