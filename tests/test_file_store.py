@@ -293,13 +293,14 @@ async def test_a_file_of_another_version_is_not_trusted(fake: FakeWXM, tmp_path:
 
 
 async def test_an_unusable_location_raises_token_store_error(fake: FakeWXM, tmp_path: Path) -> None:
-    """A token file in a missing directory fails with TokenStoreError naming it."""
+    """A token file in a missing directory: every waiting request gets TokenStoreError."""
     path = tmp_path / "missing" / "token"
     async with client(fake, FileTokenStore(path)) as http:
         with pytest.raises(
             TokenStoreError, match=r"could not open the lock file .*missing/token\.lock"
         ):
             await http.get("/api/Profile")
+        assert await results(http, 20) == ["TokenStoreError"] * 20
         assert fake.login_attempts == 0
         path.parent.mkdir()
         assert (await http.get("/api/Profile")).status_code == 200

@@ -46,8 +46,8 @@ async def worker(*args: str) -> AsyncIterator[tuple[Process, BufferedByteReceive
             await process.wait()
 
 
-async def run_storm(spec: str, base_url: str, n: int) -> dict[str, int]:
-    async with worker("storm", spec, base_url, str(n)) as (process, out):
+async def run_storm(spec: str, base_url: str, n: int, *password: str) -> dict[str, int]:
+    async with worker("storm", spec, base_url, str(n), *password) as (process, out):
         line = await out.receive_until(b"\n", 10_000)
         assert await process.wait() == 0
     seen: dict[str, int] = json.loads(line)
@@ -68,6 +68,22 @@ async def test_processes_sharing_a_store_log_in_once(store_spec: str, fake: Fake
                     tg.start_soon(one)
     assert results == [{"200": 100}] * 4
     assert (fake.login_attempts, fake.logins, fake.denied) == (1, 1, 0)
+
+
+async def test_a_wrong_password_costs_the_fleet_one_attempt(store_spec: str, fake: FakeWXM) -> None:
+    """Four processes with a wrong password, concurrently: one login attempt in total."""
+    async with serve(fake) as base_url:
+        results: list[dict[str, int]] = []
+
+        async def one() -> None:
+            results.append(await run_storm(store_spec, str(base_url), 50, "wrong-password"))
+
+        with anyio.fail_after(60):  # a hang guard
+            async with anyio.create_task_group() as tg:
+                for _ in range(4):
+                    tg.start_soon(one)
+    assert results == [{"AuthenticationError": 50}] * 4
+    assert (fake.login_attempts, fake.logins) == (1, 0)
 
 
 async def test_a_killed_login_holder_does_not_block_the_others(

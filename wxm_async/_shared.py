@@ -209,10 +209,12 @@ class SharedTokenStore(ABC):
                 if outcome is None:
                     assert lease is not None  # _lock returns no lease only when ready
                     return _SharedTurn(local=local, lease=lease, now=now, wall=wall)
-        except BaseException:
+        except BaseException as error:
+            # This process's waiters hear of a store error too; a cancellation
+            # abandons the turn, and one of them claims again.
             with anyio.CancelScope(shield=True):
                 await self._release(lease)
-                await self._local.settle(local, None)
+                await self._local.settle(local, error if isinstance(error, WXMError) else None)
             raise
         with anyio.CancelScope(shield=True):
             await self._release(lease)
