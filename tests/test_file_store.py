@@ -18,6 +18,7 @@ import pytest
 
 from wxm_async import (
     AuthenticationError,
+    ConfigurationError,
     FileTokenStore,
     LoginTurn,
     TokenStoreError,
@@ -346,3 +347,34 @@ async def test_a_cancelled_waiter_does_not_keep_the_lock(fake: FakeWXM, tmp_path
         with anyio.fail_after(10):  # a hang guard: a leaked lock would block here
             assert (await http.get("/api/Profile")).status_code == 200
     assert fake.logins == 1
+
+
+async def test_a_write_that_fails_midway_leaves_the_old_file_whole(
+    fake: FakeWXM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Write-then-rename: a write that fails before the rename leaves the old token, no debris."""
+    path = tmp_path / "token"
+    async with client(fake, FileTokenStore(path)) as http:
+        await http.get("/api/Profile")
+    before = path.read_bytes()
+
+    def fail(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.fsync", fail)  # the disk fills up while the new token is written
+    fake.revoke_all_tokens()
+    async with client(fake, FileTokenStore(path)) as http:
+        assert (await http.get("/api/Profile")).status_code == 200  # the login still serves
+    assert fake.logins == 2
+    assert path.read_bytes() == before
+    assert _names(tmp_path) == ["token", "token.lock"]
+    assert any("No space left on device" in r.getMessage() for r in caplog.records)
+
+
+def test_without_flock_the_constructor_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where there is no fcntl (Windows), FileTokenStore refuses with a clear error."""
+    monkeypatch.setattr("wxm_async._file_store.fcntl", None)
+    with pytest.raises(ConfigurationError, match=r"needs fcntl\.flock, which Windows lacks"):
+        FileTokenStore(tmp_path / "token")

@@ -141,6 +141,20 @@ async def test_a_process_adopts_the_token_and_its_remaining_life(
     assert fake.logins == 1
 
 
+async def test_a_valid_token_is_served_from_memory_without_asking_redis(
+    redis_url: str, base_url: str, fake: FakeWXM, redis: object
+) -> None:
+    """With a valid token in memory, requests do not read Redis: deleting the key changes nothing."""
+    from redis.asyncio import Redis
+
+    assert isinstance(redis, Redis)
+    async with store(redis_url, base_url) as token_store, client(fake, token_store) as http:
+        await http.get("/api/Profile")
+        assert await redis.delete(f"{token_store.namespace}:token") == 1
+        assert await storm(http, 50) == [200] * 50
+    assert fake.logins == 1
+
+
 async def test_a_waiter_wakes_when_the_token_appears_not_when_the_lease_ends(
     redis_url: str, base_url: str, fake: FakeWXM
 ) -> None:
