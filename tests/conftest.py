@@ -1,9 +1,14 @@
-"""Fixtures shared by the tests: the backends, the fake WXM, a clock that tests move."""
+"""Fixtures shared by the tests: the backends, the fake WXM, a clock, a redis-server."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any
+import os
+import shutil
+import socket
+import subprocess
+import threading
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, NoReturn
 
 import httpx
 import pytest
@@ -84,3 +89,60 @@ async def client(server: Server) -> AsyncIterator[WXMClient]:
         retries=RetryPolicy().without_waiting(),
     ) as client:
         yield client
+
+
+#: Set (CI does) to turn a missing redis-server or redis-py into a failure, not a skip.
+REQUIRE_REDIS = "WXM_REQUIRE_REDIS"
+
+
+def _redis_unavailable(reason: str) -> NoReturn:
+    if os.environ.get(REQUIRE_REDIS) == "1":
+        pytest.fail(f"{reason} ({REQUIRE_REDIS}=1 requires the Redis tests to run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real redis-server on 127.0.0.1 at a free port, for the whole session."""
+    try:
+        import redis  # noqa: F401
+    except ImportError:
+        _redis_unavailable("redis-py is not installed: pip install -e '.[tests]'")
+    binary = shutil.which("redis-server")
+    if binary is None:
+        _redis_unavailable(
+            "redis-server is not installed: `sudo apt-get install redis-server` on "
+            "Debian/Ubuntu, `brew install redis` on macOS"
+        )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    drain: threading.Thread | None = None
+    try:
+        assert process.stdout is not None
+        # The server says when it listens; reading its log waits for that, not a timer.
+        for line in process.stdout:
+            if "Ready to accept connections" in line:
+                break
+        else:
+            pytest.fail(f"redis-server exited with {process.wait()} before accepting connections")
+        # Keep reading its log, so that a full pipe never blocks the server.
+        drain = threading.Thread(target=process.stdout.read, daemon=True)
+        drain.start()
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+            connection.sendall(b"PING\r\n")
+            assert connection.recv(64) == b"+PONG\r\n"
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if drain is not None:
+            drain.join(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()

@@ -3,7 +3,8 @@
 Formerly CloudCherry. ``WXMClient`` is the typed client, one namespace per area of the
 API. ``WXMAuth`` is the ``httpx.Auth`` beneath it: it logs in once for any number of
 concurrent requests, refreshes the token before it expires, and replays a request once
-when WXM answers 401.
+when WXM answers 401. Processes that share a ``FileTokenStore`` (one host) or a
+``RedisTokenStore`` (a fleet) share one token and one login.
 """
 
 from ._api import Account, Analytics, Delivery, Questions, Responses, SurveyTokens
@@ -16,7 +17,7 @@ from ._client import (
     DEFAULT_TIMEOUT,
     WXMClient,
 )
-from ._config import ENV_API_KEY, ENV_BASE_URL, ENV_PASSWORD, ENV_USERNAME
+from ._config import ENV_API_KEY, ENV_BASE_URL, ENV_PASSWORD, ENV_TOKEN_KEY, ENV_USERNAME
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -32,10 +33,12 @@ from ._exceptions import (
     RateLimitedError,
     RequestNotReplayableError,
     ServerError,
+    TokenStoreError,
     TwoFactorRequiredError,
     UnprocessableEntityError,
     WXMError,
 )
+from ._file_store import FileTokenStore
 from ._models import (
     AccessToken,
     Answer,
@@ -64,13 +67,17 @@ from ._models import (
     SurveyToken,
 )
 from ._pagination import PageIterator
+from ._redis_store import DEFAULT_LEASE, RedisTokenStore
 from ._retry import DEFAULT_RETRY_STATUSES, RetryPolicy
+from ._shared import DEFAULT_FAILURE_WINDOW
 from ._static_auth import BasicAuthWarning, WXMBasicAuth, WXMBearerAuth
 from ._store import DEFAULT_REFRESH_LEEWAY, CachedToken, LoginTurn, MemoryTokenStore, TokenStore
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_FAILURE_WINDOW",
     "DEFAULT_FIRST_PAGE",
+    "DEFAULT_LEASE",
     "DEFAULT_LIMITS",
     "DEFAULT_PAGE_SIZE",
     "DEFAULT_REFRESH_LEEWAY",
@@ -79,6 +86,7 @@ __all__ = [
     "ENV_API_KEY",
     "ENV_BASE_URL",
     "ENV_PASSWORD",
+    "ENV_TOKEN_KEY",
     "ENV_USERNAME",
     "APIConnectionError",
     "APIStatusError",
@@ -101,6 +109,7 @@ __all__ = [
     "DeliveryStep",
     "DeliveryTarget",
     "Dispatch",
+    "FileTokenStore",
     "Location",
     "LoginInterruptedError",
     "LoginTurn",
@@ -118,6 +127,7 @@ __all__ = [
     "Questionnaire",
     "Questions",
     "RateLimitedError",
+    "RedisTokenStore",
     "RequestNotReplayableError",
     "ResponseFilter",
     "ResponsePage",
@@ -132,6 +142,7 @@ __all__ = [
     "SurveyToken",
     "SurveyTokens",
     "TokenStore",
+    "TokenStoreError",
     "TwoFactorRequiredError",
     "UnprocessableEntityError",
     "WXMAuth",

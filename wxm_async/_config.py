@@ -14,9 +14,11 @@ __all__ = [
     "ENV_API_KEY",
     "ENV_BASE_URL",
     "ENV_PASSWORD",
+    "ENV_TOKEN_KEY",
     "ENV_USERNAME",
     "base_url_from_env",
     "credentials_from_env",
+    "token_key_from_env",
 ]
 
 ENV_USERNAME = "WXM_USERNAME"
@@ -32,6 +34,10 @@ ENV_BASE_URL = "WXM_BASE_URL"
 def base_url_from_env(environ: Mapping[str, str]) -> str | None:
     """Return ``WXM_BASE_URL`` from ``environ``, or ``None`` when it is unset or empty."""
     return environ.get(ENV_BASE_URL) or None
+
+
+ENV_TOKEN_KEY = "WXM_TOKEN_KEY"
+"""A Fernet key with which shared token stores encrypt the token at rest."""
 
 
 def credentials_from_env(environ: Mapping[str, str]) -> tuple[str, str]:
@@ -57,3 +63,11 @@ def credentials_from_env(environ: Mapping[str, str]) -> tuple[str, str]:
             f"set the environment variable {' and '.join(missing)} to log in to WXM"
         )
     return username, secret
+
+
+def token_key_from_env(environ: Mapping[str, str]) -> str | None:
+    """Read the key that encrypts tokens at rest from ``environ``, or ``None``.
+
+    An empty value counts as missing.
+    """
+    return environ.get(ENV_TOKEN_KEY) or None

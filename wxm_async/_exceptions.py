@@ -7,6 +7,7 @@ The tree::
     ├── DecodeError               an answer the library could not decode
     ├── LoginInterruptedError     the login a request waited on never completed
     ├── RequestNotReplayableError a 401 met a request whose body was a stream
+    ├── TokenStoreError           a shared token store could not be read or written
     ├── APIConnectionError        WXMClient: no answer (connection refused, reset, ...)
     │   └── APITimeoutError       WXMClient: no answer in time
     └── APIStatusError            WXM answered with an error status
@@ -51,6 +52,7 @@ __all__ = [
     "RateLimitedError",
     "RequestNotReplayableError",
     "ServerError",
+    "TokenStoreError",
     "TwoFactorRequiredError",
     "UnprocessableEntityError",
     "WXMError",
@@ -129,6 +131,14 @@ class APIConnectionError(WXMError):
 
 class APITimeoutError(APIConnectionError):
     """``WXMClient`` got no answer in time (one of httpx's timeouts)."""
+
+
+class TokenStoreError(WXMError):
+    """A shared token store (a file, Redis) could not be read or written.
+
+    The message names the store (the file's path, the Redis key) and the operating
+    system's or Redis's reason; never the token.
+    """
 
 
 class APIStatusError(WXMError):

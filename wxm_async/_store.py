@@ -2,8 +2,9 @@
 
 ``TokenStore`` is the seam: ``WXMAuth`` asks it for the token on every request and, when
 there is none worth using, asks it whose turn it is to log in. ``MemoryTokenStore`` is
-the default, for one process; a store shared between processes (a file, Redis) plugs in
-behind the same four methods without touching the auth flow.
+the default, for one process; the stores shared between processes (``FileTokenStore``,
+``RedisTokenStore``, in ``_shared``) plug in behind the same four methods without
+touching the auth flow.
 """
 
 from __future__ import annotations
@@ -98,8 +99,16 @@ class TokenStore(Protocol):
       that login's outcome instead of starting their own.
     - A failed login is shared with the requests that asked before it failed, and with
       nobody who asks after: their ``claim()`` may start a new login.
-    - No lock is held between ``claim()`` and ``settle()``: the holder of a turn may be
-      cancelled, or closed from another task, at any point in between.
+    - No lock is held between ``claim()`` and ``settle()`` that only the claiming task
+      could release: the holder of a turn may be cancelled, or closed from another
+      task, at any point in between. (A shared store holds a cross-process lock, a file
+      lock or a Redis lease, which ``settle()`` releases from any task.)
+    - ``claim()`` may do I/O and wait for a login in another process; ``current()`` and
+      ``discard()`` never do I/O.
+    - A shared store may also share a *rejected* login with everyone who asks within
+      a failure window (raising a copy of its ``AuthenticationError``), so that a wrong
+      password is tried once per window for a whole fleet. If the caller's ``stale``
+      token still works, it gets that token instead.
     """
 
     def current(self) -> CachedToken | None:
@@ -121,7 +130,9 @@ class TokenStore(Protocol):
             (the caller may claim again).
 
         Raises:
-            WXMError: The login the caller waited on failed; a fresh copy of that error.
+            WXMError: The login the caller waited on failed, or (shared stores) a login
+                another process saw rejected within the failure window; a fresh copy of
+                that error. ``TokenStoreError`` if a shared store cannot be used.
         """
         ...
 

@@ -7,12 +7,17 @@ from datetime import UTC, datetime
 import httpx
 
 from wxm_async import (
+    DEFAULT_FAILURE_WINDOW,
+    DEFAULT_LEASE,
     AccessToken,
     APIStatusError,
     AuthenticationError,
     CachedToken,
+    FileTokenStore,
     MemoryTokenStore,
+    RedisTokenStore,
     TokenStore,
+    TokenStoreError,
     WXMAuth,
     WXMBasicAuth,
     WXMBearerAuth,
@@ -109,3 +114,25 @@ async def use_the_client() -> None:
             wait: float | None = limited.retry_after
     other = WXMClient(http_client=httpx.AsyncClient())
     await other.aclose()
+
+
+async def share_the_token() -> None:
+    on_host: TokenStore = FileTokenStore(
+        "/run/app/wxm-token", failure_window=DEFAULT_FAILURE_WINDOW
+    )
+    fleet = RedisTokenStore(
+        "rediss://tokens.internal:6380/0",
+        base_url="https://api.getcloudcherry.com",
+        username="api-user",
+        lease=DEFAULT_LEASE,
+    )
+    in_fleet: TokenStore = fleet
+    async with fleet:
+        auth = WXMAuth.from_env(store=in_fleet)
+        try:
+            async with httpx.AsyncClient(auth=auth) as http:
+                await http.get("https://api.getcloudcherry.com/api/Profile")
+        except TokenStoreError as error:
+            message: str = error.message
+    auth = WXMAuth("user", "key", store=on_host)
+    await fleet.aclose()

@@ -16,12 +16,13 @@ from ._delivery import (
 from ._filters import QuestionFilter, ResponseFilter
 from ._questions import Question, Questionnaire
 from ._responses import Answer, Note, ResponsePage, SurveyResponse
-from ._token import AccessToken
+from ._token import AccessToken, AtRest, StoredFailure, StoredToken
 from ._tokens import SurveyToken
 
 __all__ = [
     "AccessToken",
     "Answer",
+    "AtRest",
     "ContentTemplate",
     "DeliveryEvent",
     "DeliveryPlan",
@@ -40,6 +41,8 @@ __all__ = [
     "ResponseFilter",
     "ResponsePage",
     "Settings",
+    "StoredFailure",
+    "StoredToken",
     "SubUser",
     "SubUserPage",
     "Summary",

@@ -1,0 +1,255 @@
+"""``FileTokenStore``: one token for every process on a host, in a file.
+
+For a web app served by several worker processes (``uvicorn --workers 4``) or
+several jobs on one machine. Single-flight across processes is an OS file lock
+(``fcntl.flock``) on a lock file beside the token file, held only while one process
+logs in. The kernel releases it when that process exits or is killed, so a crashed
+login never blocks the others.
+
+``flock`` blocks, so the wait for it runs in a worker thread (``anyio.to_thread``): the
+kernel wakes the waiter the moment the lock is free, without polling, and the event
+loop is never blocked. A waiter that is cancelled leaves its thread behind to take the
+lock and drop it at once.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import anyio
+
+from ._exceptions import ConfigurationError, TokenStoreError
+from ._models import AtRest, StoredFailure, StoredToken
+from ._shared import DEFAULT_FAILURE_WINDOW, EMPTY, SharedTokenStore, Snapshot, _log
+
+__all__ = ["FileTokenStore"]
+
+fcntl: ModuleType | None
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
+
+class FileTokenStore(SharedTokenStore):
+    """Share one token, and one login, between the processes of one host, in a file.
+
+    Give every process's ``WXMAuth`` a ``FileTokenStore`` on the same path: the first
+    request that needs a token takes an OS file lock and logs in; the other processes
+    wait for the lock, then read the token it wrote. Within a process, requests share
+    one in-memory copy: a request with a valid token reads no file.
+
+    The token file is written whole to a temporary file and renamed into place, so a
+    crash mid-write leaves the old file or the new one, never half of one. It is
+    created readable by its owner only (mode ``0o600``); it holds the token, never the
+    password. A file that cannot be decoded is ignored with a warning, and replaced at
+    the next login.
+
+    Needs ``fcntl.flock``: Linux, macOS and the BSDs. On Windows the constructor raises
+    ``ConfigurationError``. The lock is advisory and local: do not put the file on a
+    network file system shared between hosts (use ``RedisTokenStore`` for a fleet).
+
+    Args:
+        path: The token file. Its directory must exist; the lock file is ``path`` with
+            ``.lock`` appended. One file per account and WXM host.
+        failure_window: How long, in seconds, a login WXM rejected is shared: for that
+            long the other processes raise the same ``AuthenticationError`` without
+            trying, so a wrong password costs one attempt, not one per process.
+            ``0`` turns this off.
+        encryption_key: A Fernet key to encrypt the file with (``encryption`` extra);
+            default the ``WXM_TOKEN_KEY`` environment variable, else no encryption.
+            Every process sharing the file needs the same key.
+        wall_clock: The wall clock, in seconds since the epoch; replace it only in tests.
+
+    Raises:
+        ConfigurationError: There is no ``fcntl`` (Windows); or the encryption key is
+            not a Fernet key, or ``cryptography`` is missing.
+
+    Example:
+        ```python
+        store = FileTokenStore("/run/myapp/wxm-token")
+        auth = WXMAuth.from_env(store=store)
+        ```
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        failure_window: float = DEFAULT_FAILURE_WINDOW,
+        encryption_key: str | bytes | None = None,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        if fcntl is None:  # pragma: no cover - Windows
+            raise ConfigurationError(
+                "FileTokenStore needs fcntl.flock, which Windows lacks: use RedisTokenStore "
+                "or the default MemoryTokenStore there"
+            )
+        super().__init__(
+            failure_window=failure_window, encryption_key=encryption_key, wall_clock=wall_clock
+        )
+        self._path = Path(path)
+        self._lock_path = self._path.with_name(self._path.name + ".lock")
+
+    @property
+    def path(self) -> Path:
+        """The token file."""
+        return self._path
+
+    def __repr__(self) -> str:
+        return f"FileTokenStore({str(self._path)!r}, has_token={self.current() is not None})"
+
+    async def _read(self) -> Snapshot:
+        return self._snapshot(await anyio.to_thread.run_sync(self._load))
+
+    async def _lock(self, ready: Callable[[Snapshot], bool]) -> tuple[object | None, Snapshot]:
+        flock = await anyio.to_thread.run_sync(self._open_lock)
+        if not flock.try_acquire():
+            try:
+                await anyio.to_thread.run_sync(flock.acquire, abandon_on_cancel=True)
+            except BaseException:
+                flock.abandon()
+                raise
+        try:
+            return flock, await self._read()
+        except BaseException:
+            flock.abandon()
+            raise
+
+    async def _unlock(self, lease: object) -> None:
+        assert isinstance(lease, _Flock)
+        lease.abandon()
+
+    async def _put_token(self, lease: object, record: StoredToken, remaining: float) -> None:
+        await anyio.to_thread.run_sync(self._store, AtRest(token=record))
+
+    async def _put_failure(self, lease: object, record: StoredFailure, window: float) -> None:
+        def keep_token_store_failure() -> None:
+            self._store(AtRest(token=self._load().token, failure=record))
+
+        await anyio.to_thread.run_sync(keep_token_store_failure)
+
+    # -- blocking helpers, run in worker threads ---------------------------------------
+
+    def _snapshot(self, record: AtRest) -> Snapshot:
+        if record.token is None and record.failure is None:
+            return EMPTY
+        now = self._wall_clock()
+        return Snapshot(
+            token=record.token,
+            remaining=record.token.expires - now if record.token is not None else 0.0,
+            failure=record.failure,
+            failure_remaining=record.failure.until - now if record.failure is not None else 0.0,
+        )
+
+    def _load(self) -> AtRest:
+        try:
+            data = self._path.read_bytes()
+        except FileNotFoundError:
+            return AtRest()
+        except OSError as error:
+            raise TokenStoreError(
+                f"could not read the token file {str(self._path)!r}: {error.strerror}"
+            ) from None
+        return self._unseal(data, what=f"the token file {str(self._path)!r}") or AtRest()
+
+    def _store(self, record: AtRest) -> None:
+        data = self._seal(record)
+        tmp: str | None = None
+        try:
+            # mkstemp creates the file with mode 0o600, in the same directory, so that
+            # the rename is atomic.
+            fd, tmp = tempfile.mkstemp(
+                dir=self._path.parent, prefix=f".{self._path.name}.", suffix=".tmp"
+            )
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(tmp, self._path)
+            tmp = None
+        except OSError as error:
+            raise TokenStoreError(
+                f"could not write the token file {str(self._path)!r}: {error.strerror}"
+            ) from None
+        finally:
+            if tmp is not None:
+                _unlink_quietly(tmp)
+
+    def _open_lock(self) -> _Flock:
+        try:
+            fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as error:
+            raise TokenStoreError(
+                f"could not open the lock file {str(self._lock_path)!r}: {error.strerror}"
+            ) from None
+        return _Flock(fd, str(self._lock_path))
+
+
+class _Flock:
+    """An exclusive ``flock`` on one open file, which any task or thread may drop.
+
+    ``acquire`` blocks (call it in a worker thread). If the waiter is cancelled first,
+    ``abandon`` asks the thread to drop the lock as soon as it gets it; once held,
+    ``abandon`` drops it at once. Closing the file is what drops the lock.
+    """
+
+    def __init__(self, fd: int, name: str) -> None:
+        self._fd = fd
+        self._name = name
+        self._mutex = threading.Lock()
+        self._state = "waiting"  # then "held" or "abandoned", and "closed"
+
+    def try_acquire(self) -> bool:
+        """Take the lock if it is free, without blocking."""
+        assert fcntl is not None
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        except OSError as error:
+            self._close()
+            raise TokenStoreError(f"could not lock {self._name!r}: {error.strerror}") from None
+        self._state = "held"
+        return True
+
+    def acquire(self) -> None:
+        """Block until the lock is ours; drop it at once if abandoned meanwhile."""
+        assert fcntl is not None
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except OSError as error:
+            with self._mutex:
+                self._close()
+            raise TokenStoreError(f"could not lock {self._name!r}: {error.strerror}") from None
+        with self._mutex:
+            if self._state == "abandoned":
+                self._close()
+            else:
+                self._state = "held"
+
+    def abandon(self) -> None:
+        """Drop the lock if held; if still waiting for it, drop it when it comes."""
+        with self._mutex:
+            if self._state == "waiting":
+                self._state = "abandoned"
+            else:
+                self._close()
+
+    def _close(self) -> None:
+        if self._state != "closed":
+            self._state = "closed"
+            os.close(self._fd)
+
+
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError as error:
+        _log.warning("could not remove the temporary file %r: %s", path, error.strerror)

@@ -1,0 +1,263 @@
+"""``RedisTokenStore``: one token, and one login, for a fleet of processes on many hosts.
+
+The token is kept under a key namespaced by WXM's base URL and the user name, with a
+time to live equal to its remaining life: Redis, not each host's clock, says how long
+it lives. Single-flight is a lease, ``SET lease <id> NX PX <lease>``: one process at a
+time holds it while it logs in; if that process dies, the lease expires and another
+takes over. Waiters subscribe to the account's channel before they look, and the
+holder publishes when it stores a token, a rejection, or lets the lease go: they wake
+on that message, or when the lease would expire, never in a polling loop.
+
+redis-py's asyncio client runs on asyncio only: under trio, the store raises
+``ConfigurationError``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import anyio
+
+from ._exceptions import ConfigurationError, TokenStoreError
+from ._models import AtRest, StoredFailure, StoredToken
+from ._shared import DEFAULT_FAILURE_WINDOW, SharedTokenStore, Snapshot, _log
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+__all__ = ["DEFAULT_LEASE", "RedisTokenStore"]
+
+DEFAULT_LEASE = 20.0
+"""How long, in seconds, a process may hold the login lease before another takes over."""
+
+# Drop the lease only if it is still ours: it may have expired and gone to another.
+_RELEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end
+redis.call('publish', KEYS[2], 'released')
+"""
+
+
+class RedisTokenStore(SharedTokenStore):
+    """Share one token, and one login, between processes on any number of hosts, in Redis.
+
+    Needs the ``redis`` extra (``pip install 'wxm-async[redis]'``, redis-py 5 or newer)
+    and asyncio: redis-py's asyncio client does not run under trio.
+
+    Keys, below ``{key_prefix}:{base_url}:{username}``: ``:token`` (the token, with a
+    time to live equal to its remaining life), ``:lease`` (who is logging in),
+    ``:failure`` (the last rejected login, for ``failure_window`` seconds) and the
+    pub/sub channel ``:events``. They hold the token, never the password; protect them
+    as a secret (a Redis ACL for these keys, TLS with ``rediss://``).
+
+    Within a process, requests share one in-memory copy of the token: a request with a
+    valid token does not touch Redis.
+
+    Args:
+        redis: A ``redis.asyncio.Redis`` client, or a URL (``redis://``, ``rediss://``)
+            to make one that ``aclose()`` closes.
+        base_url: WXM's base URL, as the clients use it; part of the keys.
+        username: The WXM user name the auths log in as; part of the keys.
+        lease: How long, in seconds, a process may take to log in before another
+            takes over. Longer than a login takes; a crashed process delays the others
+            by at most this much.
+        failure_window: How long, in seconds, a login WXM rejected is shared: for that
+            long every process raises the same ``AuthenticationError`` without
+            trying. ``0`` turns this off.
+        key_prefix: The first part of every key.
+        encryption_key: A Fernet key to encrypt the stored token with (``encryption``
+            extra); default the ``WXM_TOKEN_KEY`` environment variable, else no
+            encryption. Every process of the fleet needs the same key.
+        wall_clock: The wall clock, in seconds since the epoch; replace it only in tests.
+
+    Raises:
+        ConfigurationError: redis-py is not installed, an argument is empty or not
+            positive, or the encryption key is not a Fernet key (or ``cryptography``
+            is missing).
+
+    Example:
+        ```python
+        store = RedisTokenStore(
+            "rediss://wxm-tokens.internal:6379/0", base_url=BASE_URL, username="api-user"
+        )
+        auth = WXMAuth.from_env(store=store)
+        ```
+    """
+
+    def __init__(
+        self,
+        redis: Redis | str,
+        *,
+        base_url: str,
+        username: str,
+        lease: float = DEFAULT_LEASE,
+        failure_window: float = DEFAULT_FAILURE_WINDOW,
+        key_prefix: str = "wxm_async",
+        encryption_key: str | bytes | None = None,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        try:
+            from redis.asyncio import Redis
+        except ImportError:
+            raise ConfigurationError(
+                "RedisTokenStore needs redis-py: pip install 'wxm-async[redis]'"
+            ) from None
+        if not base_url or not username:
+            raise ConfigurationError("RedisTokenStore needs a base_url and a username")
+        if lease <= 0:
+            raise ConfigurationError(f"lease must be more than 0 seconds, not {lease}")
+        super().__init__(
+            failure_window=failure_window, encryption_key=encryption_key, wall_clock=wall_clock
+        )
+        self._owns_client = isinstance(redis, str)
+        self._redis: Redis = Redis.from_url(redis) if isinstance(redis, str) else redis
+        namespace = f"{key_prefix}:{base_url.rstrip('/')}:{username}"
+        self._namespace = namespace
+        self._token_key = f"{namespace}:token"
+        self._lease_key = f"{namespace}:lease"
+        self._failure_key = f"{namespace}:failure"
+        self._channel = f"{namespace}:events"
+        self._lease_ms = max(1, round(lease * 1000))
+        self._release_script = self._redis.register_script(_RELEASE)
+
+    @property
+    def namespace(self) -> str:
+        """The prefix of this store's keys and channel."""
+        return self._namespace
+
+    def __repr__(self) -> str:
+        return f"RedisTokenStore({self._namespace!r}, has_token={self.current() is not None})"
+
+    async def aclose(self) -> None:
+        """Close the Redis client, if the store made it from a URL."""
+        if self._owns_client:
+            await self._redis.aclose()
+
+    async def __aenter__(self) -> RedisTokenStore:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def _read(self) -> Snapshot:
+        _require_asyncio()
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.get(self._token_key)
+                pipe.pttl(self._token_key)
+                pipe.get(self._failure_key)
+                pipe.pttl(self._failure_key)
+                token_data, token_ttl, failure_data, failure_ttl = await pipe.execute()
+        except _redis_errors() as error:
+            raise self._error("read", error) from None
+        token = self._decode(token_data)
+        failure = self._decode(failure_data)
+        return Snapshot(
+            token=token.token if token is not None else None,
+            remaining=token_ttl / 1000 if token_ttl > 0 else 0.0,
+            failure=failure.failure if failure is not None else None,
+            failure_remaining=failure_ttl / 1000 if failure_ttl > 0 else 0.0,
+        )
+
+    async def _lock(self, ready: Callable[[Snapshot], bool]) -> tuple[object | None, Snapshot]:
+        _require_asyncio()
+        lease = secrets.token_hex(16)
+        pubsub = self._redis.pubsub()
+        try:
+            # Subscribed before looking, so that a message sent after the look is not
+            # missed: the server's confirmation says the subscription is in place.
+            await pubsub.subscribe(self._channel)
+            await pubsub.get_message(timeout=self._lease_ms / 1000)
+            while True:
+                if await self._redis.set(self._lease_key, lease, nx=True, px=self._lease_ms):
+                    try:
+                        return lease, await self._read()
+                    except BaseException:
+                        with anyio.CancelScope(shield=True):
+                            await self._release_lease(lease)
+                        raise
+                snapshot = await self._read()
+                if ready(snapshot):
+                    return None, snapshot
+                ttl = await self._redis.pttl(self._lease_key)
+                if ttl == -2:
+                    continue  # let go between our SET and now: try again at once
+                # Wake on the holder's message, or when its lease would run out.
+                wait = ttl / 1000 if ttl > 0 else self._lease_ms / 1000
+                await pubsub.get_message(ignore_subscribe_messages=True, timeout=wait + 0.01)
+        except _redis_errors() as error:
+            raise self._error("wait for the login lease of", error) from None
+        finally:
+            with anyio.CancelScope(shield=True):
+                try:
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]  # untyped in redis-py
+                except _redis_errors() as error:
+                    _log.debug("could not close a Redis subscription: %s", error)
+
+    async def _unlock(self, lease: object) -> None:
+        assert isinstance(lease, str)
+        await self._release_lease(lease)
+
+    async def _release_lease(self, lease: str) -> None:
+        try:
+            await self._release_script(keys=[self._lease_key, self._channel], args=[lease])
+        except _redis_errors() as error:
+            raise self._error("release the login lease of", error) from None
+
+    async def _put_token(self, lease: object, record: StoredToken, remaining: float) -> None:
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.set(
+                    self._token_key,
+                    self._seal(AtRest(token=record)),
+                    px=max(1, int(remaining * 1000)),
+                )
+                pipe.delete(self._failure_key)
+                pipe.publish(self._channel, "token")
+                await pipe.execute()
+        except _redis_errors() as error:
+            raise self._error("store the token of", error) from None
+
+    async def _put_failure(self, lease: object, record: StoredFailure, window: float) -> None:
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.set(
+                    self._failure_key,
+                    self._seal(AtRest(failure=record)),
+                    px=max(1, int(window * 1000)),
+                )
+                pipe.publish(self._channel, "failure")
+                await pipe.execute()
+        except _redis_errors() as error:
+            raise self._error("store the failed login of", error) from None
+
+    def _decode(self, data: bytes | None) -> AtRest | None:
+        if data is None:
+            return None
+        return self._unseal(data, what=f"the Redis record of {self._namespace!r}")
+
+    def _error(self, what: str, error: BaseException) -> TokenStoreError:
+        return TokenStoreError(f"could not {what} {self._namespace!r} in Redis: {error}")
+
+
+def _require_asyncio() -> None:
+    """Refuse to run under trio, where redis-py's asyncio client does not work."""
+    try:
+        import sniffio
+    except ImportError:  # pragma: no cover - trio needs sniffio, so this is asyncio
+        return
+    library = sniffio.current_async_library()
+    if library != "asyncio":
+        raise ConfigurationError(
+            f"RedisTokenStore runs on asyncio only: redis-py's asyncio client does not run "
+            f"under {library}. Use FileTokenStore (processes of one host) or the default "
+            "MemoryTokenStore under trio"
+        )
+
+
+def _redis_errors() -> tuple[type[BaseException], ...]:
+    from redis.exceptions import RedisError
+
+    return (RedisError, OSError)

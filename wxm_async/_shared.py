@@ -1,0 +1,369 @@
+"""What the token stores shared between processes (a file, Redis) have in common.
+
+A shared store has two layers:
+
+- In this process, a ``MemoryTokenStore``: ``current()`` answers from memory, so a
+  request with a valid token does no I/O, and concurrent requests of this process send
+  one representative to the shared layer instead of one each.
+- Across processes, the shared record (the token, and the last rejected login while it
+  is shared) and a lock that one process at a time holds while it logs in: an OS file
+  lock, or a Redis lease.
+
+The representative reads the shared record; uses the token found there if it is not
+the one this process cannot use; raises the shared failure if there is one; otherwise
+waits for the lock, reads again under it (another process may have logged in
+meanwhile) and, only if there is still nothing to use, takes the turn to log in. When
+the login settles, the token (or the rejection) is written, the lock released, and
+this process's waiters woken.
+
+Monotonic deadlines mean nothing to another process: the record keeps the expiry on
+the wall clock (or, in Redis, as the key's time to live), and each reader turns the
+remaining life into deadlines on its own monotonic clock.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import anyio
+import httpx
+from attrs import define, frozen
+
+from ._config import ENV_TOKEN_KEY, token_key_from_env
+from ._converter import decode_at_rest, encode_at_rest
+from ._exceptions import (
+    AuthenticationError,
+    ConfigurationError,
+    DecodeError,
+    TokenStoreError,
+    TwoFactorRequiredError,
+    WXMError,
+)
+from ._models import AtRest, StoredFailure, StoredToken
+from ._store import CachedToken, LoginTurn, MemoryTokenStore
+
+__all__ = ["DEFAULT_FAILURE_WINDOW", "SharedTokenStore", "Snapshot"]
+
+_log = logging.getLogger("wxm_async.store")
+
+DEFAULT_FAILURE_WINDOW = 30.0
+"""How long, in seconds, a rejected login is shared with the other processes."""
+
+
+@frozen(kw_only=True)
+class Snapshot:
+    """What a shared store holds at one moment, with remaining lives in seconds.
+
+    Attributes:
+        token: The stored token, or ``None``.
+        remaining: How long the token still lives, in seconds.
+        failure: The last rejected login, or ``None``.
+        failure_remaining: How long it is still shared, in seconds.
+    """
+
+    token: StoredToken | None = None
+    remaining: float = 0.0
+    failure: StoredFailure | None = None
+    failure_remaining: float = 0.0
+
+
+EMPTY = Snapshot()
+
+
+@define(eq=False)
+class _SharedTurn(LoginTurn):
+    """The turn to log in, held by one request of one process, with the shared lock."""
+
+    local: LoginTurn
+    lease: object
+    # The same moment on the auth's monotonic clock and on the wall clock, so that the
+    # new token's monotonic expiry can be written as a wall-clock one.
+    now: float
+    wall: float
+
+
+class SharedTokenStore(ABC):
+    """A ``TokenStore`` shared between processes; subclasses bring the storage and lock.
+
+    Args:
+        failure_window: How long, in seconds, a login WXM rejected is shared: other
+            processes raise the same ``AuthenticationError`` without trying. ``0``
+            shares it only with the requests already waiting for that login.
+        encryption_key: A Fernet key to encrypt the record at rest with; default the
+            ``WXM_TOKEN_KEY`` environment variable, else no encryption.
+        wall_clock: The wall clock, in seconds since the epoch; replace it only in tests.
+
+    Raises:
+        ConfigurationError: ``failure_window`` is negative, the key is not a Fernet
+            key, or encryption is asked for without ``cryptography`` installed.
+    """
+
+    def __init__(
+        self,
+        *,
+        failure_window: float = DEFAULT_FAILURE_WINDOW,
+        encryption_key: str | bytes | None = None,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        if failure_window < 0:
+            raise ConfigurationError(
+                f"failure_window must be 0 or more seconds, not {failure_window}"
+            )
+        key = encryption_key if encryption_key is not None else token_key_from_env(os.environ)
+        self._cipher = _cipher(key) if key else None
+        self._local = MemoryTokenStore()
+        self._failure_window = failure_window
+        self._wall_clock = wall_clock
+        self._rejected: str | None = None  # the access token WXM last rejected here
+
+    # -- what a subclass provides ------------------------------------------------------
+
+    @abstractmethod
+    async def _read(self) -> Snapshot:
+        """Read the shared record.
+
+        Raises:
+            TokenStoreError: The storage could not be read.
+        """
+
+    @abstractmethod
+    async def _lock(self, ready: Callable[[Snapshot], bool]) -> tuple[object | None, Snapshot]:
+        """Wait for the lock that lets one process at a time log in.
+
+        Args:
+            ready: Tells whether a snapshot makes the lock needless (a usable token, a
+                shared failure); a store that can watch the record while it waits
+                stops waiting when it is.
+
+        Returns:
+            ``(lease, snapshot read under the lock)``, or ``(None, snapshot)`` with a
+            snapshot ``ready`` accepted. Cancelled or failing, it holds nothing.
+
+        Raises:
+            TokenStoreError: The lock could not be taken.
+        """
+
+    @abstractmethod
+    async def _unlock(self, lease: object) -> None:
+        """Release what ``_lock`` returned; wake the processes waiting for it."""
+
+    @abstractmethod
+    async def _put_token(self, lease: object, record: StoredToken, remaining: float) -> None:
+        """Store ``record``, which lives ``remaining`` seconds more; clear any failure."""
+
+    @abstractmethod
+    async def _put_failure(self, lease: object, record: StoredFailure, window: float) -> None:
+        """Store a rejected login for ``window`` seconds, keeping the token."""
+
+    def _seal(self, record: AtRest) -> bytes:
+        """Encode ``record`` for storage, encrypted if the store has a key."""
+        data = encode_at_rest(record)
+        return self._cipher.encrypt(data) if self._cipher is not None else data
+
+    def _unseal(self, data: bytes, *, what: str) -> AtRest | None:
+        """Decode a stored record, or ``None`` (with a warning) if it does not decode."""
+        try:
+            if self._cipher is not None:
+                data = _decrypt(self._cipher, data, what=what)
+            return decode_at_rest(data, what=what)
+        except DecodeError as error:
+            _log.warning("%s; ignoring it, the next login replaces it", error)
+            return None
+
+    # -- the TokenStore protocol -------------------------------------------------------
+
+    def current(self) -> CachedToken | None:
+        """Return this process's copy of the token, or ``None``, without any I/O."""
+        return self._local.current()
+
+    async def claim(self, stale: CachedToken | None, now: float) -> CachedToken | LoginTurn | None:
+        """Return a token to use, the turn to log in, or ``None`` after an abandoned login.
+
+        Only one request per process at a time gets past the in-memory layer to read
+        the shared record and, if need be, to wait for the lock. See
+        ``TokenStore.claim``.
+
+        Raises:
+            AuthenticationError: Another process's login was rejected within the
+                failure window, or the login waited on failed.
+            TokenStoreError: The shared record or lock could not be used.
+        """
+        wall = self._wall_clock()  # the same moment as ``now``, on the wall clock
+        local = await self._local.claim(stale, now)
+        if not isinstance(local, LoginTurn):
+            return local
+        lease: object | None = None
+        try:
+            outcome = self._decide(await self._read(), stale, now)
+            if outcome is None:
+                lease, snapshot = await self._lock(
+                    lambda snapshot: self._decide(snapshot, stale, now) is not None
+                )
+                outcome = self._decide(snapshot, stale, now)
+                if outcome is None:
+                    assert lease is not None  # _lock returns no lease only when ready
+                    return _SharedTurn(local=local, lease=lease, now=now, wall=wall)
+        except BaseException as error:
+            # This process's waiters hear of a store error too; a cancellation
+            # abandons the turn, and one of them claims again.
+            with anyio.CancelScope(shield=True):
+                await self._release(lease)
+                await self._local.settle(local, error if isinstance(error, WXMError) else None)
+            raise
+        with anyio.CancelScope(shield=True):
+            await self._release(lease)
+            await self._local.settle(local, outcome)
+        if isinstance(outcome, WXMError):
+            raise copy.copy(outcome)
+        return outcome
+
+    async def settle(self, turn: LoginTurn, outcome: CachedToken | WXMError | None) -> None:
+        """Store the login's token (or its rejection), release the lock, wake the waiters.
+
+        A failure to write is logged, not raised: the token still serves this process.
+        See ``TokenStore.settle``.
+        """
+        if not isinstance(turn, _SharedTurn):
+            raise TypeError(f"not a turn of this store: {turn!r}")
+        try:
+            if isinstance(outcome, CachedToken):
+                expires = turn.wall + (outcome.expires_at - turn.now)
+                record = StoredToken(
+                    token=outcome.token,
+                    expires=expires,
+                    refresh_leeway=outcome.expires_at - outcome.refresh_at,
+                )
+                remaining = expires - self._wall_clock()
+                if remaining > 0:
+                    await self._put_token(turn.lease, record, remaining)
+            elif isinstance(outcome, AuthenticationError) and self._failure_window > 0:
+                await self._put_failure(
+                    turn.lease, self._failure_record(outcome), self._failure_window
+                )
+        except TokenStoreError as error:
+            _log.warning("could not share the login's outcome: %s", error)
+        finally:
+            try:
+                await self._release(turn.lease)
+            finally:
+                await self._local.settle(turn.local, outcome)
+
+    def discard(self, token: CachedToken) -> None:
+        """Forget ``token`` here, and never adopt it again from the shared record."""
+        self._rejected = token.token.access_token
+        self._local.discard(token)
+
+    async def aclose(self) -> None:
+        """Release what the store holds open; this base holds nothing."""
+        return  # a subclass that holds connections overrides it
+
+    # -- the decisions, free of I/O ----------------------------------------------------
+
+    def _decide(
+        self, snapshot: Snapshot, stale: CachedToken | None, now: float
+    ) -> CachedToken | WXMError | None:
+        """What a snapshot means for a caller who cannot use ``stale``.
+
+        Returns:
+            A token to adopt; the shared failure to raise; or ``None``: log in.
+        """
+        stored = snapshot.token
+        if stored is not None and snapshot.remaining > 0:
+            access = stored.token.access_token
+            if access != self._rejected and (stale is None or access != stale.token.access_token):
+                return self._adopt(stored, snapshot.remaining, now)
+        failure = snapshot.failure
+        if failure is not None and snapshot.failure_remaining > 0:
+            if stale is not None and now < stale.expires_at and self.current() is stale:
+                return stale  # a refresh was rejected, but the old token still works
+            return _failure_error(failure)
+        return None
+
+    def _adopt(self, stored: StoredToken, remaining: float, now: float) -> CachedToken:
+        current = self.current()
+        if current is not None and current.token.access_token == stored.token.access_token:
+            return current
+        expires_at = now + remaining
+        return CachedToken(
+            token=stored.token,
+            authorization=f"Bearer {stored.token.access_token}",
+            refresh_at=expires_at - min(stored.refresh_leeway, remaining),
+            expires_at=expires_at,
+        )
+
+    def _failure_record(self, error: AuthenticationError) -> StoredFailure:
+        return StoredFailure(
+            message=error.message,
+            url=str(error.request.url) if error.request is not None else "",
+            status_code=error.status_code,
+            error=error.error,
+            error_description=error.error_description,
+            until=self._wall_clock() + self._failure_window,
+        )
+
+    async def _release(self, lease: object | None) -> None:
+        if lease is None:
+            return
+        try:
+            await self._unlock(lease)
+        except TokenStoreError as error:
+            _log.warning("could not release the shared login lock: %s", error)
+
+
+def _failure_error(failure: StoredFailure) -> AuthenticationError:
+    """Rebuild the error of a login another process saw rejected."""
+    cls = TwoFactorRequiredError if failure.error == "two_factor" else AuthenticationError
+    body = {
+        key: value
+        for key, value in (
+            ("error", failure.error),
+            ("error_description", failure.error_description),
+        )
+        if value is not None
+    }
+    return cls(
+        failure.message,
+        request=httpx.Request("POST", failure.url) if failure.url else None,
+        status_code=failure.status_code,
+        body=body or None,
+        error=failure.error,
+        error_description=failure.error_description,
+    )
+
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
+
+
+def _cipher(key: str | bytes) -> Fernet:
+    try:
+        from cryptography.fernet import Fernet
+    except ImportError:
+        raise ConfigurationError(
+            "encrypting the token at rest needs cryptography: pip install 'wxm-async[encryption]'"
+        ) from None
+    try:
+        return Fernet(key)
+    except (ValueError, TypeError):
+        # Never the key itself in the message.
+        raise ConfigurationError(
+            f"the token encryption key (encryption_key or {ENV_TOKEN_KEY}) is not a Fernet "
+            "key: 32 url-safe base64-encoded bytes, as Fernet.generate_key() makes"
+        ) from None
+
+
+def _decrypt(cipher: Fernet, data: bytes, *, what: str) -> bytes:
+    from cryptography.fernet import InvalidToken
+
+    try:
+        return cipher.decrypt(data)
+    except InvalidToken:
+        raise DecodeError(
+            f"could not decrypt {what}: it was encrypted with another key, or not encrypted"
+        ) from None
