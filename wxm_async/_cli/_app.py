@@ -209,6 +209,7 @@ def demo(calls: int, concurrency: int, token_lifetime: int) -> None:
         TimeElapsedColumn(),
         console=stderr,
         transient=True,
+        disable=not stderr.is_terminal,
     )
     task = progress.add_task("calls", total=calls)
 
@@ -520,13 +521,15 @@ def export(
         raise click.BadParameter("--after must be earlier than --before", param_hint="--after")
     client, _ = _prepare(base_url, username, api_key, password)
     filter = ResponseFilter(after=after, before=before)
+    stderr = Console(stderr=True)
     progress = Progress(
         TextColumn("[bold]responses"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=stderr,
         transient=True,
+        disable=not stderr.is_terminal,
     )
 
     async def go() -> int:
