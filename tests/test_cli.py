@@ -259,11 +259,12 @@ def test_get_error_status_is_one_line_and_its_own_exit_code(env: dict[str, str])
         ["responses", "export", "--after", "yesterday"],
         ["responses", "export", "--after", "2026-02-01", "--before", "2026-01-01"],
         ["responses", "export", "--format", "xml"],
+        ["responses", "export", "-o", "/nonexistent-directory/responses.jsonl"],
         ["no-such-command"],
     ],
 )
 def test_bad_arguments_are_usage_errors(env: dict[str, str], args: list[str]) -> None:
-    """Bad JSON, a full URL, a bad date, an unknown format or command: exit code 2."""
+    """Bad JSON, a full URL, a bad date, format, file or command: exit code 2."""
     result = wxm(*args, env=env)
     assert result.code == ExitCode.USAGE, result.stderr
     assert result.stdout == ""

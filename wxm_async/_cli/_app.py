@@ -54,8 +54,15 @@ def run(argv: Sequence[str] | None = None) -> None:
     # The library logs a rejected login as a warning; the command says it once, itself.
     logging.getLogger("wxm_async").addHandler(logging.NullHandler())
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="wxm")
-    except KeyboardInterrupt:
+        # Not click's standalone mode: it would turn Ctrl-C into exit code 1.
+        code = cli.main(
+            args=list(argv) if argv is not None else None, prog_name="wxm", standalone_mode=False
+        )
+    except click.ClickException as exc:
+        exc.show()
+        # A file that cannot be opened is a bad argument too.
+        sys.exit(ExitCode.USAGE if isinstance(exc, click.FileError) else exc.exit_code)
+    except click.Abort:  # click's word for Ctrl-C
         click.echo("wxm: interrupted", err=True)
         sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
@@ -63,6 +70,7 @@ def run(argv: Sequence[str] | None = None) -> None:
         # Point stdout at devnull so that the interpreter's final flush fails quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(ExitCode.OK)
+    sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
 def _fail(error: BaseException) -> None:
@@ -250,7 +258,7 @@ def _demo_table(result: _demo.DemoResult, *, concurrency: int, token_lifetime: i
         (
             "401 replays",
             f"{result.replays:,}",
-            "calls that met the revoked token: replayed once, after one shared login",
+            "calls that met a revoked or expired token: each replayed once, after a login they share",
         ),
         (
             "retries",
