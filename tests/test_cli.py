@@ -256,6 +256,7 @@ def test_get_error_status_is_one_line_and_its_own_exit_code(env: dict[str, str])
         ["post", "/api/answers/count", "--json", "{not json"],
         ["post", "/api/answers/count"],
         ["get", "https://elsewhere.example/api/Profile"],
+        ["get", "/api/Profile", "--base-url", "not-a-url"],
         ["responses", "export", "--after", "yesterday"],
         ["responses", "export", "--after", "2026-02-01", "--before", "2026-01-01"],
         ["responses", "export", "--format", "xml"],
