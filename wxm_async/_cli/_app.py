@@ -366,7 +366,7 @@ def _check_path(path: str) -> str:
 def _raw_call(
     method: str,
     path: str,
-    body: object,
+    body: bytes | None,
     connection: tuple[str, str | None, str | None, str | None],
 ) -> None:
     client, _ = _prepare(*connection)
@@ -376,7 +376,7 @@ def _raw_call(
             response = await client.http.request(
                 method,
                 path,
-                content=None if body is None else json.dumps(body).encode(),
+                content=body,
                 headers={"Content-Type": "application/json"} if body is not None else None,
             )
             if not response.is_success:
@@ -428,7 +428,8 @@ def post(
     password: str | None,
 ) -> None:
     """POST the JSON BODY to PATH and print the JSON answer to stdout."""
-    _raw_call("POST", _check_path(path), _parse_json(body), (base_url, username, api_key, password))
+    content = json.dumps(_parse_json(body)).encode()  # checked, and sent even if null
+    _raw_call("POST", _check_path(path), content, (base_url, username, api_key, password))
 
 
 def _parse_json(body: str) -> object:
