@@ -277,6 +277,9 @@ async def test_retries_are_logged_without_secrets(caplog: pytest.LogCaptureFixtu
         async with client_for(handler) as client:
             await client.questions.active()
     assert "WXM GET /api/Questions/Active: status 503; retry 1 in 0.00 s" in caplog.text
+    assert [(r.name, r.__dict__["wxm_retry"], r.__dict__["wxm_wait"]) for r in caplog.records] == [
+        ("wxm_async.client", 1, 0.0)
+    ]
     assert TOKEN not in caplog.text
 
 

@@ -121,6 +121,7 @@ class Sender:
                 _describe(outcome),
                 attempt,
                 wait,
+                extra={"wxm_retry": attempt, "wxm_wait": wait},
             )
             await anyio.sleep(wait)
 

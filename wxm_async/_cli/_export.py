@@ -1,0 +1,84 @@
+"""How ``wxm responses export`` writes responses: JSON Lines or CSV, pure logic."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator
+from typing import Protocol
+
+from .._converter import unstructure
+from .._models import SurveyResponse
+
+__all__ = ["CSV_COLUMNS", "FORMATS", "CsvWriter", "JsonLinesWriter", "ResponseWriter", "csv_rows"]
+
+CSV_COLUMNS = (
+    "response_id",
+    "response_date_time",
+    "questionnaire",
+    "channel",
+    "question_id",
+    "text",
+    "number",
+)
+"""The CSV header: one row per answer, the response's columns repeated on each."""
+
+
+class _TextOut(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+class ResponseWriter(Protocol):
+    """Writes responses, one at a time, to a text stream."""
+
+    def write(self, response: SurveyResponse) -> None:
+        """Write one response."""
+
+
+class JsonLinesWriter:
+    """One JSON object per line, per response, in WXM's own wire form (camelCase keys)."""
+
+    def __init__(self, out: _TextOut) -> None:
+        self._out = out
+
+    def write(self, response: SurveyResponse) -> None:
+        """Write ``response`` as one line of JSON."""
+        self._out.write(json.dumps(unstructure(response), ensure_ascii=False) + "\n")
+
+
+class CsvWriter:
+    """One row per answer, after a header of ``CSV_COLUMNS``."""
+
+    def __init__(self, out: _TextOut) -> None:
+        self._csv = csv.writer(out, lineterminator="\n")
+        self._csv.writerow(CSV_COLUMNS)
+
+    def write(self, response: SurveyResponse) -> None:
+        """Write a row for each of ``response``'s answers."""
+        self._csv.writerows(csv_rows(response))
+
+
+def csv_rows(response: SurveyResponse) -> Iterator[tuple[str, ...]]:
+    """The CSV rows of one response: one per answer, or one with empty answer columns.
+
+    A response without answers still gets its row, so that no response is lost.
+    Dates are ISO 8601 with their offset; missing values are empty.
+    """
+    head = (
+        response.id,
+        response.response_date_time.isoformat() if response.response_date_time else "",
+        response.questionnaire or "",
+        response.channel or "",
+    )
+    if not response.answers:
+        yield (*head, "", "", "")
+    for answer in response.answers:
+        number = "" if answer.number is None else str(answer.number)
+        yield (*head, answer.question_id, answer.text or "", number)
+
+
+FORMATS: dict[str, Callable[[_TextOut], ResponseWriter]] = {
+    "jsonl": JsonLinesWriter,
+    "csv": CsvWriter,
+}
+"""The export formats, by the name ``--format`` takes."""
