@@ -109,7 +109,6 @@ async def authlib(target: Target, settings: Settings) -> AsyncIterator[Get]:
         token_endpoint=target.token_url, **options, **target.options()
     ) as client:
         await client.fetch_token(username=settings.username, password=settings.password)
-
         yield partial(client.get, PATH)
 
 

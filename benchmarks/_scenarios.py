@@ -213,6 +213,7 @@ async def issue_token(target: _peers.Target) -> str:
 
 
 def make_target(transport: str, fake: FakeWXM, url: httpx.URL) -> _peers.Target:
+    """Requests to ``fake`` in process, or over loopback at ``url`` (100 connections, no pool timeout)."""
     token_url = str(url.join(LOGIN_PATH))
     if transport == "in process":
         return _peers.Target(transport, httpx.URL(BASE_URL), fake.transport(), token_url)

@@ -33,9 +33,11 @@ from __future__ import annotations
 import argparse
 import inspect
 import statistics
+import textwrap
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from _common import (
     DOCS,
@@ -49,7 +51,16 @@ from _common import (
     run_timed,
     write_docs,
 )
-from _scenarios import FLOOR, SCENARIOS, Cell, Overhead, Sizes, all_scenarios, overhead_on
+from _scenarios import (
+    FLOOR,
+    SCENARIOS,
+    Cell,
+    Overhead,
+    Sizes,
+    all_scenarios,
+    make_target,
+    overhead_on,
+)
 
 with warnings.catch_warnings(record=True) as _import_warnings:
     # Authlib warns, on import, that it prefers httpx2 to httpx; the report quotes it.
@@ -172,22 +183,17 @@ def render(report: Report) -> str:
 
 
 def render_code() -> str:
-    """The adapters' source, as measured."""
-    blocks = []
-    for name, contender in _peers.CONTENDERS.items():
-        source = inspect.getsource(inspect.unwrap(contender))
-        blocks += [
-            f"**{name}** (`benchmarks/_peers.py`)",
-            "",
-            "```python",
-            source.rstrip(),
-            "```",
-            "",
-        ]
-    target = inspect.getsource(_peers.Target.options)
-    blocks += ["The client options every contender gets (`Target.options`):", "", "```python"]
-    blocks += [inspect.cleandoc(target), "```"]
-    return "\n".join(blocks)
+    """The contenders' source, and where their requests go, as measured."""
+    quoted: list[tuple[str, Callable[..., Any]]] = [
+        *((f"**{name}**", contender) for name, contender in _peers.CONTENDERS.items()),
+        ("Every contender's client options (`Target.options`)", _peers.Target.options),
+        ("The targets (`benchmarks/_scenarios.py`)", make_target),
+    ]
+    blocks: list[str] = []
+    for title, function in quoted:
+        source = textwrap.dedent(inspect.getsource(inspect.unwrap(function)))
+        blocks += [title, "", "```python", source.rstrip(), "```", ""]
+    return "\n".join(blocks).rstrip()
 
 
 def main() -> None:
