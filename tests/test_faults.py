@@ -26,7 +26,7 @@ from wxm_async import (
 from wxm_async.testing import FakeWXM
 
 from .conftest import IN_PROCESS_URL, PASSWORD, USERNAME
-from .helpers import is_login
+from .helpers import is_login, outcomes
 
 pytestmark = pytest.mark.anyio
 
@@ -36,20 +36,8 @@ GUARD = 10  # seconds before a hang fails the test
 
 
 async def _storm(http: httpx.AsyncClient, n: int) -> list[BaseException | int]:
-    """Send ``n`` concurrent GETs; return each one's status or library/transport error."""
-    results: list[BaseException | int] = []
-
-    async def call() -> None:
-        try:
-            results.append((await http.get("/api/Profile")).status_code)
-        except (WXMError, httpx.TransportError) as exc:
-            results.append(exc)
-
     with anyio.fail_after(GUARD):
-        async with anyio.create_task_group() as tg:
-            for _ in range(n):
-                tg.start_soon(call)
-    return results
+        return await outcomes(http, n)
 
 
 def _client(transport: httpx.AsyncBaseTransport, auth: WXMAuth) -> httpx.AsyncClient:

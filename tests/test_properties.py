@@ -110,6 +110,13 @@ def same_json(a: Any, b: Any) -> bool:
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
+def interpret(status: int, body: bytes) -> CachedToken | WXMError:
+    """``interpret_login`` of a login answer with ``status`` and ``body``."""
+    return interpret_login(
+        login_answer(status, body), username="demo", received_at=RECEIVED_AT, max_leeway=MAX_LEEWAY
+    )
+
+
 def login_answer(status: int, body: bytes) -> httpx.Response:
     """A read response to a login that sent ``SECRET`` as the password."""
     request = httpx.Request(
@@ -132,9 +139,7 @@ def test_any_login_answer_gives_a_token_or_the_error_its_status_calls_for(
     status: int, body: bytes
 ) -> None:
     """interpret_login never raises: a token or DecodeError for 2xx, else the status's error."""
-    outcome = interpret_login(
-        login_answer(status, body), username="demo", received_at=RECEIVED_AT, max_leeway=MAX_LEEWAY
-    )
+    outcome = interpret(status, body)
     if 200 <= status < 300:
         assert isinstance(outcome, CachedToken | DecodeError)
     elif status in (400, 401):
@@ -162,12 +167,7 @@ def test_a_rejected_login_reads_wxms_error_and_description(
     status: int, body: dict[str, Any]
 ) -> None:
     """WXM's error and error_description are kept when they are non-empty strings, else None."""
-    outcome = interpret_login(
-        login_answer(status, json.dumps(body).encode()),
-        username="demo",
-        received_at=RECEIVED_AT,
-        max_leeway=MAX_LEEWAY,
-    )
+    outcome = interpret(status, json.dumps(body).encode())
     assert isinstance(outcome, AuthenticationError)
 
     def kept(key: str) -> str | None:
@@ -185,12 +185,7 @@ def test_a_rejected_login_reads_wxms_error_and_description(
 @given(status=st.integers(402, 599).filter(lambda s: s != 401), body=json_values)
 def test_other_error_bodies_are_kept_decoded_and_named_by_status(status: int, body: Any) -> None:
     """A JSON error body ({"message": ...} or anything) is kept decoded on the error."""
-    outcome = interpret_login(
-        login_answer(status, json.dumps(body).encode()),
-        username="demo",
-        received_at=RECEIVED_AT,
-        max_leeway=MAX_LEEWAY,
-    )
+    outcome = interpret(status, json.dumps(body).encode())
     assert isinstance(outcome, APIStatusError)
     assert f"WXM answered {status}" in str(outcome)
     assert same_json(outcome.body, body)
