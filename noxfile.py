@@ -56,3 +56,11 @@ def docs(session: nox.Session) -> None:
 
     # --strict turns every warning (a broken link, a bad docstring) into a failure.
     session.run("mkdocs", "build", "--strict")
+
+
+@nox.session
+def soak(session: nox.Session) -> None:
+    """Not run by default: ``nox -s soak`` (5 minutes), ``nox -s soak -- --seconds 60``."""
+    session.install(".[benchmarks]")
+
+    session.run("python", "benchmarks/soak.py", *session.posargs)

@@ -32,52 +32,39 @@ The script reports; it asserts nothing.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import re
-import shlex
 import statistics
-import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
 import anyio
 import httpx
+from _common import (
+    BASE_URL,
+    DOCS,
+    LOOPBACK_LIMITS,
+    LOOPBACK_TIMEOUT,
+    MICRO,
+    PASSWORD,
+    PATH,
+    ROUTE,
+    USERNAME,
+    Run,
+    StaticAuth,
+    at_least,
+    environment,
+    failures_text,
+    fixed_answer,
+    progress,
+    run_timed,
+    write_docs,
+)
 
 from wxm_async import WXMAuth
 from wxm_async.testing import FakeWXM, serve
 
-PATH = "/api/Questions/Active"
-#: How ``FakeWXM.requests`` counts the benchmarked route.
-ROUTE = f"GET {PATH}"
-BASE_URL = "https://wxm.test"
-USERNAME = "demo"
-PASSWORD = "demo-password"
-LOOPBACK_LIMITS = httpx.Limits(max_connections=100)
-#: Every request of a loopback storm queues in the pool at once. The default 5 s pool
-#: timeout would fail the last ones whatever the auth does, so only I/O times out.
-LOOPBACK_TIMEOUT = httpx.Timeout(30.0, pool=None)
-#: The trivial transport's answer to every request.
-FIXED_ANSWER = b'[{"id": "q1", "text": "How likely are you to recommend us?"}]'
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
-MICRO = "\N{MICRO SIGN}"
-
-
-class StaticAuth(httpx.Auth):
-    """The baseline: set a fixed ``Authorization`` header, and nothing else."""
-
-    def __init__(self, authorization: str) -> None:
-        self._authorization = authorization
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Set the header and send the request once."""
-        request.headers["Authorization"] = self._authorization
-        yield request
+DOCS_PAGE = DOCS / "benchmarks.md"
 
 
 # -- results ------------------------------------------------------------------------------
@@ -144,18 +131,6 @@ class OverheadResult:
         return statistics.median(self.ratios)
 
 
-def at_least(minimum: int) -> Callable[[str], int]:
-    """Return an argparse type: an integer of ``minimum`` or more."""
-
-    def convert(text: str) -> int:
-        value = int(text)
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be {minimum} or more, not {value}")
-        return value
-
-    return convert
-
-
 @dataclass(frozen=True)
 class Options:
     """The command line."""
@@ -206,9 +181,7 @@ class Report:
     """Everything one run measured, and where."""
 
     options: Options
-    command: str
-    started: datetime
-    seconds: float
+    run: Run
     storms: list[StormResult]
     overheads: list[OverheadResult]
 
@@ -275,10 +248,6 @@ async def loopback_storms(n: int) -> list[StormResult]:
 
 
 # -- 3: overhead --------------------------------------------------------------------------
-
-
-def fixed_answer(request: httpx.Request) -> httpx.Response:
-    return httpx.Response(200, content=FIXED_ANSWER, headers={"Content-Type": "application/json"})
 
 
 async def warm_auth(fake: FakeWXM) -> WXMAuth:
@@ -355,25 +324,7 @@ async def measure(options: Options) -> tuple[list[StormResult], list[OverheadRes
     return storms, await overheads(options)
 
 
-def progress(message: str) -> None:
-    print(f"... {message}", file=sys.stderr, flush=True)
-
-
-def package_version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "not installed"
-
-
 # -- the report ---------------------------------------------------------------------------
-
-
-def failed_text(result: StormResult) -> str:
-    if not result.failures:
-        return "0"
-    kinds = ", ".join(f"{kind}: {count}" for kind, count in result.failures.most_common())
-    return f"{result.failed:,} ({kinds})"
 
 
 def storm_table(storms: list[StormResult]) -> list[str]:
@@ -384,7 +335,7 @@ def storm_table(storms: list[StormResult]) -> list[str]:
     ]
     for s in storms:
         lines.append(
-            f"| {s.name} | {s.transport} | {s.requests:,} | {s.counts.logins} | {failed_text(s)} "
+            f"| {s.name} | {s.transport} | {s.requests:,} | {s.counts.logins} | {failures_text(s.failures)} "
             f"| {s.sends_per_request:.4f} | {s.counts.denied:,} | {s.seconds:.2f} s |"
         )
     return lines
@@ -428,21 +379,6 @@ def summary(report: Report) -> str:
     )
 
 
-def environment(report: Report) -> list[str]:
-    packages = ", ".join(
-        f"{name} {package_version(name)}"
-        for name in ("httpx", "httpcore", "anyio", "trio", "uvicorn")
-    )
-    return [
-        f"- Date: {report.started:%Y-%m-%d %H:%M} UTC",
-        f"- Command: `{report.command}`",
-        f"- Backend: {report.options.backend}",
-        f"- Python {platform.python_version()} ({platform.python_implementation()}); {packages}",
-        f"- Machine: {platform.system()} {platform.machine()}, os.cpu_count() = {os.cpu_count()}",
-        f"- Whole run: {report.seconds:.0f} s",
-    ]
-
-
 def render(report: Report) -> str:
     o = report.options
     lines = [
@@ -450,7 +386,7 @@ def render(report: Report) -> str:
         "",
         summary(report),
         "",
-        *environment(report),
+        *environment(report.run),
         "",
         "#### Storms: concurrent requests, one `WXMAuth`"
         f" (loopback: {LOOPBACK_LIMITS.max_connections} connections)",
@@ -464,37 +400,15 @@ def render(report: Report) -> str:
     return "\n".join(lines)
 
 
-def write_docs(path: Path, backend: str, block: str) -> None:
-    """Put ``block`` between this backend's markers in ``path``, keeping everything else."""
-    begin, end = f"<!-- results:{backend} -->", f"<!-- /results:{backend} -->"
-    section = f"{begin}\n{block}\n{end}"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = f"{text.rstrip()}\n\n{section}\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     options = Options.parse()
-    started = datetime.now(UTC)
-    start = time.perf_counter()
-    storms, overhead_results = anyio.run(measure, options, backend=options.backend)
-    report = Report(
-        options=options,
-        command=shlex.join(["python", *sys.argv]),
-        started=started,
-        seconds=time.perf_counter() - start,
-        storms=storms,
-        overheads=overhead_results,
-    )
+    (storms, overhead_results), run = run_timed(measure, options, backend=options.backend)
+    report = Report(options=options, run=run, storms=storms, overheads=overhead_results)
     block = render(report)
     print(block)
     if options.write_docs:
-        write_docs(DOCS, options.backend, block)
-        progress(f"written to {DOCS}")
+        write_docs(DOCS_PAGE, options.backend, block, title="Benchmarks")
+        progress(f"written to {DOCS_PAGE}")
 
 
 if __name__ == "__main__":

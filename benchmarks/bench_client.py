@@ -23,28 +23,32 @@ are what the benchmark is for. It reports; it asserts nothing.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import shlex
-import sys
 import time
 import tracemalloc
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import anyio
 import httpx
-from bench_auth import DOCS, at_least, package_version, write_docs
+from _common import (
+    DOCS,
+    PASSWORD,
+    USERNAME,
+    Run,
+    at_least,
+    environment,
+    progress,
+    run_timed,
+    write_docs,
+)
 
 from wxm_async import DEFAULT_LIMITS, RetryPolicy, WXMAuth, WXMClient
 from wxm_async.testing import FakeWXM, serve
 
-USERNAME = "demo"
-PASSWORD = "demo-password"
 PATH = "/api/Questions/Active"
 #: Queued calls wait in the pool; only I/O may time out.
 TIMEOUT = httpx.Timeout(60.0, pool=None)
 PAGE_SIZE = 1_000
+DOCS_PAGE = DOCS / "benchmarks.md"
 
 
 @dataclass(frozen=True)
@@ -146,31 +150,11 @@ async def memory(counts: list[int]) -> list[Memory]:
     return results
 
 
-def environment_lines(command: str, backend: str, seconds: float) -> list[str]:
-    packages = ", ".join(
-        f"{name} {package_version(name)}"
-        for name in ("httpx", "httpcore", "anyio", "trio", "uvicorn")
-    )
-    return [
-        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- Command: `{command}`",
-        f"- Python {platform.python_version()} ({platform.python_implementation()}); {packages}",
-        f"- Machine: {platform.system()} {platform.machine()}, os.cpu_count() = {os.cpu_count()}",
-        f"- Whole run: {seconds:.0f} s",
-    ]
-
-
-def progress(message: str) -> None:
-    print(f"... {message}", file=sys.stderr, flush=True)
-
-
-def render(
-    backend: str, command: str, scales: list[Scaling], memories: list[Memory], seconds: float
-) -> str:
+def render(run: Run, scales: list[Scaling], memories: list[Memory]) -> str:
     lines = [
-        f"### WXMClient, {backend}",
+        f"### WXMClient, {run.backend}",
         "",
-        *environment_lines(command, backend, seconds),
+        *environment(run),
         "",
         f"#### Scaling: concurrent calls over loopback, pool of {DEFAULT_LIMITS.max_connections} connections",
         "",
@@ -219,18 +203,17 @@ def main() -> None:
     parser.add_argument("--backend", choices=["asyncio", "trio"], default="asyncio")
     parser.add_argument("--write-docs", action="store_true", help="write into docs/benchmarks.md")
     args = parser.parse_args()
-    start = time.perf_counter()
 
-    async def measure() -> tuple[list[Scaling], list[Memory]]:
-        return await scaling(args.small, args.large, args.raw_large), await memory(args.responses)
+    async def measure(options: argparse.Namespace) -> tuple[list[Scaling], list[Memory]]:
+        scales = await scaling(options.small, options.large, options.raw_large)
+        return scales, await memory(options.responses)
 
-    scales, memories = anyio.run(measure, backend=args.backend)
-    command = shlex.join(["python", *sys.argv])
-    block = render(args.backend, command, scales, memories, time.perf_counter() - start)
+    (scales, memories), run = run_timed(measure, args, backend=args.backend)
+    block = render(run, scales, memories)
     print(block)
     if args.write_docs:
-        write_docs(DOCS, f"client-{args.backend}", block)
-        progress(f"written to {DOCS}")
+        write_docs(DOCS_PAGE, f"client-{args.backend}", block, title="Benchmarks")
+        progress(f"written to {DOCS_PAGE}")
 
 
 if __name__ == "__main__":

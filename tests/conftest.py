@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 import httpx
 import pytest
 from attrs import define
+from hypothesis import settings
 
 from wxm_async import RetryPolicy, WXMAuth, WXMClient
 from wxm_async.testing import FakeWXM, serve
@@ -20,6 +21,13 @@ from wxm_async.testing import FakeWXM, serve
 USERNAME = "demo"
 PASSWORD = "demo-password"  # the fake's default account
 IN_PROCESS_URL = "https://wxm.test"
+
+# Property tests: the same examples on every run by default, so that CI cannot pass or
+# fail by chance and a failure reproduces anywhere. HYPOTHESIS_PROFILE=explore draws new,
+# random examples, more of them, for a developer hunting for bugs.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, max_examples=200)
+settings.register_profile("explore", deadline=None, max_examples=5_000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(params=["asyncio", "trio"])

@@ -8,6 +8,8 @@ from typing import Any
 import anyio
 import httpx
 
+from wxm_async import WXMError
+
 Handler = Callable[[httpx.Request], Awaitable[httpx.Response]]
 
 
@@ -76,3 +78,25 @@ async def storm(http: httpx.AsyncClient, n: int, path: str = "/api/Questions/Act
         for _ in range(n):
             tg.start_soon(call)
     return statuses
+
+
+async def outcomes(
+    http: httpx.AsyncClient, n: int, path: str = "/api/Profile"
+) -> list[BaseException | int]:
+    """Send ``n`` concurrent GETs; return each one's status, or the error it raised.
+
+    Only a ``WXMError`` or an ``httpx.TransportError`` is returned; anything else fails
+    the test.
+    """
+    results: list[BaseException | int] = []
+
+    async def call() -> None:
+        try:
+            results.append((await http.get(path)).status_code)
+        except (WXMError, httpx.TransportError) as exc:
+            results.append(exc)
+
+    async with anyio.create_task_group() as tg:
+        for _ in range(n):
+            tg.start_soon(call)
+    return results

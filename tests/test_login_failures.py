@@ -15,28 +15,13 @@ from wxm_async import (
     ServerError,
     TwoFactorRequiredError,
     WXMAuth,
-    WXMError,
 )
 from wxm_async.testing import FakeWXM
 
 from .conftest import PASSWORD, USERNAME, Server
+from .helpers import outcomes
 
 pytestmark = pytest.mark.anyio
-
-
-async def _storm(http: httpx.AsyncClient, n: int) -> list[BaseException | int]:
-    results: list[BaseException | int] = []
-
-    async def call() -> None:
-        try:
-            results.append((await http.get("/api/Profile")).status_code)
-        except (WXMError, httpx.TransportError) as exc:
-            results.append(exc)
-
-    async with anyio.create_task_group() as tg:
-        for _ in range(n):
-            tg.start_soon(call)
-    return results
 
 
 async def test_a_wrong_password_raises_authentication_error_with_wxms_reasons(
@@ -63,7 +48,7 @@ async def test_a_storm_with_a_wrong_password_tries_once_and_everyone_gets_the_fa
     async with server.client(
         WXMAuth(USERNAME, "wrong-password"), limits=httpx.Limits(max_connections=20)
     ) as http:
-        results = await _storm(http, 500)
+        results = await outcomes(http, 500)
     assert fake.login_attempts == 1
     assert all(isinstance(r, AuthenticationError) for r in results)
     assert len({id(r) for r in results}) == 500  # each its own copy, with its own traceback
@@ -163,7 +148,7 @@ async def test_a_storm_meeting_a_dead_login_gives_up_after_two_attempts() -> Non
         base_url="https://api.example",
         auth=WXMAuth("u", "p"),
     ) as http:
-        results = await _storm(http, 100)
+        results = await outcomes(http, 100)
     assert attempts == 2
     assert sum(isinstance(r, httpx.ConnectError) for r in results) == 2
     interrupted = [r for r in results if isinstance(r, LoginInterruptedError)]

@@ -290,7 +290,7 @@ def json_body(response: httpx.Response, *, what: str, request: httpx.Request | N
     """
     try:
         return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested past the parser's depth
         kind = response.headers.get("content-type", "no content type")
         raise DecodeError(
             f"could not decode {what}: the body is not JSON ({kind}, {len(response.content)} bytes)",

@@ -109,7 +109,7 @@ def interpret_login(
 def _error_body(response: httpx.Response) -> object:
     try:
         return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested past the parser's depth
         return response.text or None
 
 

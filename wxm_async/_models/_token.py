@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 
 from attrs import field, frozen
@@ -51,7 +52,10 @@ class AccessToken:
         disagree (a 24-hour ``expires_in`` beside 12 hours between the dates), so the
         shorter one is trusted. Dates in the wrong order are ignored. Never negative.
         """
-        lifetime = float(self.expires_in)
+        try:
+            lifetime = float(self.expires_in)
+        except OverflowError:  # more digits than a float holds: as good as forever
+            lifetime = sys.float_info.max
         if self.issued is not None and self.expires is not None:
             span = (self.expires - self.issued).total_seconds()
             if span >= 0:

@@ -1,0 +1,193 @@
+"""Soak ``WXMAuth``: many workers, short-lived tokens, random revocations and failing logins.
+
+Run from the repository root (or ``nox -s soak -- --seconds 60``)::
+
+    python benchmarks/soak.py [--seconds S] [--workers W] [--revoke-every S]
+        [--fail-login-every S] [--seed N] [--backend asyncio|trio]
+
+Against the fake WXM over loopback, with tokens that state ``expires_in: 1`` (the fake
+honours them for 2 s), W workers send requests one after another through one client and
+one ``WXMAuth`` for S seconds. Meanwhile, at random (mean intervals given), the fake
+revokes every token, or answers the next login with a 5xx.
+
+It reports the calls, the failures by kind, the logins, and the process's memory after
+the warm-up and at the end: its resident set size, and the memory blocks Python's
+allocator holds (``sys.getallocatedblocks()``, after a garbage collection). Neither
+slows the workers down, as tracemalloc would.
+
+A failure that is a library error (``WXMError``, such as the ``ServerError`` shared by
+everyone waiting on a login that answered 503) or an httpx transport error is reported;
+the run fails (exit status 1) only if a call raised anything else, or did not finish
+within a minute: a lost request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import anyio
+import httpx
+from _common import (
+    LOOPBACK_LIMITS,
+    LOOPBACK_TIMEOUT,
+    PASSWORD,
+    PATH,
+    USERNAME,
+    at_least,
+    failures_text,
+    progress,
+)
+
+from wxm_async import WXMAuth, WXMError
+from wxm_async.testing import FakeWXM, serve
+
+#: The fake's token lifetime: it states ``expires_in: 1``.
+TOKEN_LIFETIME = 2
+#: A call that takes longer than this is lost.
+CALL_GUARD = 60.0
+#: How long the workers run before the first memory reading.
+WARM_UP = 10.0
+
+
+@dataclass(frozen=True)
+class Options:
+    """The command line."""
+
+    seconds: float
+    workers: int
+    revoke_every: float
+    fail_login_every: float
+    seed: int
+    backend: str
+
+    @classmethod
+    def parse(cls) -> Options:
+        """Parse ``sys.argv``."""
+        parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+        add = parser.add_argument
+        add("--seconds", type=float, default=300.0, help="how long the workers run")
+        add("--workers", type=at_least(1), default=200, help="concurrent workers")
+        add("--revoke-every", type=float, default=5.0, help="mean seconds between revocations")
+        add("--fail-login-every", type=float, default=7.0, help="mean seconds between 5xx logins")
+        add("--seed", type=int, default=6, help="for the random faults")
+        add("--backend", choices=["asyncio", "trio"], default="asyncio")
+        a = parser.parse_args()
+        return cls(a.seconds, a.workers, a.revoke_every, a.fail_login_every, a.seed, a.backend)
+
+
+@dataclass
+class Tally:
+    """What happened so far."""
+
+    calls: int = 0
+    failures: Counter[str] = field(default_factory=Counter)
+    lost: Counter[str] = field(default_factory=Counter)
+    revocations: int = 0
+    failed_logins_injected: int = 0
+    logins: int = 0
+    login_attempts: int = 0
+    memory: dict[str, tuple[int, int]] = field(default_factory=dict)  # RSS, blocks
+
+
+def memory() -> tuple[int, int]:
+    """The resident set size in bytes, and the blocks Python's allocator holds."""
+    gc.collect()
+    with open("/proc/self/statm", encoding="ascii") as statm:  # Linux only
+        resident_pages = int(statm.read().split()[1])
+    return resident_pages * os.sysconf("SC_PAGE_SIZE"), sys.getallocatedblocks()
+
+
+async def worker(http: httpx.AsyncClient, deadline: float, tally: Tally) -> None:
+    while time.monotonic() < deadline:
+        tally.calls += 1
+        try:
+            with anyio.fail_after(CALL_GUARD):
+                response = await http.get(PATH)
+        except TimeoutError:
+            tally.lost["no answer within a minute"] += 1
+        except (WXMError, httpx.TransportError) as exc:
+            tally.failures[type(exc).__name__] += 1
+        except Exception as exc:  # a lost request: reported, and it fails the run
+            tally.lost[f"{type(exc).__name__}: {exc}"] += 1
+        else:
+            if response.status_code != 200:
+                tally.failures[f"HTTP {response.status_code}"] += 1
+
+
+async def chaos(fake: FakeWXM, options: Options, tally: Tally) -> None:
+    """Revoke every token, or fail the next login with a 5xx, at random times."""
+    rng = random.Random(options.seed)
+    rate = 1 / options.revoke_every + 1 / options.fail_login_every
+    while True:
+        await anyio.sleep(rng.expovariate(rate))
+        if rng.random() < (1 / options.revoke_every) / rate:
+            fake.revoke_all_tokens()
+            tally.revocations += 1
+        else:
+            fake.fail_next_logins(1, status=rng.choice([500, 502, 503]), body={"message": "down"})
+            tally.failed_logins_injected += 1
+
+
+async def soak(options: Options) -> Tally:
+    tally = Tally()
+    fake = FakeWXM(token_lifetime=TOKEN_LIFETIME)
+    async with (
+        serve(fake) as url,
+        httpx.AsyncClient(
+            base_url=url,
+            auth=WXMAuth(USERNAME, PASSWORD),
+            limits=LOOPBACK_LIMITS,
+            timeout=LOOPBACK_TIMEOUT,
+        ) as http,
+        anyio.create_task_group() as tg,
+    ):
+        start = time.monotonic()
+        deadline = start + options.seconds
+        tg.start_soon(chaos, fake, options, tally)
+        async with anyio.create_task_group() as workers:
+            for _ in range(options.workers):
+                workers.start_soon(worker, http, deadline, tally)
+            await anyio.sleep(min(WARM_UP, options.seconds / 2))
+            tally.memory["after the warm-up"] = memory()
+            while time.monotonic() < deadline:
+                await anyio.sleep(min(30.0, max(deadline - time.monotonic(), 0.0)))
+                progress(
+                    f"{time.monotonic() - start:.0f} s: {tally.calls:,} calls, "
+                    f"failures {failures_text(tally.failures)}, logins {fake.logins}"
+                )
+        tally.memory["at the end"] = memory()
+        tg.cancel_scope.cancel()
+    tally.logins, tally.login_attempts = fake.logins, fake.login_attempts
+    return tally
+
+
+def main() -> None:
+    options = Options.parse()
+    tally = anyio.run(soak, options, backend=options.backend)
+    mib = 2**20
+    print(
+        f"Soak: {options.workers} workers, {options.seconds:g} s, {options.backend}, "
+        f"tokens stating expires_in 1 s, seed {options.seed}"
+    )
+    print(f"- calls: {tally.calls:,}")
+    print(f"- failures: {failures_text(tally.failures)}")
+    print(f"- lost (raised something else, or hung): {failures_text(tally.lost)}")
+    print(f"- logins: {tally.logins:,} of {tally.login_attempts:,} attempts")
+    print(
+        f"- faults: {tally.revocations} revocations, {tally.failed_logins_injected} logins answered 5xx"
+    )
+    for moment in ("after the warm-up", "at the end"):
+        rss, blocks = tally.memory[moment]
+        print(f"- memory {moment}: RSS {rss / mib:.1f} MiB, {blocks:,} allocated blocks")
+    sys.exit(1 if tally.lost else 0)
+
+
+if __name__ == "__main__":
+    main()
