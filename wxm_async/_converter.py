@@ -33,6 +33,7 @@ __all__ = [
     "decode_at_rest",
     "decode_response",
     "encode_at_rest",
+    "error_body",
     "json_body",
     "structure",
     "unstructure",
@@ -296,6 +297,17 @@ def json_body(response: httpx.Response, *, what: str, request: httpx.Request | N
             f"could not decode {what}: the body is not JSON ({kind}, {len(response.content)} bytes)",
             request=request,
         ) from None
+
+
+def error_body(response: httpx.Response) -> object:
+    """Return a read error response's body: decoded JSON, else its text, else ``None``.
+
+    Never raises: an error's body is kept for the caller to look at, whatever it is.
+    """
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested past the parser's depth
+        return response.text or None
 
 
 def _problems(exc: BaseException, path: str, cls: Any) -> list[str]:

@@ -18,7 +18,7 @@ import anyio
 import httpx
 from attrs import define, field
 
-from ._converter import decode, json_body, unstructure
+from ._converter import decode, error_body, json_body, unstructure
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -144,10 +144,7 @@ def status_error(response: httpx.Response, *, retry_after: float | None = None) 
     or ``error_description``) when the body has one.
     """
     request = redacted(response.request)
-    try:
-        body: object = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
-        body = response.text or None
+    body = error_body(response)
     reason = _reason(body)
     status = f"{response.status_code} {response.reason_phrase}".strip()
     return error_for_status(

@@ -6,11 +6,9 @@ directly.
 
 from __future__ import annotations
 
-import json
-
 import httpx
 
-from ._converter import decode_response
+from ._converter import decode_response, error_body
 from ._exceptions import (
     AuthenticationError,
     DecodeError,
@@ -81,7 +79,7 @@ def interpret_login(
             return error
         return cache_token(token, received_at=received_at, max_leeway=max_leeway)
 
-    body = _error_body(response)
+    body = error_body(response)
     status = f"{response.status_code} {response.reason_phrase}".strip()
     if response.status_code in (400, 401):
         code = _string_field(body, "error")
@@ -104,13 +102,6 @@ def interpret_login(
         body=body,
         retry_after=parse_retry_after(response.headers.get("retry-after")),
     )
-
-
-def _error_body(response: httpx.Response) -> object:
-    try:
-        return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError, RecursionError):  # nested past the parser's depth
-        return response.text or None
 
 
 def _string_field(body: object, key: str) -> str | None:
