@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+import anyio
 import httpx
 import pytest
 
 from wxm_async import (
     APIConnectionError,
+    AuthenticationError,
     RetryPolicy,
     ServerError,
     WXMAuth,
@@ -72,3 +76,43 @@ async def test_an_unreachable_wxm_is_a_connection_error() -> None:
     ) as client:
         with pytest.raises(APIConnectionError, match="ConnectError"):
             await client.questions.active()
+
+
+async def test_a_busy_login_is_retried_even_for_a_create(client: WXMClient, fake: FakeWXM) -> None:
+    """A login answered 503: the call was never sent, so even a create is retried."""
+    fake.fail_next_logins(2, status=503, body={"message": "busy"})
+    token = await client.survey_tokens.create(
+        questionnaire="CustomerSurvey", valid_till=datetime.now(UTC) + timedelta(days=1)
+    )
+    assert token.id
+    assert (fake.login_attempts, fake.logins) == (3, 1)
+    assert fake.requests["POST /api/surveytoken"] == 1
+
+
+async def test_a_wrong_password_is_not_retried(fake: FakeWXM) -> None:
+    """A rejected login is final: one attempt, AuthenticationError, no retry."""
+    async with WXMClient(
+        auth=WXMAuth(USERNAME, "wrong"),
+        base_url="https://wxm.test",
+        transport=fake.transport(),
+        retries=RetryPolicy().without_waiting(),
+    ) as client:
+        with pytest.raises(AuthenticationError):
+            await client.questions.active()
+    assert fake.login_attempts == 1
+
+
+async def test_a_429_storm_with_retry_after_loses_no_call(client: WXMClient, fake: FakeWXM) -> None:
+    """200 concurrent calls, 150 of them first answered 429 with Retry-After: all succeed."""
+    fake.fail_next(150, route=ACTIVE, status=429, retry_after=1)
+    results: list[int] = []
+
+    async def call() -> None:
+        results.append(len(await client.questions.active()))
+
+    async with anyio.create_task_group() as tg:
+        for _ in range(200):
+            tg.start_soon(call)
+    assert results == [5] * 200
+    assert fake.requests[ACTIVE] == 350
+    assert fake.logins == 1

@@ -24,6 +24,7 @@ from ._exceptions import (
     APIStatusError,
     APITimeoutError,
     ConfigurationError,
+    RateLimitedError,
     error_for_status,
 )
 from ._retry import RetryPolicy, parse_retry_after
@@ -89,6 +90,7 @@ class Sender:
         attempt = 0
         while True:  # bounded: the policy gives up after `attempts`
             attempt += 1
+            login_failure: APIStatusError | None = None
             try:
                 async with self.limiter:
                     response = await self.http.request(
@@ -97,6 +99,11 @@ class Sender:
             except httpx.TransportError as exc:
                 outcome: int | httpx.TransportError = exc
                 retry_after = None
+            except APIStatusError as exc:
+                # The auth's login failed (503, 429, ...): the call itself was not sent,
+                # so it may be retried whatever it is.
+                login_failure, outcome = exc, exc.status_code
+                retry_after = exc.retry_after if isinstance(exc, RateLimitedError) else None
             else:
                 if response.is_success:
                     return response
@@ -105,12 +112,14 @@ class Sender:
             wait = self.retries.wait_before_retry(
                 attempt=attempt,
                 elapsed=self.clock() - started,
-                idempotent=idempotent,
+                idempotent=idempotent or login_failure is not None,
                 outcome=outcome,
                 retry_after=retry_after,
                 random=self.random,
             )
             if wait is None:
+                if login_failure is not None:
+                    raise login_failure
                 if isinstance(outcome, httpx.TransportError):
                     raise _connection_error(outcome, method, path) from outcome
                 raise status_error(response, retry_after=retry_after)
