@@ -1,13 +1,14 @@
-"""Soak ``WXMAuth``: many workers, short-lived tokens, random revocations and failing logins.
+"""Soak wxm_async: many workers, short-lived tokens, random revocations and failing logins.
 
 Run from the repository root (or ``nox -s soak -- --seconds 60``)::
 
     python benchmarks/soak.py [--seconds S] [--workers W] [--revoke-every S]
-        [--fail-login-every S] [--seed N] [--backend asyncio|trio]
+        [--fail-login-every S] [--seed N] [--through client|auth] [--backend asyncio|trio]
 
 Against the fake WXM over loopback, with tokens that state ``expires_in: 1`` (the fake
-honours them for 2 s), W workers send requests one after another through one client and
-one ``WXMAuth`` for S seconds. Meanwhile, at random (mean intervals given), the fake
+honours them for 2 s), W workers call ``questions.active()`` one after another through
+one ``WXMClient`` for S seconds (``--through auth``: ``GET`` through a plain
+``httpx.AsyncClient`` with ``WXMAuth``, which retries nothing). Meanwhile, at random (mean intervals given), the fake
 revokes every token, or answers the next login with a 5xx.
 
 It reports the calls, the failures by kind, the logins, and the process's memory after
@@ -30,6 +31,7 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import anyio
@@ -45,7 +47,7 @@ from _common import (
     progress,
 )
 
-from wxm_async import WXMAuth, WXMError
+from wxm_async import WXMAuth, WXMClient, WXMError
 from wxm_async.testing import FakeWXM, serve
 
 #: The fake's token lifetime: it states ``expires_in: 1``.
@@ -65,6 +67,7 @@ class Options:
     revoke_every: float
     fail_login_every: float
     seed: int
+    through: str
     backend: str
 
     @classmethod
@@ -77,9 +80,12 @@ class Options:
         add("--revoke-every", type=float, default=5.0, help="mean seconds between revocations")
         add("--fail-login-every", type=float, default=7.0, help="mean seconds between 5xx logins")
         add("--seed", type=int, default=6, help="for the random faults")
+        add("--through", choices=["client", "auth"], default="client", help="WXMClient or WXMAuth")
         add("--backend", choices=["asyncio", "trio"], default="asyncio")
         a = parser.parse_args()
-        return cls(a.seconds, a.workers, a.revoke_every, a.fail_login_every, a.seed, a.backend)
+        return cls(
+            a.seconds, a.workers, a.revoke_every, a.fail_login_every, a.seed, a.through, a.backend
+        )
 
 
 @dataclass
@@ -104,12 +110,12 @@ def memory() -> tuple[int, int]:
     return resident_pages * os.sysconf("SC_PAGE_SIZE"), sys.getallocatedblocks()
 
 
-async def worker(http: httpx.AsyncClient, deadline: float, tally: Tally) -> None:
+async def worker(call: Callable[[], Awaitable[str | None]], deadline: float, tally: Tally) -> None:
     while time.monotonic() < deadline:
         tally.calls += 1
         try:
             with anyio.fail_after(CALL_GUARD):
-                response = await http.get(PATH)
+                failure = await call()
         except TimeoutError:
             tally.lost["no answer within a minute"] += 1
         except (WXMError, httpx.TransportError) as exc:
@@ -117,8 +123,8 @@ async def worker(http: httpx.AsyncClient, deadline: float, tally: Tally) -> None
         except Exception as exc:  # a lost request: reported, and it fails the run
             tally.lost[f"{type(exc).__name__}: {exc}"] += 1
         else:
-            if response.status_code != 200:
-                tally.failures[f"HTTP {response.status_code}"] += 1
+            if failure is not None:
+                tally.failures[failure] += 1
 
 
 async def chaos(fake: FakeWXM, options: Options, tally: Tally) -> None:
@@ -140,20 +146,30 @@ async def soak(options: Options) -> Tally:
     fake = FakeWXM(token_lifetime=TOKEN_LIFETIME)
     async with (
         serve(fake) as url,
-        httpx.AsyncClient(
-            base_url=url,
+        WXMClient(
             auth=WXMAuth(USERNAME, PASSWORD),
+            base_url=url,
             limits=LOOPBACK_LIMITS,
             timeout=LOOPBACK_TIMEOUT,
-        ) as http,
+        ) as client,
         anyio.create_task_group() as tg,
     ):
+
+        async def through_client() -> str | None:
+            await client.questions.active()
+            return None
+
+        async def through_auth() -> str | None:
+            response = await client.http.get(PATH)
+            return None if response.status_code == 200 else f"HTTP {response.status_code}"
+
+        call = through_client if options.through == "client" else through_auth
         start = time.monotonic()
         deadline = start + options.seconds
         tg.start_soon(chaos, fake, options, tally)
         async with anyio.create_task_group() as workers:
             for _ in range(options.workers):
-                workers.start_soon(worker, http, deadline, tally)
+                workers.start_soon(worker, call, deadline, tally)
             await anyio.sleep(min(WARM_UP, options.seconds / 2))
             tally.memory["after the warm-up"] = memory()
             while time.monotonic() < deadline:
@@ -173,7 +189,8 @@ def main() -> None:
     tally = anyio.run(soak, options, backend=options.backend)
     mib = 2**20
     print(
-        f"Soak: {options.workers} workers, {options.seconds:g} s, {options.backend}, "
+        f"Soak: {options.workers} workers through {options.through}, {options.seconds:g} s, "
+        f"{options.backend}, "
         f"tokens stating expires_in 1 s, seed {options.seed}"
     )
     print(f"- calls: {tally.calls:,}")
