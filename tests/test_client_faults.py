@@ -79,8 +79,9 @@ async def test_an_unreachable_wxm_is_a_connection_error() -> None:
 
 
 async def test_a_busy_login_is_retried_even_for_a_create(client: WXMClient, fake: FakeWXM) -> None:
-    """A login answered 503: the call was never sent, so even a create is retried."""
-    fake.fail_next_logins(2, status=503, body={"message": "busy"})
+    """Logins answered 503 and 500: the call was never sent, so even a create is retried."""
+    fake.fail_next_logins(1, status=503, body={"message": "busy"})
+    fake.fail_next_logins(1, status=500, body={"message": "oops"})
     token = await client.survey_tokens.create(
         questionnaire="CustomerSurvey", valid_till=datetime.now(UTC) + timedelta(days=1)
     )

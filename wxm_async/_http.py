@@ -100,9 +100,10 @@ class Sender:
                 outcome: int | httpx.TransportError = exc
                 retry_after = None
             except APIStatusError as exc:
-                # The auth's login failed (503, 429, ...): the call itself was not sent,
-                # so it may be retried whatever it is.
-                login_failure, outcome = exc, exc.status_code
+                # The auth's login failed (5xx, 429, ...): the call itself was not sent,
+                # so it may be retried whatever it is, and any 5xx counts as busy.
+                login_failure = exc
+                outcome = 503 if exc.status_code >= 500 else exc.status_code
                 retry_after = exc.retry_after if isinstance(exc, RateLimitedError) else None
             else:
                 if response.is_success:
