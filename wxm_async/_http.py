@@ -128,7 +128,9 @@ class Sender:
                 "WXM %s %s: %s; retry %d in %.2f s",
                 method,
                 path,
-                _describe(outcome),
+                _describe(outcome)
+                if login_failure is None
+                else f"the login answered {login_failure.status_code}",
                 attempt,
                 wait,
                 extra={"wxm_retry": attempt, "wxm_wait": wait},
