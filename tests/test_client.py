@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 
@@ -11,10 +12,12 @@ import httpx
 import pytest
 
 from wxm_async import (
+    AccessToken,
     APIConnectionError,
     APITimeoutError,
     AuthenticationError,
     ConfigurationError,
+    LoginTurn,
     NotFoundError,
     Question,
     RateLimitedError,
@@ -24,6 +27,8 @@ from wxm_async import (
     WXMBearerAuth,
     WXMClient,
 )
+from wxm_async._converter import structure
+from wxm_async._store import cache_token
 from wxm_async.testing import FakeWXM
 
 from .conftest import PASSWORD, USERNAME
@@ -300,3 +305,64 @@ async def test_aclose_closes_the_clients_own_connections() -> None:
     client = client_for(scripted()[0])
     await client.aclose()
     assert client.http.is_closed
+
+
+async def test_a_401_after_the_replay_is_retried_when_another_login_came_since() -> None:
+    """WXM revoked twice: the replay met 401, but a newer token exists; one retry, no login."""
+    auth = WXMAuth(USERNAME, PASSWORD)
+    valid = {"tok-1"}
+    logins = 0
+    sent: list[str] = []
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal logins
+        if is_login(request):
+            logins += 1
+            valid.clear()  # each login revokes the tokens before it
+            valid.add(f"tok-{logins}")
+            return httpx.Response(200, json=token_answer(f"tok-{logins}"))
+        token = request.headers["authorization"].removeprefix("Bearer ")
+        sent.append(token)
+        if token == "tok-2":
+            # Meanwhile another request met the second revocation and logged in.
+            stale = auth.store.current()
+            turn = await auth.store.claim(stale, time.monotonic())
+            assert isinstance(turn, LoginTurn)
+            answer = structure(token_answer("tok-3"), AccessToken, what="a login", request=None)
+            await auth.store.settle(
+                turn, cache_token(answer, received_at=time.monotonic(), max_leeway=300)
+            )
+            valid.clear()
+            valid.add("tok-3")
+        if token in valid:
+            return httpx.Response(200, json=QUESTIONS)
+        return httpx.Response(
+            401, json={"message": "Authorization has been denied for this request."}
+        )
+
+    async with WXMClient(
+        auth=auth, base_url="https://wxm.test", transport=httpx.MockTransport(handle)
+    ) as client:
+        await client.questions.active()  # logs in: tok-1
+        valid.clear()  # WXM revokes tok-1
+        assert len(await client.questions.active()) == 1
+    assert sent == ["tok-1", "tok-1", "tok-2", "tok-3"]
+    assert logins == 2  # tok-3 came from the other request, not from the retry
+
+
+async def test_a_401_on_the_current_token_is_not_retried() -> None:
+    """After the replay, a 401 with the newest token is final: AuthenticationError."""
+    handler, seen = scripted(
+        httpx.Response(200, json=token_answer("tok-1")),
+        httpx.Response(401, json={}),
+        httpx.Response(200, json=token_answer("tok-2")),
+        httpx.Response(401, json={}),
+    )
+    async with WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD),
+        base_url="https://wxm.test",
+        transport=httpx.MockTransport(handler),
+    ) as client:
+        with pytest.raises(AuthenticationError):
+            await client.questions.active()
+    assert len(seen) == 4

@@ -18,6 +18,7 @@ import anyio
 import httpx
 from attrs import define, field
 
+from ._auth import WXMAuth
 from ._converter import decode, error_body, json_body, unstructure
 from ._exceptions import (
     APIConnectionError,
@@ -110,14 +111,25 @@ class Sender:
                     return response
                 outcome = response.status_code
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
-            wait = self.retries.wait_before_retry(
-                attempt=attempt,
-                elapsed=self.clock() - started,
-                idempotent=idempotent or login_failure is not None,
-                outcome=outcome,
-                retry_after=retry_after,
-                random=self.random,
-            )
+            if (
+                outcome == 401
+                and login_failure is None
+                and attempt < self.retries.attempts
+                and _newer_token(self.http.auth, response.request)
+            ):
+                # The auth's one replay met a 401 too, but another request has logged in
+                # since (WXM revoked twice): try once more with that token, at once. No
+                # login is added; a 401 on the current token stays final.
+                wait: float | None = 0.0
+            else:
+                wait = self.retries.wait_before_retry(
+                    attempt=attempt,
+                    elapsed=self.clock() - started,
+                    idempotent=idempotent or login_failure is not None,
+                    outcome=outcome,
+                    retry_after=retry_after,
+                    random=self.random,
+                )
             if wait is None:
                 if login_failure is not None:
                     raise login_failure
@@ -136,6 +148,14 @@ class Sender:
                 extra={"wxm_retry": attempt, "wxm_wait": wait},
             )
             await anyio.sleep(wait)
+
+
+def _newer_token(auth: httpx.Auth | None, sent: httpx.Request) -> bool:
+    """Whether ``auth`` now holds another token than the one ``sent`` carried."""
+    if not isinstance(auth, WXMAuth):
+        return False
+    current = auth.store.current()  # never I/O, for every store
+    return current is not None and current.authorization != sent.headers.get("authorization")
 
 
 def segment(value: str) -> str:
