@@ -32,7 +32,7 @@ from wxm_async._store import cache_token
 from wxm_async.testing import FakeWXM
 
 from .conftest import PASSWORD, USERNAME
-from .helpers import is_login, token_answer
+from .helpers import is_login, recording, token_answer
 
 pytestmark = pytest.mark.anyio
 
@@ -366,3 +366,85 @@ async def test_a_401_on_the_current_token_is_not_retried() -> None:
         with pytest.raises(AuthenticationError):
             await client.questions.active()
     assert len(seen) == 4
+
+
+async def test_a_token_from_a_login_older_than_the_revocation_is_dropped_and_the_call_retried() -> (
+    None
+):
+    """The replay's token came from another request's login that WXM revoked too: log in."""
+    auth = WXMAuth(USERNAME, PASSWORD)
+    valid = {"tok-1"}
+    logins = 0
+    sent: list[str] = []
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal logins
+        if is_login(request):
+            logins += 1
+            token = f"tok-{2 * logins - 1}"  # tok-1, tok-3: tok-2 is the other request's
+            valid.add(token)
+            return httpx.Response(200, json=token_answer(token))
+        token = request.headers["authorization"].removeprefix("Bearer ")
+        sent.append(token)
+        if token == "tok-1" and token not in valid:
+            # Another request's login got tok-2 just before WXM revoked every token.
+            turn = await auth.store.claim(auth.store.current(), time.monotonic())
+            assert isinstance(turn, LoginTurn)
+            answer = structure(token_answer("tok-2"), AccessToken, what="a login", request=None)
+            await auth.store.settle(
+                turn, cache_token(answer, received_at=time.monotonic(), max_leeway=300)
+            )
+        if token in valid:
+            return httpx.Response(200, json=QUESTIONS)
+        return httpx.Response(
+            401, json={"message": "Authorization has been denied for this request."}
+        )
+
+    async with WXMClient(
+        auth=auth, base_url="https://wxm.test", transport=httpx.MockTransport(handle)
+    ) as client:
+        await client.questions.active()  # logs in: tok-1
+        valid.clear()  # WXM revokes tok-1
+        assert len(await client.questions.active()) == 1
+    assert sent == ["tok-1", "tok-1", "tok-2", "tok-3"]
+    assert logins == 2
+
+
+async def test_an_endpoint_that_refuses_every_token_costs_a_bounded_number_of_logins() -> None:
+    """A storm of calls meeting 401 whatever the token: each fails, sent at most 4 times."""
+    logins = 0
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal logins
+        if is_login(request):
+            logins += 1
+            return httpx.Response(200, json=token_answer(f"tok-{logins}"))
+        await anyio.lowlevel.checkpoint()
+        return httpx.Response(
+            401, json={"message": "Authorization has been denied for this request."}
+        )
+
+    transport, seen = recording(handle)
+    failures: list[BaseException] = []
+    async with WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD),
+        base_url="https://wxm.test",
+        transport=transport,
+        retries=RetryPolicy().without_waiting(),
+    ) as client:
+
+        async def call() -> None:
+            try:
+                await client.questions.active()
+            except AuthenticationError as exc:
+                failures.append(exc)
+
+        async with anyio.create_task_group() as tg:
+            for _ in range(50):
+                tg.start_soon(call)
+    assert len(failures) == 50
+    sends = len(seen) - logins
+    print("logins", logins, "sends", sends)
+    # Each call: its send and the auth's replay, then at most one retry and its replay.
+    assert sends <= 4 * 50
+    assert logins <= sends

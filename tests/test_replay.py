@@ -52,11 +52,48 @@ async def test_a_request_is_replayed_only_once() -> None:
         )
 
     transport, seen = recording(handle)
-    async with httpx.AsyncClient(transport=transport, auth=WXMAuth("u", "p")) as http:
+    auth = WXMAuth("u", "p")
+    async with httpx.AsyncClient(transport=transport, auth=auth) as http:
         response = await http.get("https://api.example/x")
     assert response.status_code == 401
     assert response.json() == {"message": "Authorization has been denied for this request."}
     assert [is_login(r) for r in seen] == [True, False, True, False]
+    assert auth.store.current() is not None  # its own login's token: kept
+
+
+async def test_a_refused_replay_forgets_the_token_another_request_got() -> None:
+    """The replay's token came from another login, older than a revocation: forgotten."""
+    valid: set[str] = set()
+    gate = anyio.Event()
+    held = anyio.Event()
+    base = api_with_tokens(valid, [token_answer("t1"), token_answer("t2"), token_answer("t3")])
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/slow" and request.headers["authorization"] == "Bearer t1":
+            held.set()
+            await gate.wait()  # answered after the other request logged in, then t2 revoked
+        return await base(request)
+
+    transport, seen = recording(handle)
+    auth = WXMAuth("u", "p")
+    async with httpx.AsyncClient(transport=transport, auth=auth) as http:
+        await http.get("https://api.example/fast")  # logs in: t1
+        valid.clear()  # WXM revokes t1
+        results: dict[str, int] = {}
+
+        async def call(path: str) -> None:
+            results[path] = (await http.get(f"https://api.example{path}")).status_code
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(call, "/slow")  # sent with t1, its 401 arrives late
+            await held.wait()
+            await call("/fast")  # 401, logs in: t2, replayed
+            valid.clear()  # WXM revokes t2 too
+            gate.set()
+        assert results == {"/slow": 401, "/fast": 200}
+        assert auth.store.current() is None  # t2 forgotten: the next request logs in
+        assert (await http.get("https://api.example/fast")).status_code == 200
+    assert sum(is_login(r) for r in seen) == 3
 
 
 async def test_a_late_401_replays_with_the_token_another_request_already_got() -> None:

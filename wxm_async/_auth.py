@@ -194,6 +194,7 @@ class WXMAuth(httpx.Auth):
                 continue
             if isinstance(claim, CachedToken):
                 token = claim
+                own_login = False
             else:
                 outcome: CachedToken | WXMError | None = None
                 try:
@@ -217,9 +218,17 @@ class WXMAuth(httpx.Auth):
                     with anyio.CancelScope(shield=True):
                         await self._store.settle(claim, outcome)
                 token = self._after_login(outcome, stale)
+                own_login = token is not stale
             request.headers["Authorization"] = token.authorization
             response = yield request
-            if response.status_code != 401 or replayed:
+            if response.status_code != 401:
+                return
+            if replayed:
+                if not own_login:
+                    # Another request's login may have begun before WXM revoked the
+                    # tokens: forget its token, so that the next request logs in afresh.
+                    # A token this request's own login got, after its 401, is kept.
+                    self._store.discard(token)
                 return
             await self._prepare_replay(request, response, token)
             replayed = True

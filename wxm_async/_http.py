@@ -89,6 +89,7 @@ class Sender:
         headers = {"Content-Type": "application/json"} if content is not None else None
         started = self.clock()
         attempt = 0
+        token_retried = False  # the one retry of a 401 that outlived the auth's replay
         while True:  # bounded: the policy gives up after `attempts`
             attempt += 1
             login_failure: APIStatusError | None = None
@@ -114,12 +115,16 @@ class Sender:
             if (
                 outcome == 401
                 and login_failure is None
+                and not token_retried
                 and attempt < self.retries.attempts
-                and _newer_token(self.http.auth, response.request)
+                and _token_replaced(self.http.auth, response.request)
             ):
-                # The auth's one replay met a 401 too, but another request has logged in
-                # since (WXM revoked twice): try once more with that token, at once. No
-                # login is added; a 401 on the current token stays final.
+                # The auth's one replay met a 401 too, with a token the auth no longer
+                # holds: another request has logged in since (WXM revoked twice), or the
+                # token came from a login that began before the revocation. Try again at
+                # once; the auth logs in only if no newer token exists. A 401 on the
+                # token the auth still holds is final, and so is a second such 401.
+                token_retried = True
                 wait: float | None = 0.0
             else:
                 wait = self.retries.wait_before_retry(
@@ -150,12 +155,12 @@ class Sender:
             await anyio.sleep(wait)
 
 
-def _newer_token(auth: httpx.Auth | None, sent: httpx.Request) -> bool:
-    """Whether ``auth`` now holds another token than the one ``sent`` carried."""
+def _token_replaced(auth: httpx.Auth | None, sent: httpx.Request) -> bool:
+    """Whether ``auth`` no longer holds the token ``sent`` carried (another, or none)."""
     if not isinstance(auth, WXMAuth):
         return False
     current = auth.store.current()  # never I/O, for every store
-    return current is not None and current.authorization != sent.headers.get("authorization")
+    return current is None or current.authorization != sent.headers.get("authorization")
 
 
 def segment(value: str) -> str:
