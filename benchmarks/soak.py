@@ -4,6 +4,7 @@ Run from the repository root (or ``nox -s soak -- --seconds 60``)::
 
     python benchmarks/soak.py [--seconds S] [--workers W] [--revoke-every S]
         [--fail-login-every S] [--seed N] [--through client|auth] [--backend asyncio|trio]
+        [--write-docs]
 
 Against the fake WXM over loopback, with tokens that state ``expires_in: 1`` (the fake
 honours them for 2 s), W workers call ``questions.active()`` one after another through
@@ -19,7 +20,7 @@ slows the workers down, as tracemalloc would.
 A failure that is a library error (``WXMError``, such as the ``ServerError`` shared by
 everyone waiting on a login that answered 503) or an httpx transport error is reported;
 the run fails (exit status 1) only if a call raised anything else, or did not finish
-within a minute: a lost request.
+within a minute: a lost request. ``--write-docs`` puts the report into docs/soak.md.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import anyio
 import httpx
@@ -42,9 +44,13 @@ from _common import (
     PASSWORD,
     PATH,
     USERNAME,
+    Run,
     at_least,
+    environment,
     failures_text,
     progress,
+    run_timed,
+    write_docs,
 )
 
 from wxm_async import WXMAuth, WXMClient, WXMError
@@ -56,6 +62,7 @@ TOKEN_LIFETIME = 2
 CALL_GUARD = 60.0
 #: How long the workers run before the first memory reading.
 WARM_UP = 10.0
+DOCS_PAGE = Path(__file__).resolve().parent.parent / "docs" / "soak.md"
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ class Options:
     seed: int
     through: str
     backend: str
+    write_docs: bool
 
     @classmethod
     def parse(cls) -> Options:
@@ -82,9 +90,17 @@ class Options:
         add("--seed", type=int, default=6, help="for the random faults")
         add("--through", choices=["client", "auth"], default="client", help="WXMClient or WXMAuth")
         add("--backend", choices=["asyncio", "trio"], default="asyncio")
+        add("--write-docs", action="store_true", help="write the report into docs/soak.md")
         a = parser.parse_args()
         return cls(
-            a.seconds, a.workers, a.revoke_every, a.fail_login_every, a.seed, a.through, a.backend
+            a.seconds,
+            a.workers,
+            a.revoke_every,
+            a.fail_login_every,
+            a.seed,
+            a.through,
+            a.backend,
+            a.write_docs,
         )
 
 
@@ -184,25 +200,45 @@ async def soak(options: Options) -> Tally:
     return tally
 
 
-def main() -> None:
-    options = Options.parse()
-    tally = anyio.run(soak, options, backend=options.backend)
+def render(options: Options, tally: Tally, run: Run) -> str:
+    """The report: where it ran, then the figures."""
     mib = 2**20
-    print(
-        f"Soak: {options.workers} workers through {options.through}, {options.seconds:g} s, "
-        f"{options.backend}, "
-        f"tokens stating expires_in 1 s, seed {options.seed}"
-    )
-    print(f"- calls: {tally.calls:,}")
-    print(f"- failures: {failures_text(tally.failures)}")
-    print(f"- lost (raised something else, or hung): {failures_text(tally.lost)}")
-    print(f"- logins: {tally.logins:,} of {tally.login_attempts:,} attempts")
-    print(
-        f"- faults: {tally.revocations} revocations, {tally.failed_logins_injected} logins answered 5xx"
-    )
+    lines = [
+        f"### Through {'WXMClient' if options.through == 'client' else 'WXMAuth alone'}, "
+        f"{options.backend}",
+        "",
+        *environment(run),
+        "",
+        f"{options.workers} workers for {options.seconds:g} s; tokens stating `expires_in: 1`; "
+        f"on average a revocation every {options.revoke_every:g} s and a 5xx login every "
+        f"{options.fail_login_every:g} s (seed {options.seed}).",
+        "",
+        "| Figure | Value |",
+        "|---|--:|",
+        f"| Calls | {tally.calls:,} |",
+        f"| Failures | {failures_text(tally.failures)} |",
+        f"| Lost (raised something else, or hung) | {failures_text(tally.lost)} |",
+        f"| Logins (of attempts) | {tally.logins:,} of {tally.login_attempts:,} |",
+        f"| Revocations | {tally.revocations} |",
+        f"| Logins answered 5xx | {tally.failed_logins_injected} |",
+    ]
     for moment in ("after the warm-up", "at the end"):
         rss, blocks = tally.memory[moment]
-        print(f"- memory {moment}: RSS {rss / mib:.1f} MiB, {blocks:,} allocated blocks")
+        lines.append(
+            f"| Memory {moment}: RSS; allocated blocks | {rss / mib:.1f} MiB; {blocks:,} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    options = Options.parse()
+    tally, run = run_timed(soak, options, backend=options.backend)
+    block = render(options, tally, run)
+    print(block)
+    if options.write_docs:
+        key = f"soak-{options.through}-{options.backend}"
+        write_docs(DOCS_PAGE, key, block, title="Soak under faults")
+        progress(f"written to {DOCS_PAGE}")
     sys.exit(1 if tally.lost else 0)
 
 

@@ -228,28 +228,35 @@ async def test_ids_cannot_change_the_path() -> None:
     assert seen[0].url.raw_path == b"/api/answer/..%2Fsettings%3Fx%3D1"
 
 
+DENIED = {"message": "Authorization has been denied for this request."}
+
+
+class RefusingWXM:
+    """WXM that lets everyone log in, then answers 401 to every call, whatever the token."""
+
+    def __init__(self) -> None:
+        self.logins = 0
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        if is_login(request):
+            self.logins += 1
+            return httpx.Response(200, json=token_answer(f"tok-{self.logins}"))
+        await anyio.lowlevel.checkpoint()
+        return httpx.Response(401, json=DENIED)
+
+
 async def test_a_401_after_the_replay_is_an_authentication_error() -> None:
     """When WXM refuses the fresh token too, the caller gets AuthenticationError."""
-    logins = 0
-
-    async def handle(request: httpx.Request) -> httpx.Response:
-        nonlocal logins
-        if is_login(request):
-            logins += 1
-            return httpx.Response(200, json=token_answer(f"tok-{logins}"))
-        return httpx.Response(
-            401, json={"message": "Authorization has been denied for this request."}
-        )
-
+    wxm = RefusingWXM()
     async with WXMClient(
         auth=WXMAuth(USERNAME, PASSWORD),
         base_url="https://wxm.test",
-        transport=httpx.MockTransport(handle),
+        transport=httpx.MockTransport(wxm.handle),
     ) as client:
         with pytest.raises(AuthenticationError, match="Authorization has been denied") as caught:
             await client.questions.active()
     assert caught.value.status_code == 401
-    assert logins == 2
+    assert wxm.logins == 2
     assert "tok-" not in str(caught.value)
 
 
@@ -307,47 +314,66 @@ async def test_aclose_closes_the_clients_own_connections() -> None:
     assert client.http.is_closed
 
 
-async def test_a_401_after_the_replay_is_retried_when_another_login_came_since() -> None:
-    """WXM revoked twice: the replay met 401, but a newer token exists; one retry, no login."""
-    auth = WXMAuth(USERNAME, PASSWORD)
-    valid = {"tok-1"}
-    logins = 0
-    sent: list[str] = []
+class RevokingWXM:
+    """WXM for the tests of a 401 after the replay: only the tokens in ``valid`` work.
 
-    async def handle(request: httpx.Request) -> httpx.Response:
-        nonlocal logins
+    Logins hand out ``login_tokens`` in turn. ``on_send[token]`` runs (once) when a
+    request carries ``token``, before WXM answers it: there another request logs in.
+    """
+
+    def __init__(self, auth: WXMAuth, login_tokens: list[str]) -> None:
+        self.auth = auth
+        self.login_tokens = login_tokens
+        self.valid: set[str] = set()
+        self.logins = 0
+        self.sent: list[str] = []
+        self.on_send: dict[str, Callable[[], Coroutine[None, None, None]]] = {}
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
         if is_login(request):
-            logins += 1
-            valid.clear()  # each login revokes the tokens before it
-            valid.add(f"tok-{logins}")
-            return httpx.Response(200, json=token_answer(f"tok-{logins}"))
+            token = self.login_tokens[self.logins]
+            self.logins += 1
+            self.valid.add(token)
+            return httpx.Response(200, json=token_answer(token))
         token = request.headers["authorization"].removeprefix("Bearer ")
-        sent.append(token)
-        if token == "tok-2":
-            # Meanwhile another request met the second revocation and logged in.
-            stale = auth.store.current()
-            turn = await auth.store.claim(stale, time.monotonic())
-            assert isinstance(turn, LoginTurn)
-            answer = structure(token_answer("tok-3"), AccessToken, what="a login", request=None)
-            await auth.store.settle(
-                turn, cache_token(answer, received_at=time.monotonic(), max_leeway=300)
-            )
-            valid.clear()
-            valid.add("tok-3")
-        if token in valid:
+        self.sent.append(token)
+        if (hook := self.on_send.pop(token, None)) is not None:
+            await hook()
+        if token in self.valid:
             return httpx.Response(200, json=QUESTIONS)
-        return httpx.Response(
-            401, json={"message": "Authorization has been denied for this request."}
+        return httpx.Response(401, json=DENIED)
+
+    async def another_request_logs_in(self, token: str) -> None:
+        """Put ``token`` in the auth's store as another request's login would."""
+        turn = await self.auth.store.claim(self.auth.store.current(), time.monotonic())
+        assert isinstance(turn, LoginTurn)
+        answer = structure(token_answer(token), AccessToken, what="a login", request=None)
+        await self.auth.store.settle(
+            turn, cache_token(answer, received_at=time.monotonic(), max_leeway=300)
         )
 
-    async with WXMClient(
-        auth=auth, base_url="https://wxm.test", transport=httpx.MockTransport(handle)
-    ) as client:
+    def client(self) -> WXMClient:
+        return WXMClient(
+            auth=self.auth, base_url="https://wxm.test", transport=httpx.MockTransport(self.handle)
+        )
+
+
+async def test_a_401_after_the_replay_is_retried_when_another_login_came_since() -> None:
+    """WXM revoked twice: the replay met 401, but a newer token exists; one retry, no login."""
+    wxm = RevokingWXM(WXMAuth(USERNAME, PASSWORD), ["tok-1", "tok-2"])
+
+    async def second_revocation() -> None:
+        wxm.valid.clear()
+        await wxm.another_request_logs_in("tok-3")  # it met the revocation first
+        wxm.valid.add("tok-3")
+
+    async with wxm.client() as client:
         await client.questions.active()  # logs in: tok-1
-        valid.clear()  # WXM revokes tok-1
+        wxm.valid.clear()  # WXM revokes tok-1
+        wxm.on_send["tok-2"] = second_revocation
         assert len(await client.questions.active()) == 1
-    assert sent == ["tok-1", "tok-1", "tok-2", "tok-3"]
-    assert logins == 2  # tok-3 came from the other request, not from the retry
+    assert wxm.sent == ["tok-1", "tok-1", "tok-2", "tok-3"]
+    assert wxm.logins == 2  # tok-3 came from the other request, not from the retry
 
 
 async def test_a_401_on_the_current_token_is_not_retried() -> None:
@@ -372,59 +398,24 @@ async def test_a_token_from_a_login_older_than_the_revocation_is_dropped_and_the
     None
 ):
     """The replay's token came from another request's login that WXM revoked too: log in."""
-    auth = WXMAuth(USERNAME, PASSWORD)
-    valid = {"tok-1"}
-    logins = 0
-    sent: list[str] = []
+    wxm = RevokingWXM(WXMAuth(USERNAME, PASSWORD), ["tok-1", "tok-3"])
 
-    async def handle(request: httpx.Request) -> httpx.Response:
-        nonlocal logins
-        if is_login(request):
-            logins += 1
-            token = f"tok-{2 * logins - 1}"  # tok-1, tok-3: tok-2 is the other request's
-            valid.add(token)
-            return httpx.Response(200, json=token_answer(token))
-        token = request.headers["authorization"].removeprefix("Bearer ")
-        sent.append(token)
-        if token == "tok-1" and token not in valid:
-            # Another request's login got tok-2 just before WXM revoked every token.
-            turn = await auth.store.claim(auth.store.current(), time.monotonic())
-            assert isinstance(turn, LoginTurn)
-            answer = structure(token_answer("tok-2"), AccessToken, what="a login", request=None)
-            await auth.store.settle(
-                turn, cache_token(answer, received_at=time.monotonic(), max_leeway=300)
-            )
-        if token in valid:
-            return httpx.Response(200, json=QUESTIONS)
-        return httpx.Response(
-            401, json={"message": "Authorization has been denied for this request."}
-        )
+    async def dead_on_arrival() -> None:
+        await wxm.another_request_logs_in("tok-2")  # issued just before the revocation
 
-    async with WXMClient(
-        auth=auth, base_url="https://wxm.test", transport=httpx.MockTransport(handle)
-    ) as client:
+    async with wxm.client() as client:
         await client.questions.active()  # logs in: tok-1
-        valid.clear()  # WXM revokes tok-1
+        wxm.valid.clear()  # WXM revokes tok-1
+        wxm.on_send["tok-1"] = dead_on_arrival
         assert len(await client.questions.active()) == 1
-    assert sent == ["tok-1", "tok-1", "tok-2", "tok-3"]
-    assert logins == 2
+    assert wxm.sent == ["tok-1", "tok-1", "tok-2", "tok-3"]
+    assert wxm.logins == 2
 
 
-async def test_an_endpoint_that_refuses_every_token_costs_a_bounded_number_of_logins() -> None:
+async def test_an_endpoint_that_refuses_every_token_fails_each_call_within_four_sends() -> None:
     """A storm of calls meeting 401 whatever the token: each fails, sent at most 4 times."""
-    logins = 0
-
-    async def handle(request: httpx.Request) -> httpx.Response:
-        nonlocal logins
-        if is_login(request):
-            logins += 1
-            return httpx.Response(200, json=token_answer(f"tok-{logins}"))
-        await anyio.lowlevel.checkpoint()
-        return httpx.Response(
-            401, json={"message": "Authorization has been denied for this request."}
-        )
-
-    transport, seen = recording(handle)
+    wxm = RefusingWXM()
+    transport, seen = recording(wxm.handle)
     failures: list[BaseException] = []
     async with WXMClient(
         auth=WXMAuth(USERNAME, PASSWORD),
@@ -443,8 +434,7 @@ async def test_an_endpoint_that_refuses_every_token_costs_a_bounded_number_of_lo
             for _ in range(50):
                 tg.start_soon(call)
     assert len(failures) == 50
-    sends = len(seen) - logins
-    print("logins", logins, "sends", sends)
+    sends = len(seen) - wxm.logins
     # Each call: its send and the auth's replay, then at most one retry and its replay.
     assert sends <= 4 * 50
-    assert logins <= sends
+    assert wxm.logins <= sends

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import anyio
 import httpx
@@ -61,48 +62,27 @@ async def test_a_request_is_replayed_only_once() -> None:
     assert auth.store.current() is not None  # its own login's token: kept
 
 
-async def test_a_refused_replay_forgets_the_token_another_request_got() -> None:
-    """The replay's token came from another login, older than a revocation: forgotten."""
+@dataclass
+class LateAnswer:
+    """What ``a_late_401`` saw."""
+
+    results: dict[str, int]
+    slow_sent_with: list[str]
+    token_after: CachedToken | None
+    next_status: int
+    logins: int
+
+
+async def a_late_401(*, revoke_t2: bool) -> LateAnswer:
+    """``/slow`` is sent with t1 and answered late: after ``/fast`` met t1's 401 and got t2.
+
+    With ``revoke_t2``, WXM revokes t2 before ``/slow``'s 401 arrives, as if the login
+    that got t2 had begun before a revocation. Then one more request goes out.
+    """
     valid: set[str] = set()
     gate = anyio.Event()
     held = anyio.Event()
     base = api_with_tokens(valid, [token_answer("t1"), token_answer("t2"), token_answer("t3")])
-
-    async def handle(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/slow" and request.headers["authorization"] == "Bearer t1":
-            held.set()
-            await gate.wait()  # answered after the other request logged in, then t2 revoked
-        return await base(request)
-
-    transport, seen = recording(handle)
-    auth = WXMAuth("u", "p")
-    async with httpx.AsyncClient(transport=transport, auth=auth) as http:
-        await http.get("https://api.example/fast")  # logs in: t1
-        valid.clear()  # WXM revokes t1
-        results: dict[str, int] = {}
-
-        async def call(path: str) -> None:
-            results[path] = (await http.get(f"https://api.example{path}")).status_code
-
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(call, "/slow")  # sent with t1, its 401 arrives late
-            await held.wait()
-            await call("/fast")  # 401, logs in: t2, replayed
-            valid.clear()  # WXM revokes t2 too
-            gate.set()
-        assert results == {"/slow": 401, "/fast": 200}
-        assert auth.store.current() is None  # t2 forgotten: the next request logs in
-        assert (await http.get("https://api.example/fast")).status_code == 200
-    assert sum(is_login(r) for r in seen) == 3
-
-
-async def test_a_late_401_replays_with_the_token_another_request_already_got() -> None:
-    """A 401 for an old token, after another request logged in again: no second login."""
-    valid: set[str] = set()
-    gate = anyio.Event()
-    held = anyio.Event()
-    base = api_with_tokens(valid, [token_answer("t1"), token_answer("t2"), token_answer("t3")])
-
     slow_sent_with: list[str] = []
 
     async def handle(request: httpx.Request) -> httpx.Response:
@@ -126,10 +106,32 @@ async def test_a_late_401_replays_with_the_token_another_request_already_got() -
             tg.start_soon(call, "/slow")  # sent with t1, its 401 arrives late
             await held.wait()
             await call("/fast")  # 401, logs in: t2, replayed
+            if revoke_t2:
+                valid.clear()
             gate.set()
-    assert results == {"/slow": 200, "/fast": 200}
-    assert slow_sent_with == ["Bearer t1", "Bearer t2"]
-    assert sum(is_login(r) for r in seen) == 2
+        token_after = auth.store.current()
+        next_status = (await http.get("https://api.example/fast")).status_code
+    return LateAnswer(
+        results, slow_sent_with, token_after, next_status, sum(is_login(r) for r in seen)
+    )
+
+
+async def test_a_late_401_replays_with_the_token_another_request_already_got() -> None:
+    """A 401 for an old token, after another request logged in again: no second login."""
+    seen = await a_late_401(revoke_t2=False)
+    assert seen.results == {"/slow": 200, "/fast": 200}
+    assert seen.slow_sent_with == ["Bearer t1", "Bearer t2"]
+    assert seen.logins == 2
+
+
+async def test_a_refused_replay_forgets_the_token_another_request_got() -> None:
+    """The replay's token came from another login, older than a revocation: forgotten."""
+    seen = await a_late_401(revoke_t2=True)
+    assert seen.results == {"/slow": 401, "/fast": 200}
+    assert seen.slow_sent_with == ["Bearer t1", "Bearer t2"]
+    assert seen.token_after is None  # t2 forgotten: the next request logs in
+    assert seen.next_status == 200
+    assert seen.logins == 3
 
 
 class _TrackedBody(httpx.AsyncByteStream):
