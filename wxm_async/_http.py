@@ -89,7 +89,6 @@ class Sender:
         headers = {"Content-Type": "application/json"} if content is not None else None
         started = self.clock()
         attempt = 0
-        token_retried = False  # the one retry of a 401 that outlived the auth's replay
         while True:  # bounded: the policy gives up after `attempts`
             attempt += 1
             login_failure: APIStatusError | None = None
@@ -115,7 +114,6 @@ class Sender:
             if (
                 outcome == 401
                 and login_failure is None
-                and not token_retried
                 and attempt < self.retries.attempts
                 and _token_replaced(self.http.auth, response.request)
             ):
@@ -123,8 +121,7 @@ class Sender:
                 # holds: another request has logged in since (WXM revoked twice), or the
                 # token came from a login that began before the revocation. Try again at
                 # once; the auth logs in only if no newer token exists. A 401 on the
-                # token the auth still holds is final, and so is a second such 401.
-                token_retried = True
+                # token the auth still holds is final. The policy's attempts bound these.
                 wait: float | None = 0.0
             else:
                 wait = self.retries.wait_before_retry(
