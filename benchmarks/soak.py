@@ -116,6 +116,7 @@ class Tally:
     logins: int = 0
     login_attempts: int = 0
     memory: dict[str, tuple[int, int]] = field(default_factory=dict)  # RSS, blocks
+    rss_trend: list[int] = field(default_factory=list)  # after the warm-up, then every 30 s
 
 
 def memory() -> tuple[int, int]:
@@ -188,11 +189,15 @@ async def soak(options: Options) -> Tally:
                 workers.start_soon(worker, call, deadline, tally)
             await anyio.sleep(min(WARM_UP, options.seconds / 2))
             tally.memory["after the warm-up"] = memory()
+            tally.rss_trend.append(tally.memory["after the warm-up"][0])
             while time.monotonic() < deadline:
                 await anyio.sleep(min(30.0, max(deadline - time.monotonic(), 0.0)))
+                rss = memory()[0]
+                tally.rss_trend.append(rss)
                 progress(
                     f"{time.monotonic() - start:.0f} s: {tally.calls:,} calls, "
-                    f"failures {failures_text(tally.failures)}, logins {fake.logins}"
+                    f"failures {failures_text(tally.failures)}, logins {fake.logins}, "
+                    f"RSS {rss / 2**20:.1f} MiB"
                 )
         tally.memory["at the end"] = memory()
         tg.cancel_scope.cancel()
@@ -227,6 +232,8 @@ def render(options: Options, tally: Tally, run: Run) -> str:
         lines.append(
             f"| Memory {moment}: RSS; allocated blocks | {rss / mib:.1f} MiB; {blocks:,} |"
         )
+    trend = ", ".join(f"{rss / mib:.1f}" for rss in tally.rss_trend)
+    lines.append(f"| RSS after the warm-up, then every 30 s (MiB) | {trend} |")
     return "\n".join(lines)
 
 
