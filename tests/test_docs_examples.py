@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import anyio
+import httpx
 import pytest
 
 from wxm_async import WXMClient
@@ -151,3 +153,36 @@ async def test_the_errors_page_example_runs(client: WXMClient) -> None:
     namespace: dict[str, Any] = {}
     exec(compile(source, "errors.md", "exec"), namespace)
     assert await namespace["example"](client, "no-such-response") is None
+
+
+@pytest.mark.anyio
+async def test_the_file_store_recipe_logs_in_once_for_two_workers(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The shared-store how-to's FastAPI app, run as two workers: one login between them."""
+    text = (DOCS / "how-to" / "shared-token-stores.md").read_text(encoding="utf-8")
+    [code] = [c for c in BLOCK.findall(text) if "FileTokenStore(" in c]
+    fake = FakeWXM()
+    async with serve(fake) as url:
+        monkeypatch.setenv("WXM_USERNAME", "demo")
+        monkeypatch.setenv("WXM_PASSWORD", "demo-password")
+        code = code.replace('"https://api.getcloudcherry.com"', repr(str(url)))
+        code = code.replace('"/run/myapp/wxm-token"', repr(str(tmp_path / "wxm-token")))
+        workers = []
+        for n in range(2):  # each worker imports the module afresh, as uvicorn's would
+            namespace: dict[str, Any] = {}
+            exec(compile(code, f"shared-token-stores.md (worker {n})", "exec"), namespace)
+            workers.append(namespace["app"])
+        answers: list[Any] = []
+
+        async def get(app: Any) -> None:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://app") as http:
+                answers.append((await http.get("/questions")).json())
+
+        async with anyio.create_task_group() as tg:
+            for app in workers * 5:
+                tg.start_soon(get, app)
+    assert len(answers) == 10
+    assert all(answer == answers[0] and answer for answer in answers)
+    assert fake.logins == 1
