@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import anyio
 import httpx
 import pytest
 
-from wxm_async import WXMClient
+from wxm_async import BasicAuthWarning, WXMAuth, WXMClient
 from wxm_async.testing import FakeWXM, serve
 
 pytest_plugins = ["pytester"]
@@ -50,19 +51,39 @@ async def test_client_reference_examples_run(client: WXMClient, code: str) -> No
 
 
 TITLED = re.compile(r'^```python title="([\w/.]+)"\n(.*?)^```', re.DOTALL | re.MULTILINE)
+#: Any Python block, with its title if it has one.
+ANY_BLOCK = re.compile(r'^```python(?: title="([\w/.]+)")?\n(.*?)^```', re.DOTALL | re.MULTILINE)
 
 
 def test_the_testing_how_to_files_pass(pytester: pytest.Pytester) -> None:
-    """The files of "Testing your app against a fake WXM" pass as a user would run them."""
-    files = TITLED.findall((DOCS / "how-to" / "testing.md").read_text(encoding="utf-8"))
-    assert {"app.py", "conftest.py", "test_app.py"} <= {name for name, _ in files}
-    for name, code in files:
+    """The files of "Testing your app against a fake WXM" pass as a user would run them.
+
+    A block without a title continues the titled file before it (it uses that file's
+    fixtures and imports), so every example test of the page runs.
+    """
+    files: dict[str, str] = {}
+    last = ""
+    untitled = 0
+    for title, code in ANY_BLOCK.findall((DOCS / "how-to" / "testing.md").read_text("utf-8")):
+        if title:
+            files[title] = code
+            last = title
+        else:
+            assert last, "an untitled block before any file"
+            files[last] += "\n\n" + code
+            untitled += 1
+    assert {"app.py", "conftest.py", "test_app.py"} <= set(files)
+    assert untitled >= 5
+    for name, code in files.items():
         pytester.path.joinpath(name).write_text(code, encoding="utf-8")
     pytester.syspathinsert()
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) == outcomes.get("errors", 0) == 0
-    assert outcomes["passed"] >= 2 * (len(files) - 2)  # each test file, on both backends
+    tests = sum(
+        code.count("\nasync def test_") + code.count("\ndef test_") for code in files.values()
+    )
+    assert outcomes["passed"] == 2 * tests  # every example test, on both backends
 
 
 #: A script, some prose with no code in it, then the console block showing its output.
@@ -185,4 +206,96 @@ async def test_the_file_store_recipe_logs_in_once_for_two_workers(
                 tg.start_soon(get, app)
     assert len(answers) == 10
     assert all(answer == answers[0] and answer for answer in answers)
+    assert fake.logins == 1
+
+
+@pytest.mark.anyio
+async def test_the_credentials_how_to_runs_in_order(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The credentials page's fragments, run one after another as a reader would.
+
+    The names they leave to the reader (a password, a user name, a code...) are given;
+    WXM's address is the fake's on loopback.
+    """
+    text = (DOCS / "how-to" / "credentials.md").read_text(encoding="utf-8")
+    fragments = BLOCK.findall(text)
+    assert len(fragments) == 10
+    fake = FakeWXM(accounts={"your-user": "the-password"})
+    saved: dict[str, str] = {}
+    wxm_logger = logging.getLogger("wxm_async")
+    level = wxm_logger.level
+    async with serve(fake) as url:
+
+        class LoopbackClient(WXMClient):
+            """``WXMClient`` whose default address is the fake's."""
+
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                kwargs.setdefault("base_url", url)
+                super().__init__(*args, **kwargs)
+
+        key = fake.api_key("your-user")
+        monkeypatch.setenv("WXM_USERNAME", "your-user")
+        monkeypatch.setenv("WXM_API_KEY", key)
+        monkeypatch.setenv("WXM_BASE_URL", str(url))
+        namespace: dict[str, Any] = {
+            "httpx": httpx,
+            "WXMAuth": WXMAuth,
+            "WXMClient": LoopbackClient,
+            "password": "the-password",
+            "user": "your-user",
+            "username": "your-user",
+            "code": "123456",
+            "key": key,
+            "token": "a-token-you-hold",
+            "save_secret": saved.__setitem__,
+        }
+        # After the rotation, the reader's key is the new one (the fake drops the old).
+        glued = [f + "key = new_key\n" if "generate_api_key()" in f else f for f in fragments]
+        body = "\n".join(glued).replace('"https://api.getcloudcherry.com"', repr(str(url)))
+        source = "async def page():\n" + textwrap.indent(body, "    ") + "    return locals()\n"
+        exec(compile(source, "credentials.md", "exec"), namespace)
+        try:
+            with pytest.warns(BasicAuthWarning):
+                seen = await namespace["page"]()
+        finally:
+            wxm_logger.setLevel(level)
+        await seen["client"].aclose()
+        await seen["http"].aclose()
+    assert seen["api_key"] == key  # read with the password
+    assert saved["WXM_API_KEY"] == seen["new_key"] != key  # rotated, and stored
+    assert fake.api_key("your-user") == seen["new_key"]
+    assert "q1" in capsys.readouterr().out  # the Basic example's answer
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])  # redis-py's asyncio client
+async def test_the_redis_store_recipe_logs_in_once_for_two_hosts(
+    monkeypatch: pytest.MonkeyPatch, redis_url: str
+) -> None:
+    """The shared-store how-to's Redis set-up, run as two hosts: one login between them."""
+    text = (DOCS / "how-to" / "shared-token-stores.md").read_text(encoding="utf-8")
+    [code] = [c for c in BLOCK.findall(text) if "RedisTokenStore(" in c]
+    fake = FakeWXM(accounts={"api-user": "its-api-key"})
+    statuses: list[int] = []
+
+    async def use(auth: WXMAuth) -> None:
+        """What the recipe's ``...`` stands for: the host's requests."""
+        async with httpx.AsyncClient(base_url=url, auth=auth) as http:
+            for _ in range(3):
+                statuses.append((await http.get("/api/Questions/Active")).status_code)
+
+    async with serve(fake) as url:
+        monkeypatch.setenv("WXM_USERNAME", "api-user")
+        monkeypatch.setenv("WXM_API_KEY", "its-api-key")
+        code = code.replace('"https://api.getcloudcherry.com"', repr(str(url)))
+        code = code.replace('"rediss://wxm-tokens.internal:6380/0"', repr(redis_url))
+        assert "\n...\n" in code
+        code = code.replace("\n...\n", "\nawait use(auth)\n")
+        source = "async def host():\n" + textwrap.indent(code, "    ")
+        for n in range(2):
+            namespace: dict[str, Any] = {"use": use}
+            exec(compile(source, f"shared-token-stores.md (host {n})", "exec"), namespace)
+            await namespace["host"]()
+    assert statuses == [200] * 6
     assert fake.logins == 1
