@@ -328,6 +328,7 @@ class RevokingWXM:
         self.logins = 0
         self.sent: list[str] = []
         self.on_send: dict[str, Callable[[], Coroutine[None, None, None]]] = {}
+        self.busy = 0  # how many calls with a valid token to answer 503 first
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
         if is_login(request):
@@ -340,6 +341,9 @@ class RevokingWXM:
         if (hook := self.on_send.pop(token, None)) is not None:
             await hook()
         if token in self.valid:
+            if self.busy:
+                self.busy -= 1
+                return httpx.Response(503, json={"message": "busy"})
             return httpx.Response(200, json=QUESTIONS)
         return httpx.Response(401, json=DENIED)
 
@@ -354,7 +358,10 @@ class RevokingWXM:
 
     def client(self) -> WXMClient:
         return WXMClient(
-            auth=self.auth, base_url="https://wxm.test", transport=httpx.MockTransport(self.handle)
+            auth=self.auth,
+            base_url="https://wxm.test",
+            transport=httpx.MockTransport(self.handle),
+            retries=RetryPolicy().without_waiting(),
         )
 
 
@@ -438,3 +445,19 @@ async def test_an_endpoint_that_refuses_every_token_fails_each_call_within_its_a
     # Each attempt of a call: its send and the auth's replay.
     assert sends <= 2 * RetryPolicy().attempts * 50
     assert wxm.logins <= sends
+
+
+async def test_a_401_over_tokens_does_not_use_up_the_retries_for_a_failing_wxm() -> None:
+    """A retry after a token race, then three 503s: the policy still has its 4 attempts."""
+    wxm = RevokingWXM(WXMAuth(USERNAME, PASSWORD), ["tok-1", "tok-3"])
+
+    async def dead_on_arrival() -> None:
+        await wxm.another_request_logs_in("tok-2")
+
+    async with wxm.client() as client:
+        await client.questions.active()  # logs in: tok-1
+        wxm.valid.clear()  # WXM revokes tok-1
+        wxm.on_send["tok-1"] = dead_on_arrival
+        wxm.busy = RetryPolicy().attempts - 1
+        assert len(await client.questions.active()) == 1
+    assert wxm.sent == ["tok-1", "tok-1", "tok-2", "tok-3", "tok-3", "tok-3", "tok-3"]

@@ -89,7 +89,8 @@ class Sender:
         headers = {"Content-Type": "application/json"} if content is not None else None
         started = self.clock()
         attempt = 0
-        while True:  # bounded: the policy gives up after `attempts`
+        token_retries = 0  # retries of a 401 whose token the auth has dropped since
+        while True:  # bounded: by the policy's attempts, and as many token retries
             attempt += 1
             login_failure: APIStatusError | None = None
             try:
@@ -114,18 +115,21 @@ class Sender:
             if (
                 outcome == 401
                 and login_failure is None
-                and attempt < self.retries.attempts
+                and token_retries < self.retries.attempts - 1
                 and _token_replaced(self.http.auth, response.request)
             ):
                 # The auth's one replay met a 401 too, with a token the auth no longer
                 # holds: another request has logged in since (WXM revoked twice), or the
                 # token came from a login that began before the revocation. Try again at
                 # once; the auth logs in only if no newer token exists. A 401 on the
-                # token the auth still holds is final. The policy's attempts bound these.
+                # token the auth still holds is final. These retries have a budget of
+                # their own, as large as the policy's: a race over tokens is no sign that
+                # WXM is failing, and must not use up the retries for when it is.
+                token_retries += 1
                 wait: float | None = 0.0
             else:
                 wait = self.retries.wait_before_retry(
-                    attempt=attempt,
+                    attempt=attempt - token_retries,
                     elapsed=self.clock() - started,
                     idempotent=idempotent or login_failure is not None,
                     outcome=outcome,
