@@ -83,6 +83,24 @@ def package_version(name: str) -> str:
         return "not installed"
 
 
+def benchmark_parser(doc: str | None, page: Path) -> argparse.ArgumentParser:
+    """A command line with the options every benchmark has: ``--backend``, ``--write-docs``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
+    parser.add_argument("--backend", choices=["asyncio", "trio"], default="asyncio")
+    parser.add_argument(
+        "--write-docs", action="store_true", help=f"write the results into docs/{page.name}"
+    )
+    return parser
+
+
+def report(block: str, *, write: bool, page: Path, key: str, title: str) -> None:
+    """Print ``block``; with ``write``, also put it into ``page`` under ``key``."""
+    print(block)
+    if write:
+        write_docs(page, key, block, title=title)
+        progress(f"written to {page}")
+
+
 def write_docs(path: Path, key: str, block: str, *, title: str) -> None:
     """Put ``block`` between the markers for ``key`` in ``path``, keeping everything else."""
     begin, end = f"<!-- results:{key} -->", f"<!-- /results:{key} -->"

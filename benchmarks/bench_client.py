@@ -38,10 +38,11 @@ from _common import (
     USERNAME,
     Run,
     at_least,
+    benchmark_parser,
     environment,
     progress,
+    report,
     run_timed,
-    write_docs,
 )
 
 from wxm_async import DEFAULT_LIMITS, RetryPolicy, WXMAuth, WXMClient
@@ -191,7 +192,7 @@ def render(run: Run, scales: list[Scaling], memories: list[Memory]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = benchmark_parser(__doc__, DOCS_PAGE)
     parser.add_argument("--small", type=at_least(1), default=1_000, help="calls in the small run")
     parser.add_argument("--large", type=at_least(1), default=10_000, help="calls in the large run")
     parser.add_argument(
@@ -204,8 +205,6 @@ def main() -> None:
         default=[10_000, 100_000],
         help="responses to iterate",
     )
-    parser.add_argument("--backend", choices=["asyncio", "trio"], default="asyncio")
-    parser.add_argument("--write-docs", action="store_true", help="write into docs/benchmarks.md")
     args = parser.parse_args()
 
     async def measure(options: argparse.Namespace) -> tuple[list[Scaling], list[Memory]]:
@@ -215,11 +214,13 @@ def main() -> None:
         return await scaling(options.small, options.large, options.raw_large), memories
 
     (scales, memories), run = run_timed(measure, args, backend=args.backend)
-    block = render(run, scales, memories)
-    print(block)
-    if args.write_docs:
-        write_docs(DOCS_PAGE, f"client-{args.backend}", block, title="Benchmarks")
-        progress(f"written to {DOCS_PAGE}")
+    report(
+        render(run, scales, memories),
+        write=args.write_docs,
+        page=DOCS_PAGE,
+        key=f"client-{args.backend}",
+        title="Benchmarks",
+    )
 
 
 if __name__ == "__main__":

@@ -28,10 +28,11 @@ from _common import (
     USERNAME,
     Run,
     at_least,
+    benchmark_parser,
     environment,
     progress,
+    report,
     run_timed,
-    write_docs,
 )
 
 from wxm_async import AuthenticationError, RetryPolicy, WXMAuth, WXMClient
@@ -115,10 +116,8 @@ def render(run: Run, outcomes: list[Outcome]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = benchmark_parser(__doc__, DOCS_PAGE)
     parser.add_argument("--calls", type=at_least(1), default=1_000, help="calls in each run")
-    parser.add_argument("--backend", choices=["asyncio", "trio"], default="asyncio")
-    parser.add_argument("--write-docs", action="store_true", help="write into docs/benchmarks.md")
     args = parser.parse_args()
 
     async def measure(options: argparse.Namespace) -> list[Outcome]:
@@ -129,11 +128,13 @@ def main() -> None:
         ]
 
     outcomes, run = run_timed(measure, args, backend=args.backend)
-    block = render(run, outcomes)
-    print(block)
-    if args.write_docs:
-        write_docs(DOCS_PAGE, f"refused-{args.backend}", block, title="Benchmarks")
-        progress(f"written to {DOCS_PAGE}")
+    report(
+        render(run, outcomes),
+        write=args.write_docs,
+        page=DOCS_PAGE,
+        key=f"refused-{args.backend}",
+        title="Benchmarks",
+    )
 
 
 if __name__ == "__main__":

@@ -49,8 +49,8 @@ from _common import (
     environment,
     failures_text,
     progress,
+    report,
     run_timed,
-    write_docs,
 )
 
 from wxm_async import WXMAuth, WXMClient, WXMError
@@ -240,12 +240,13 @@ def render(options: Options, tally: Tally, run: Run) -> str:
 def main() -> None:
     options = Options.parse()
     tally, run = run_timed(soak, options, backend=options.backend)
-    block = render(options, tally, run)
-    print(block)
-    if options.write_docs:
-        key = f"soak-{options.through}-{options.backend}"
-        write_docs(DOCS_PAGE, key, block, title="Soak under faults")
-        progress(f"written to {DOCS_PAGE}")
+    report(
+        render(options, tally, run),
+        write=options.write_docs,
+        page=DOCS_PAGE,
+        key=f"soak-{options.through}-{options.backend}",
+        title="Soak under faults",
+    )
     sys.exit(1 if tally.lost else 0)
 
 
