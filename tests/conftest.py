@@ -7,7 +7,8 @@ import shutil
 import socket
 import subprocess
 import threading
-from collections.abc import AsyncIterator, Iterator
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, NoReturn
 
 import httpx
@@ -15,12 +16,28 @@ import pytest
 from attrs import define
 from hypothesis import settings
 
-from wxm_async import RetryPolicy, WXMAuth, WXMClient
+from wxm_async import RetryPolicy, TokenStore, WXMAuth, WXMClient
 from wxm_async.testing import FakeWXM, serve
 
 USERNAME = "demo"
 PASSWORD = "demo-password"  # the fake's default account
 IN_PROCESS_URL = "https://wxm.test"
+
+
+def store_client(
+    fake: FakeWXM,
+    store: TokenStore,
+    password: str = PASSWORD,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+) -> httpx.AsyncClient:
+    """An in-process client on ``fake`` whose ``WXMAuth`` keeps its token in ``store``.
+
+    Several of them on one shared store stand for processes sharing it.
+    """
+    auth = WXMAuth(USERNAME, password, store=store, clock=clock)
+    return httpx.AsyncClient(transport=fake.transport(), base_url=IN_PROCESS_URL, auth=auth)
+
 
 # Property tests: the same examples on every run by default, so that CI cannot pass or
 # fail by chance and a failure reproduces anywhere. HYPOTHESIS_PROFILE=explore draws new,

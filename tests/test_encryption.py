@@ -7,21 +7,15 @@ import logging
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 from cryptography.fernet import Fernet
 
-from wxm_async import ENV_TOKEN_KEY, ConfigurationError, FileTokenStore, WXMAuth
+from wxm_async import ENV_TOKEN_KEY, ConfigurationError, FileTokenStore
 from wxm_async.testing import FakeWXM
 
-from .conftest import IN_PROCESS_URL, PASSWORD, USERNAME
+from .conftest import store_client
 
 pytestmark = pytest.mark.anyio
-
-
-def client(fake: FakeWXM, store: FileTokenStore) -> httpx.AsyncClient:
-    auth = WXMAuth(USERNAME, PASSWORD, store=store)
-    return httpx.AsyncClient(transport=fake.transport(), base_url=IN_PROCESS_URL, auth=auth)
 
 
 async def test_an_encrypted_file_holds_no_readable_token_and_is_shared(
@@ -31,7 +25,7 @@ async def test_an_encrypted_file_holds_no_readable_token_and_is_shared(
     key = Fernet.generate_key()
     path = tmp_path / "token"
     first = FileTokenStore(path, encryption_key=key)
-    async with client(fake, first) as http:
+    async with store_client(fake, first) as http:
         await http.get("/api/Profile")
     token = first.current()
     assert token is not None
@@ -39,7 +33,7 @@ async def test_an_encrypted_file_holds_no_readable_token_and_is_shared(
     assert token.token.access_token.encode() not in data
     assert b"access_token" not in data
     assert json.loads(Fernet(key).decrypt(data))["version"] == 1
-    async with client(fake, FileTokenStore(path, encryption_key=key.decode())) as http:
+    async with store_client(fake, FileTokenStore(path, encryption_key=key.decode())) as http:
         assert (await http.get("/api/Profile")).status_code == 200
     assert fake.logins == 1
 
@@ -49,9 +43,13 @@ async def test_a_store_with_another_key_ignores_the_file(
 ) -> None:
     """A record encrypted with another key is not decoded: a warning, and a login."""
     path = tmp_path / "token"
-    async with client(fake, FileTokenStore(path, encryption_key=Fernet.generate_key())) as http:
+    async with store_client(
+        fake, FileTokenStore(path, encryption_key=Fernet.generate_key())
+    ) as http:
         await http.get("/api/Profile")
-    async with client(fake, FileTokenStore(path, encryption_key=Fernet.generate_key())) as http:
+    async with store_client(
+        fake, FileTokenStore(path, encryption_key=Fernet.generate_key())
+    ) as http:
         assert (await http.get("/api/Profile")).status_code == 200
     assert fake.logins == 2
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
@@ -65,7 +63,7 @@ async def test_the_key_comes_from_wxm_token_key_when_not_given(
     key = Fernet.generate_key()
     monkeypatch.setenv(ENV_TOKEN_KEY, key.decode())
     path = tmp_path / "token"
-    async with client(fake, FileTokenStore(path)) as http:
+    async with store_client(fake, FileTokenStore(path)) as http:
         await http.get("/api/Profile")
     assert json.loads(Fernet(key).decrypt(path.read_bytes()))["version"] == 1
 

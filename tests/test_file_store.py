@@ -27,15 +27,10 @@ from wxm_async import (
 )
 from wxm_async.testing import FakeWXM
 
-from .conftest import IN_PROCESS_URL, PASSWORD, USERNAME, ManualClock, Server
+from .conftest import PASSWORD, USERNAME, ManualClock, Server, store_client
 from .helpers import storm
 
 pytestmark = pytest.mark.anyio
-
-
-def client(fake: FakeWXM, store: FileTokenStore, password: str = PASSWORD) -> httpx.AsyncClient:
-    auth = WXMAuth(USERNAME, password, store=store)
-    return httpx.AsyncClient(transport=fake.transport(), base_url=IN_PROCESS_URL, auth=auth)
 
 
 async def results(http: httpx.AsyncClient, n: int) -> list[int | str]:
@@ -82,7 +77,7 @@ async def test_the_token_file_is_owner_only_and_holds_no_password(
     """The file is mode 0o600, versioned, and holds the token but never the password."""
     path = tmp_path / "token"
     store = FileTokenStore(path)
-    async with client(fake, store) as http:
+    async with store_client(fake, store) as http:
         await http.get("/api/Profile")
     token = store.current()
     assert token is not None
@@ -102,7 +97,7 @@ async def test_a_valid_token_is_served_from_memory_without_reading_the_file(
 ) -> None:
     """With a valid token in memory, requests read no file: deleting it changes nothing."""
     path = tmp_path / "token"
-    async with client(fake, FileTokenStore(path)) as http:
+    async with store_client(fake, FileTokenStore(path)) as http:
         await http.get("/api/Profile")
         path.unlink()
         assert await storm(http, 50) == [200] * 50
@@ -114,7 +109,7 @@ async def test_a_process_adopts_the_token_another_wrote(fake: FakeWXM, tmp_path:
     """A second store finds the token in the file and uses it, with the same deadlines."""
     path = tmp_path / "token"
     first, second = FileTokenStore(path), FileTokenStore(path)
-    async with client(fake, first) as a, client(fake, second) as b:
+    async with store_client(fake, first) as a, store_client(fake, second) as b:
         await a.get("/api/Profile")
         assert (await b.get("/api/Profile")).status_code == 200
     one, two = first.current(), second.current()
@@ -131,7 +126,7 @@ async def test_a_revoked_token_is_replaced_once_for_every_process(
 ) -> None:
     """Every store meets the revoked token: one new login in total, no request lost."""
     path = tmp_path / "token"
-    clients = [client(fake, FileTokenStore(path)) for _ in range(3)]
+    clients = [store_client(fake, FileTokenStore(path)) for _ in range(3)]
     for http in clients:
         assert (await http.get("/api/Profile")).status_code == 200
     fake.revoke_all_tokens()
@@ -157,14 +152,7 @@ async def test_a_token_another_process_refreshed_is_used_in_the_refresh_window(
     fake = FakeWXM(token_lifetime=1000, clock=clock)
     path = tmp_path / "token"
     stores = [FileTokenStore(path, wall_clock=wall) for _ in range(2)]
-    https = [
-        httpx.AsyncClient(
-            transport=fake.transport(),
-            base_url=IN_PROCESS_URL,
-            auth=WXMAuth(USERNAME, PASSWORD, store=store, clock=clock),
-        )
-        for store in stores
-    ]
+    https = [store_client(fake, store, clock=clock) for store in stores]
     await https[0].get("/api/Profile")
     await https[1].get("/api/Profile")
     clock.advance(950)  # past the refresh (at 900) but before expiry (999)
@@ -187,9 +175,9 @@ async def test_a_wrong_password_costs_one_attempt_for_every_process(
 ) -> None:
     """A rejected login is shared through the file: the other stores raise it untried."""
     path = tmp_path / "token"
-    async with client(fake, FileTokenStore(path), "wrong") as a:
+    async with store_client(fake, FileTokenStore(path), "wrong") as a:
         first = await results(a, 20)
-    async with client(fake, FileTokenStore(path), "wrong") as b:
+    async with store_client(fake, FileTokenStore(path), "wrong") as b:
         with pytest.raises(AuthenticationError) as caught:
             await b.get("/api/Profile")
     assert first == ["AuthenticationError"] * 20
@@ -207,11 +195,13 @@ async def test_a_shared_failure_ends_with_its_window(fake: FakeWXM, tmp_path: Pa
     """After the failure window, a store tries to log in again; a success clears it."""
     wall = ManualClock(1_700_000_000.0)
     path = tmp_path / "token"
-    async with client(fake, FileTokenStore(path, failure_window=30, wall_clock=wall), "wrong") as a:
+    async with store_client(
+        fake, FileTokenStore(path, failure_window=30, wall_clock=wall), "wrong"
+    ) as a:
         with pytest.raises(AuthenticationError):
             await a.get("/api/Profile")
     store = FileTokenStore(path, failure_window=30, wall_clock=wall)
-    async with client(fake, store) as b:
+    async with store_client(fake, store) as b:
         wall.advance(29)
         with pytest.raises(AuthenticationError):
             await b.get("/api/Profile")
@@ -226,7 +216,7 @@ async def test_a_zero_failure_window_shares_nothing(fake: FakeWXM, tmp_path: Pat
     """failure_window=0: each process tries for itself, as with in-memory stores."""
     path = tmp_path / "token"
     for _ in range(2):
-        async with client(fake, FileTokenStore(path, failure_window=0), "wrong") as http:
+        async with store_client(fake, FileTokenStore(path, failure_window=0), "wrong") as http:
             with pytest.raises(AuthenticationError):
                 await http.get("/api/Profile")
     assert fake.login_attempts == 2
@@ -240,14 +230,7 @@ async def test_a_refresh_rejected_elsewhere_keeps_the_old_token_working(
     fake = FakeWXM(token_lifetime=1000, clock=clock)
     path = tmp_path / "token"
     https = [
-        httpx.AsyncClient(
-            transport=fake.transport(),
-            base_url=IN_PROCESS_URL,
-            auth=WXMAuth(
-                USERNAME, PASSWORD, store=FileTokenStore(path, wall_clock=wall), clock=clock
-            ),
-        )
-        for _ in range(2)
+        store_client(fake, FileTokenStore(path, wall_clock=wall), clock=clock) for _ in range(2)
     ]
     for http in https:
         await http.get("/api/Profile")
@@ -271,7 +254,7 @@ async def test_a_corrupt_token_file_is_ignored_and_replaced(
     """A file that does not decode is logged (without its content) and replaced by a login."""
     path = tmp_path / "token"
     path.write_text('{"version": 1, "token": {"token": {"access_token": "leaked?"}}}')
-    async with client(fake, FileTokenStore(path)) as http:
+    async with store_client(fake, FileTokenStore(path)) as http:
         assert (await http.get("/api/Profile")).status_code == 200
     assert fake.logins == 1
     assert json.loads(path.read_text())["token"]["token"]["access_token"] != "leaked?"
@@ -283,12 +266,12 @@ async def test_a_corrupt_token_file_is_ignored_and_replaced(
 async def test_a_file_of_another_version_is_not_trusted(fake: FakeWXM, tmp_path: Path) -> None:
     """A document with another version number is ignored, never half-read."""
     path = tmp_path / "token"
-    async with client(fake, FileTokenStore(path)) as http:
+    async with store_client(fake, FileTokenStore(path)) as http:
         await http.get("/api/Profile")
     document = json.loads(path.read_text())
     document["version"] = 2
     path.write_text(json.dumps(document))
-    async with client(fake, FileTokenStore(path)) as http:
+    async with store_client(fake, FileTokenStore(path)) as http:
         await http.get("/api/Profile")
     assert fake.logins == 2
 
@@ -296,7 +279,7 @@ async def test_a_file_of_another_version_is_not_trusted(fake: FakeWXM, tmp_path:
 async def test_an_unusable_location_raises_token_store_error(fake: FakeWXM, tmp_path: Path) -> None:
     """A token file in a missing directory: every waiting request gets TokenStoreError."""
     path = tmp_path / "missing" / "token"
-    async with client(fake, FileTokenStore(path)) as http:
+    async with store_client(fake, FileTokenStore(path)) as http:
         with pytest.raises(
             TokenStoreError, match=r"could not open the lock file .*missing/token\.lock"
         ):
@@ -313,8 +296,8 @@ async def test_a_process_waits_for_the_login_another_holds(fake: FakeWXM, tmp_pa
     leader, follower = FileTokenStore(path), FileTokenStore(path)
     pause = fake.pause_logins()
     async with (
-        client(fake, leader) as a,
-        client(fake, follower) as b,
+        store_client(fake, leader) as a,
+        store_client(fake, follower) as b,
         anyio.create_task_group() as tg,
     ):
         tg.start_soon(a.get, "/api/Profile")
@@ -343,7 +326,7 @@ async def test_a_cancelled_waiter_does_not_keep_the_lock(fake: FakeWXM, tmp_path
     with anyio.move_on_after(0.05):  # cancels the waiter, whatever point it reached
         await FileTokenStore(path).claim(None, 0.0)
     await leader.settle(turn, None)  # abandoned: the lock is free again
-    async with client(fake, FileTokenStore(path)) as http:
+    async with store_client(fake, FileTokenStore(path)) as http:
         with anyio.fail_after(10):  # a hang guard: a leaked lock would block here
             assert (await http.get("/api/Profile")).status_code == 200
     assert fake.logins == 1
@@ -354,7 +337,7 @@ async def test_a_write_that_fails_midway_leaves_the_old_file_whole(
 ) -> None:
     """Write-then-rename: a write that fails before the rename leaves the old token, no debris."""
     path = tmp_path / "token"
-    async with client(fake, FileTokenStore(path)) as http:
+    async with store_client(fake, FileTokenStore(path)) as http:
         await http.get("/api/Profile")
     before = path.read_bytes()
 
@@ -363,7 +346,7 @@ async def test_a_write_that_fails_midway_leaves_the_old_file_whole(
 
     monkeypatch.setattr("os.fsync", fail)  # the disk fills up while the new token is written
     fake.revoke_all_tokens()
-    async with client(fake, FileTokenStore(path)) as http:
+    async with store_client(fake, FileTokenStore(path)) as http:
         assert (await http.get("/api/Profile")).status_code == 200  # the login still serves
     assert fake.logins == 2
     assert path.read_bytes() == before

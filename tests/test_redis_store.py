@@ -13,7 +13,6 @@ import sys
 from collections.abc import AsyncIterator
 
 import anyio
-import httpx
 import pytest
 
 from wxm_async import (
@@ -22,11 +21,10 @@ from wxm_async import (
     LoginTurn,
     RedisTokenStore,
     TokenStoreError,
-    WXMAuth,
 )
 from wxm_async.testing import FakeWXM
 
-from .conftest import IN_PROCESS_URL, PASSWORD, USERNAME
+from .conftest import PASSWORD, USERNAME, store_client
 from .helpers import storm
 
 pytestmark = pytest.mark.anyio
@@ -67,13 +65,6 @@ def store(
     )
 
 
-def client(
-    fake: FakeWXM, token_store: RedisTokenStore, password: str = PASSWORD
-) -> httpx.AsyncClient:
-    auth = WXMAuth(USERNAME, password, store=token_store)
-    return httpx.AsyncClient(transport=fake.transport(), base_url=IN_PROCESS_URL, auth=auth)
-
-
 async def test_stores_on_one_redis_share_one_login(
     redis_url: str, base_url: str, fake: FakeWXM
 ) -> None:
@@ -82,7 +73,7 @@ async def test_stores_on_one_redis_share_one_login(
     statuses: list[int] = []
 
     async def run(token_store: RedisTokenStore) -> None:
-        async with client(fake, token_store) as http:
+        async with store_client(fake, token_store) as http:
             statuses.extend(await storm(http, 100))
 
     async with anyio.create_task_group() as tg:
@@ -102,7 +93,7 @@ async def test_the_token_key_is_namespaced_and_lives_as_long_as_the_token(
 
     assert isinstance(redis, Redis)
     fake.token_lifetime = 600
-    async with store(redis_url, base_url) as token_store, client(fake, token_store) as http:
+    async with store(redis_url, base_url) as token_store, store_client(fake, token_store) as http:
         await http.get("/api/Profile")
         key = f"wxm_async:{base_url}:{USERNAME}:token"
         assert token_store.namespace == f"wxm_async:{base_url}:{USERNAME}"
@@ -127,8 +118,8 @@ async def test_a_process_adopts_the_token_and_its_remaining_life(
     async with (
         store(redis_url, base_url) as first,
         store(redis_url, base_url) as second,
-        client(fake, first) as a,
-        client(fake, second) as b,
+        store_client(fake, first) as a,
+        store_client(fake, second) as b,
     ):
         await a.get("/api/Profile")
         assert (await b.get("/api/Profile")).status_code == 200
@@ -148,7 +139,7 @@ async def test_a_valid_token_is_served_from_memory_without_asking_redis(
     from redis.asyncio import Redis
 
     assert isinstance(redis, Redis)
-    async with store(redis_url, base_url) as token_store, client(fake, token_store) as http:
+    async with store(redis_url, base_url) as token_store, store_client(fake, token_store) as http:
         await http.get("/api/Profile")
         assert await redis.delete(f"{token_store.namespace}:token") == 1
         assert await storm(http, 50) == [200] * 50
@@ -162,8 +153,8 @@ async def test_a_waiter_wakes_when_the_token_appears_not_when_the_lease_ends(
     async with (
         store(redis_url, base_url, lease=60) as leader,
         store(redis_url, base_url, lease=60) as follower,
-        client(fake, leader) as a,
-        client(fake, follower) as b,
+        store_client(fake, leader) as a,
+        store_client(fake, follower) as b,
     ):
         pause = fake.pause_logins()
         statuses: list[int] = []
@@ -188,7 +179,7 @@ async def test_a_crashed_leaders_lease_expires_and_another_logs_in(
     async with (
         store(redis_url, base_url, lease=0.3) as crashed,
         store(redis_url, base_url, lease=0.3) as survivor,
-        client(fake, survivor) as http,
+        store_client(fake, survivor) as http,
     ):
         turn = await crashed.claim(None, 0.0)
         assert isinstance(turn, LoginTurn)  # held, and never settled
@@ -206,7 +197,7 @@ async def test_a_wrong_password_costs_one_attempt_for_the_fleet(
     assert isinstance(redis, Redis)
     async with (
         store(redis_url, base_url, failure_window=30) as first,
-        client(fake, first, "wrong") as a,
+        store_client(fake, first, "wrong") as a,
     ):
         with pytest.raises(AuthenticationError):
             await a.get("/api/Profile")
@@ -215,7 +206,7 @@ async def test_a_wrong_password_costs_one_attempt_for_the_fleet(
         stored = await redis.get(failure_key)
         assert isinstance(stored, bytes)
         assert b"wrong" not in stored
-    async with store(redis_url, base_url) as second, client(fake, second, "wrong") as b:
+    async with store(redis_url, base_url) as second, store_client(fake, second, "wrong") as b:
         with pytest.raises(AuthenticationError) as caught:
             await b.get("/api/Profile")
     assert fake.login_attempts == 1
@@ -223,7 +214,7 @@ async def test_a_wrong_password_costs_one_attempt_for_the_fleet(
     assert "WXM rejected the login for 'demo'" in str(caught.value)
     # When the window ends (here: the key is removed), the next process tries again.
     await redis.delete(failure_key)
-    async with store(redis_url, base_url) as third, client(fake, third) as c:
+    async with store(redis_url, base_url) as third, store_client(fake, third) as c:
         assert (await c.get("/api/Profile")).status_code == 200
     assert (fake.login_attempts, fake.logins) == (2, 1)
 
@@ -239,7 +230,7 @@ async def test_an_encrypted_token_is_ciphertext_in_redis(
     key = Fernet.generate_key()
     one = RedisTokenStore(redis_url, base_url=base_url, username=USERNAME, encryption_key=key)
     two = RedisTokenStore(redis_url, base_url=base_url, username=USERNAME, encryption_key=key)
-    async with one, two, client(fake, one) as a, client(fake, two) as b:
+    async with one, two, store_client(fake, one) as a, store_client(fake, two) as b:
         await a.get("/api/Profile")
         assert (await b.get("/api/Profile")).status_code == 200
         token = one.current()
@@ -260,7 +251,10 @@ async def test_an_unreachable_redis_raises_token_store_error(fake: FakeWXM) -> N
         port = probe.getsockname()[1]  # nothing listens there once closed
     url = f"redis://127.0.0.1:{port}/0"
     expected = r"could not read 'wxm_async:https://wxm\.test:demo' in Redis"
-    async with store(url, "https://wxm.test") as token_store, client(fake, token_store) as http:
+    async with (
+        store(url, "https://wxm.test") as token_store,
+        store_client(fake, token_store) as http,
+    ):
         with pytest.raises(TokenStoreError, match=expected):
             await http.get("/api/Profile")
     assert fake.login_attempts == 0
@@ -271,7 +265,7 @@ async def test_under_trio_the_store_says_it_needs_asyncio(redis_url: str) -> Non
     """redis-py's asyncio client cannot run under trio: a clear ConfigurationError says so."""
     token_store = RedisTokenStore(redis_url, base_url="https://wxm.test", username=USERNAME)
     fake = FakeWXM()
-    async with client(fake, token_store) as http:
+    async with store_client(fake, token_store) as http:
         with pytest.raises(ConfigurationError, match=r"runs on asyncio only.*under trio"):
             await http.get("/api/Profile")
     assert fake.login_attempts == 0
