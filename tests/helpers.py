@@ -34,7 +34,12 @@ def token_answer(access_token: Any = "tok-1", **overrides: Any) -> dict[str, Any
 
 
 def is_login(request: httpx.Request) -> bool:
-    return request.url.path.lower() == "/api/logintoken"
+    return request.url.path.lower().endswith("/api/logintoken")
+
+
+def is_probe(request: httpx.Request) -> bool:
+    """Whether ``request`` is the auth's probe of a token that met 401."""
+    return request.extensions.get("wxm_async.role") == "probe"
 
 
 def recording(handler: Handler) -> tuple[httpx.MockTransport, list[httpx.Request]]:
@@ -42,8 +47,17 @@ def recording(handler: Handler) -> tuple[httpx.MockTransport, list[httpx.Request
     seen: list[httpx.Request] = []
 
     async def record(request: httpx.Request) -> httpx.Response:
-        await request.aread()
-        seen.append(request)
+        # A copy as it arrived: the auth drops the login's body once the login is over.
+        content = await request.aread()
+        seen.append(
+            httpx.Request(
+                request.method,
+                request.url,
+                headers=request.headers,
+                content=content,
+                extensions=request.extensions,
+            )
+        )
         return await handler(request)
 
     return httpx.MockTransport(record), seen

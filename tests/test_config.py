@@ -14,9 +14,10 @@ from .conftest import PASSWORD, USERNAME
 def test_from_env_prefers_the_api_key() -> None:
     """WXM_API_KEY is used when set, WXM_PASSWORD otherwise."""
     env = {"WXM_USERNAME": "acme", "WXM_API_KEY": "key", "WXM_PASSWORD": "pw"}
-    assert WXMAuth.from_env(environ=env)._password == "key"
+    assert WXMAuth.from_env(environ=env)._recovery.password == "key"
     assert (
-        WXMAuth.from_env(environ={"WXM_USERNAME": "acme", "WXM_PASSWORD": "pw"})._password == "pw"
+        WXMAuth.from_env(environ={"WXM_USERNAME": "acme", "WXM_PASSWORD": "pw"})._recovery.password
+        == "pw"
     )
     assert WXMAuth.from_env(environ=env).username == "acme"
 

@@ -20,7 +20,8 @@ from wxm_async import (
     UnprocessableEntityError,
 )
 from wxm_async._exceptions import error_for_status
-from wxm_async._http import redacted, status_error
+from wxm_async._http import status_error
+from wxm_async._redact import redacted
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
 from wxm_async import AccessToken, DecodeError, WXMAuth, WXMError
+from wxm_async._models._token import DEFAULT_TOKEN_LIFETIME
 from wxm_async.testing import FakeWXM
 
 from .conftest import PASSWORD, USERNAME, Server
@@ -24,14 +25,17 @@ async def _ok(request: httpx.Request) -> httpx.Response:
 
 
 async def test_login_is_posted_as_a_form_to_the_request_origin() -> None:
-    """The login is POST <origin>/api/LoginToken with the password grant as a form."""
+    """The login is POST <prefix>/api/LoginToken with the password grant as a form."""
     transport, seen = recording(_ok)
     async with httpx.AsyncClient(
         transport=transport, auth=WXMAuth("acme-admin", "key-123")
     ) as http:
         await http.get("https://api.example:8443/some/prefix/api/Questions/Active?x=1")
     login = seen[0]
-    assert (login.method, str(login.url)) == ("POST", "https://api.example:8443/api/LoginToken")
+    assert (login.method, str(login.url)) == (
+        "POST",
+        "https://api.example:8443/some/prefix/api/LoginToken",
+    )
     assert login.headers["content-type"] == "application/x-www-form-urlencoded"
     assert login.headers["accept"] == "application/json"
     assert login.content == b"grant_type=password&username=acme-admin&password=key-123"
@@ -162,20 +166,55 @@ MALFORMED = [
         "required field missing @ $.access_token",
         id="no-access-token",
     ),
-    pytest.param(
-        {"json": token_answer(expires_in="soon")},
-        "expected int @ $.expires_in",
-        id="expires-in-text",
-    ),
-    pytest.param({"json": token_answer(expires_in=None)}, "@ $.expires_in", id="expires-in-null"),
+    pytest.param({"json": token_answer(expires_in="soon")}, "@ $.expires_in", id="expires-in-text"),
     pytest.param(
         {"json": token_answer(access_token=12)}, "@ $.access_token", id="token-not-string"
     ),
-    pytest.param({"json": token_answer(preview="maybe")}, "@ $.preview", id="preview-not-bool"),
+    pytest.param({"json": token_answer(access_token="")}, "empty", id="token-empty"),
     pytest.param(
-        {"json": token_answer(**{".issued": "yesterday"})}, "@ $['.issued']", id="bad-date"
+        {"json": token_answer(access_token="a\r\nSet-Cookie: x=1")},
+        "cannot be sent in a header",
+        id="token-crlf",
     ),
+    pytest.param({"json": token_answer(access_token="tok en")}, "cannot be sent", id="token-space"),
+    pytest.param(
+        {"json": token_answer(access_token="t\u00f6k")}, "cannot be sent", id="token-non-ascii"
+    ),
+    pytest.param({"json": token_answer(token_type="mac")}, "not bearer", id="token-type-mac"),
+    pytest.param({"content": b'{"access_token":"t","expires_in":NaN}'}, "not a number", id="nan"),
 ]
+
+
+TOLERATED = [
+    pytest.param({"expires_in": None}, id="expires-in-null"),
+    pytest.param({"expires_in": 3599.5}, id="expires-in-float"),
+    pytest.param({"preview": "maybe"}, id="preview-not-bool"),
+    pytest.param({".issued": "yesterday"}, id="bad-date"),
+    pytest.param({"userName": 12, "email": [], "station": {}, "hash": 1.5}, id="wrong-types"),
+    pytest.param({"token_type": "Bearer"}, id="token-type-capitalised"),
+]
+
+
+@pytest.mark.parametrize("overrides", TOLERATED)
+async def test_malformed_information_never_rejects_a_usable_token(
+    overrides: dict[str, object],
+) -> None:
+    """Informational fields that do not fit become None; a float or missing lifetime works."""
+    answer = token_answer(**overrides)
+    transport, seen = recording(lambda r: _answer(200, json=answer) if is_login(r) else _ok(r))
+    async with httpx.AsyncClient(transport=transport, auth=WXMAuth("u", "p")) as http:
+        response = await http.get("https://api.example/x")
+    assert response.status_code == 200
+    assert [is_login(r) for r in seen] == [True, False]
+
+
+async def test_a_lifetime_comes_from_the_dates_or_a_conservative_default() -> None:
+    """Without expires_in the dates give the lifetime; with neither, an hour."""
+    issued = datetime(2026, 1, 1, tzinfo=UTC)
+    dated = AccessToken(access_token="t", issued=issued, expires=issued + timedelta(hours=2))
+    assert dated.lifetime == 7200
+    assert AccessToken(access_token="t").lifetime == DEFAULT_TOKEN_LIFETIME == 3600
+    assert AccessToken(access_token="t", expires_in=3599.5).lifetime == 3599.5
 
 
 @pytest.mark.parametrize(("response", "message"), MALFORMED)

@@ -5,13 +5,19 @@ The flow, for each request:
 1. Fast path: a token that is not yet due for refresh is set as the header and the
    request goes out. No lock, no await.
 2. Otherwise the token store decides: use a newer token, keep using the old one while
-   another request refreshes it, wait for the login in flight, or log in. The login is
-   *yielded*, so it travels through the caller's client, transport and event hooks.
-3. A 401 on an authorized request is replayed once: with the token another request
-   already obtained, or after one new login shared by everyone who met the same 401.
+   another request refreshes it, wait for the login in flight, raise a login rejected
+   within the failure window, or log in. The login is *yielded*, so it travels
+   through the caller's client, transport and event hooks.
+3. A 401 is the auth's to recover from, whole (``_recovery``): the request is replayed
+   once per token WXM rejected, with a newer token or after one shared login, and at
+   most ``MAX_SENDS`` times in all. When the token still current meets 401, one cheap
+   probe (``GET /api/Profile``) tells a dead token (log in again) from an endpoint that
+   refuses a live one (the 401 is the answer, remembered for a while).
 
 No lock is held across a ``yield``: httpx may close the flow from anywhere, and a lock
-held there could never be released.
+held there could never be released. If httpx closes the flow while a request is out
+(a transport error, a cancellation), the request loses its ``Authorization`` header
+and the login loses its body before the exception reaches the caller.
 """
 
 from __future__ import annotations
@@ -20,27 +26,20 @@ import logging
 import os
 import time
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping
+from contextlib import aclosing
 from typing import Self
 
-import anyio
 import httpx
 
 from ._config import credentials_from_env
-from ._exceptions import (
-    ConfigurationError,
-    LoginInterruptedError,
-    RequestNotReplayableError,
-    WXMError,
-)
-from ._login import interpret_login, login_request
-from ._store import DEFAULT_REFRESH_LEEWAY, CachedToken, MemoryTokenStore, TokenStore
+from ._exceptions import ConfigurationError, RequestNotReplayableError
+from ._recovery import MAX_SENDS, Recovery, read_small
+from ._redact import redacted, without_query
+from ._store import DEFAULT_REFRESH_LEEWAY, MemoryTokenStore, TokenStore, check_seconds
 
 __all__ = ["WXMAuth"]
 
 _log = logging.getLogger("wxm_async.auth")
-
-#: How many abandoned logins a request waits through before it gives up.
-_MAX_ABANDONED_LOGINS = 2
 
 
 class WXMAuth(httpx.Auth):
@@ -52,21 +51,33 @@ class WXMAuth(httpx.Auth):
 
     It sends its token only to the origin (scheme, host, port) of the first request it
     authorizes: a request elsewhere raises ``ConfigurationError`` before anything is
-    sent.
+    sent. It sends the password only to the token URL, never twice, never after a
+    redirect, and never in clear over plain ``http://`` to a host that is not loopback
+    (unless ``allow_insecure_http``).
+
+    A rejected login is remembered for the store's failure window (30 s, doubling on
+    each rejection in a row up to 10 min): meanwhile every request fails at once with
+    ``AuthenticationError`` and WXM is not asked, so a wrong key cannot lock the
+    account. ``clear_login_failure()`` ends the window early.
 
     Args:
         username: The WXM user name.
         password: The password or, better, an API key (WXM accepts either).
-        token_url: Where to log in. Default: ``/api/LoginToken`` at the origin of the
-            request being authorized.
+        token_url: Where to log in: absolute, or relative to the request being
+            authorized. Default: ``/api/LoginToken`` below the request's prefix (what
+            comes before its ``/api/``), so a gateway at ``https://gw.example/wxm``
+            gets ``https://gw.example/wxm/api/LoginToken``.
         store: Where the token lives and how concurrent requests agree on one login.
             Default: a new ``MemoryTokenStore``, private to this auth.
         refresh_leeway: The most time, in seconds, before expiry at which the token is
             refreshed. Short-lived tokens are refreshed at 90% of their life instead.
+        allow_insecure_http: Allow posting the password over plain ``http://`` to a
+            host that is not loopback (127.0.0.0/8, ::1, localhost). Off by default.
         clock: A monotonic clock in seconds; replace it only in tests.
 
     Raises:
-        ConfigurationError: ``username`` or ``password`` is empty.
+        ConfigurationError: ``username`` or ``password`` is empty, or
+            ``refresh_leeway`` is negative, NaN or infinite.
 
     Example:
         ```python
@@ -84,23 +95,27 @@ class WXMAuth(httpx.Auth):
         token_url: str | httpx.URL | None = None,
         store: TokenStore | None = None,
         refresh_leeway: float = DEFAULT_REFRESH_LEEWAY,
+        allow_insecure_http: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not username:
             raise ConfigurationError("WXMAuth needs a user name")
         if not password:
             raise ConfigurationError("WXMAuth needs a password or API key")
-        if refresh_leeway < 0:
-            raise ConfigurationError(
-                f"refresh_leeway must be 0 or more seconds, not {refresh_leeway}"
-            )
-        self._username = username
-        self._password = password
+        check_seconds("refresh_leeway", refresh_leeway)
         self._token_url = httpx.URL(token_url) if token_url is not None else None
         self._store: TokenStore = store if store is not None else MemoryTokenStore()
-        self._refresh_leeway = refresh_leeway
         self._clock = clock
         self._origin: tuple[str, str, int | None] | None = None
+        self._recovery = Recovery(
+            store=self._store,
+            clock=clock,
+            username=username,
+            password=password,
+            token_url=self._token_url,
+            max_leeway=float(refresh_leeway),
+            allow_insecure_http=allow_insecure_http,
+        )
 
     @classmethod
     def from_env(
@@ -110,6 +125,7 @@ class WXMAuth(httpx.Auth):
         token_url: str | httpx.URL | None = None,
         store: TokenStore | None = None,
         refresh_leeway: float = DEFAULT_REFRESH_LEEWAY,
+        allow_insecure_http: bool = False,
     ) -> Self:
         """Build a ``WXMAuth`` from ``WXM_USERNAME`` and ``WXM_API_KEY`` (or ``WXM_PASSWORD``).
 
@@ -118,13 +134,19 @@ class WXMAuth(httpx.Auth):
             token_url: As for the constructor.
             store: As for the constructor.
             refresh_leeway: As for the constructor.
+            allow_insecure_http: As for the constructor.
 
         Raises:
             ConfigurationError: A variable is missing; the message names it.
         """
         username, secret = credentials_from_env(os.environ if environ is None else environ)
         return cls(
-            username, secret, token_url=token_url, store=store, refresh_leeway=refresh_leeway
+            username,
+            secret,
+            token_url=token_url,
+            store=store,
+            refresh_leeway=refresh_leeway,
+            allow_insecure_http=allow_insecure_http,
         )
 
     @property
@@ -134,12 +156,21 @@ class WXMAuth(httpx.Auth):
         WXM takes a two-factor code as ``"<user>#<code>"``; the code is a secret and is
         left out here, and so out of every log line and message.
         """
-        return self._username.partition("#")[0]
+        return self._recovery.display_name
 
     @property
     def store(self) -> TokenStore:
         """The token store; ``store.current()`` is the token in use, if any."""
         return self._store
+
+    def clear_login_failure(self) -> None:
+        """End the failure window after a rejected login: the next request logs in.
+
+        Call it once the credentials work again (the account was unlocked, the key
+        re-enabled). A new ``WXMAuth`` with other credentials needs no call: its store
+        has not seen the rejection.
+        """
+        self._store.clear_failure()
 
     def __repr__(self) -> str:
         token_url = f", token_url={str(self._token_url)!r}" if self._token_url is not None else ""
@@ -158,129 +189,72 @@ class WXMAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        """Authorize ``request``, logging in or replaying it once after a 401 as needed.
+        """Authorize ``request``: log in as needed, and recover from a 401.
 
         Raises:
-            ConfigurationError: ``request`` goes to another origin than this auth serves.
-            AuthenticationError: WXM rejected the login.
+            ConfigurationError: ``request`` goes to another origin than this auth
+                serves, or the login would be sent in clear or was redirected.
+            AuthenticationError: WXM rejected the login (now, or within the failure
+                window).
             APIStatusError: The login failed with another status (5xx, ...).
-            DecodeError: The login answer was malformed.
+            DecodeError: The login answer was malformed, or its token unusable.
             LoginInterruptedError: The login this request waited on was abandoned twice.
             RequestNotReplayableError: A 401 met a body that was a one-shot stream.
         """
         self._check_origin(request)
         token = self._store.current()
-        replayed = False
-        if token is not None and self._clock() < token.refresh_at:
-            # The fast path: no lock, no await.
-            request.headers["Authorization"] = token.authorization
-            response = yield request
-            if response.status_code != 401:
-                return
-            await self._prepare_replay(request, response, token)
-            replayed = True
         stale = token  # the token this request cannot use: missing, due, or rejected
-        abandoned = 0
+        if token is not None and self._clock() >= token.refresh_at:
+            token = None
+        sends = 0
         while True:
-            claim = await self._store.claim(stale, self._clock())
-            if claim is None:
-                abandoned += 1
-                if abandoned == _MAX_ABANDONED_LOGINS:
-                    raise LoginInterruptedError(
-                        "the login this request waited on was abandoned twice "
-                        "(the requests performing it were cancelled or failed in transport)",
-                        request=request,
-                    )
-                continue
-            if isinstance(claim, CachedToken):
-                token = claim
-                own_login = False
-            else:
-                outcome: CachedToken | WXMError | None = None
-                try:
-                    login = login_request(
-                        request,
-                        username=self._username,
-                        password=self._password,
-                        token_url=self._token_url,
-                    )
-                    _log.debug("logging in to %s as %r", login.url, self.username)
-                    login_response = yield login
-                    await login_response.aread()
-                    outcome = interpret_login(
-                        login_response,
-                        username=self.username,
-                        received_at=self._clock(),
-                        max_leeway=self._refresh_leeway,
-                    )
-                finally:
-                    # Runs when cancelled or closed, too: wake the waiters whatever happens.
-                    with anyio.CancelScope(shield=True):
-                        await self._store.settle(claim, outcome)
-                token = self._after_login(outcome, stale)
-                own_login = token is not stale
+            if token is None:
+                flow = self._recovery.token(request, stale)
+                async with aclosing(flow):
+                    item = await flow.__anext__()
+                    while isinstance(item, httpx.Request):
+                        item = await flow.asend((yield item))
+                token = item
             request.headers["Authorization"] = token.authorization
-            response = yield request
-            if response.status_code != 401:
+            try:
+                response = yield request
+            except BaseException:
+                # httpx closes the flow when sending failed: keep the token out of the
+                # exception's request.
+                request.headers.pop("Authorization", None)
+                raise
+            sends += 1
+            if response.status_code != 401 or sends == MAX_SENDS:
                 return
-            if replayed:
-                if not own_login:
-                    # Another request's login may have begun before WXM revoked the
-                    # tokens: forget its token, so that the next request logs in afresh.
-                    # A token this request's own login got, after its 401, is kept.
-                    self._store.discard(token)
-                return
-            await self._prepare_replay(request, response, token)
-            replayed = True
-            stale = token
-
-    def _after_login(
-        self, outcome: CachedToken | WXMError | None, stale: CachedToken | None
-    ) -> CachedToken:
-        """Return the token a login gave, or the still-valid one if a refresh failed."""
-        if isinstance(outcome, CachedToken):
-            _log.info(
-                "logged in as %r; the token lives %.0f s",
-                self.username,
-                outcome.expires_at - self._clock(),
+            if self._recovery.refuses(request, token):
+                return  # this endpoint refuses this live token: the 401 is the answer
+            await read_small(response)
+            if token is self._store.current():
+                verdict = self._recovery.alive(request, token)
+                async with aclosing(verdict):
+                    judged = await verdict.__anext__()
+                    while isinstance(judged, httpx.Request):
+                        judged = await verdict.asend((yield judged))
+                if judged:
+                    return
+                self._store.discard(token)
+            self._check_replayable(request)
+            _log.debug(
+                "WXM answered 401 to %s %s; replaying it with another token",
+                request.method,
+                without_query(request.url),
             )
-            return outcome
-        assert outcome is not None  # an abandoned login raised before getting here
-        if (
-            stale is not None
-            and self._store.current() is stale
-            and self._clock() < stale.expires_at
-        ):
-            _log.warning(
-                "could not refresh the WXM token, keeping the current one until it expires: %s",
-                outcome,
-            )
-            return stale
-        _log.warning("%s", outcome)
-        raise outcome
+            stale, token = token, None
 
-    async def _prepare_replay(
-        self, request: httpx.Request, response: httpx.Response, token: CachedToken
-    ) -> None:
-        """Get ready to replay ``request`` after WXM rejected ``token`` with a 401.
-
-        Raises:
-            RequestNotReplayableError: The body was a one-shot stream, already sent.
-        """
-        await response.aread()  # its connection goes back to the pool before we wait
-        self._store.discard(token)
+    def _check_replayable(self, request: httpx.Request) -> None:
         if not isinstance(request.stream, httpx.ByteStream):
             raise RequestNotReplayableError(
-                f"WXM rejected the token (401) for {request.method} {_without_query(request.url)}, and the "
-                "request cannot be replayed: its body was a stream (an iterator or a multipart upload), "
-                "already sent. Send bytes, json= or data= instead, or call request.read() first",
-                request=request,
+                f"WXM rejected the token (401) for {request.method} {without_query(request.url)}, "
+                "and the request cannot be replayed: its body was a stream (an iterator or a "
+                "multipart upload), already sent. Send bytes, json= or data= instead, or call "
+                "request.read() first",
+                request=redacted(request),
             )
-        _log.debug(
-            "WXM answered 401 to %s %s; replaying it once",
-            request.method,
-            _without_query(request.url),
-        )
 
     def _check_origin(self, request: httpx.Request) -> None:
         url = request.url
@@ -291,12 +265,8 @@ class WXMAuth(httpx.Auth):
             raise ConfigurationError(
                 f"this WXMAuth serves {_format_origin(self._origin)} and will not send its token to "
                 f"{_format_origin(origin)}: use another client or auth for that host",
-                request=request,
+                request=redacted(request),
             )
-
-
-def _without_query(url: httpx.URL) -> httpx.URL:
-    return url.copy_with(query=None, fragment=None)
 
 
 def _format_origin(origin: tuple[str, str, int | None]) -> str:

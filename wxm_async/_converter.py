@@ -13,10 +13,12 @@ Shared token stores keep a versioned JSON document (``encode_at_rest`` and
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_type_hints
 
 import attrs
 import cattrs
@@ -185,6 +187,48 @@ def _unstructure_factory(cls: type) -> Any:
 _converter.register_structure_hook_factory(attrs.has, _structure_factory)
 _converter.register_unstructure_hook_factory(attrs.has, _unstructure_factory)
 
+#: The login answer's fields that only inform: malformed, they become ``None`` rather
+#: than reject a login whose token is usable.
+_TOKEN_INFORMATION = (
+    "user_name",
+    "email",
+    "primary_role",
+    "managed_by",
+    "preview",
+    "station",
+    "hash",
+    "issued",
+    "expires",
+)
+
+
+def _structure_access_token(value: object, cls: type) -> m.AccessToken:
+    if not isinstance(value, dict):
+        raise TypeError(f"expected an object, got {_json_kind(value)}")
+    data = dict(value)
+    names = wire_names(m.AccessToken)
+    hints = get_type_hints(m.AccessToken)
+    for name in _TOKEN_INFORMATION:
+        key = names[name]
+        if data.get(key) is not None:
+            try:
+                _converter.structure(data[key], hints[name])
+            except (cattrs.BaseValidationError, TypeError, ValueError, OverflowError):
+                data[key] = None
+    lifetime = data.get("expires_in")
+    if isinstance(lifetime, str):
+        with contextlib.suppress(ValueError):  # if not a number, decoding names the field
+            lifetime = data["expires_in"] = float(lifetime.strip())  # "3600"
+    if isinstance(lifetime, int) and not isinstance(lifetime, bool) and abs(lifetime) > 2**1000:
+        data["expires_in"] = math.copysign(math.inf, lifetime)  # more than a float holds
+    return _structure_token_fields(data, cls)
+
+
+_structure_token_fields = make_dict_structure_fn(
+    m.AccessToken, _converter, **_renamed(m.AccessToken)
+)
+_converter.register_structure_hook(m.AccessToken, _structure_access_token)
+
 
 def unstructure(value: object) -> Any:
     """Turn a model into the JSON WXM expects (camelCase keys, ISO dates, no unset fields)."""
@@ -292,11 +336,12 @@ def json_body(response: httpx.Response, *, what: str, request: httpx.Request | N
     try:
         return json.loads(response.content)
     except (ValueError, UnicodeDecodeError, RecursionError):  # nested past the parser's depth
-        kind = response.headers.get("content-type", "no content type")
-        raise DecodeError(
-            f"could not decode {what}: the body is not JSON ({kind}, {len(response.content)} bytes)",
-            request=request,
-        ) from None
+        pass  # raised below, outside this block: the parser's error quotes the body
+    kind = response.headers.get("content-type", "no content type")
+    raise DecodeError(
+        f"could not decode {what}: the body is not JSON ({kind}, {len(response.content)} bytes)",
+        request=request,
+    )
 
 
 def error_body(response: httpx.Response) -> object:

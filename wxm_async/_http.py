@@ -18,7 +18,6 @@ import anyio
 import httpx
 from attrs import define, field
 
-from ._auth import WXMAuth
 from ._converter import decode, error_body, json_body, unstructure
 from ._exceptions import (
     APIConnectionError,
@@ -28,9 +27,11 @@ from ._exceptions import (
     RateLimitedError,
     error_for_status,
 )
+from ._login import is_login
+from ._redact import redacted, without_query
 from ._retry import RetryPolicy, parse_retry_after
 
-__all__ = ["Sender", "redacted", "segment"]
+__all__ = ["Sender", "segment", "status_error"]
 
 T = TypeVar("T")
 
@@ -89,8 +90,7 @@ class Sender:
         headers = {"Content-Type": "application/json"} if content is not None else None
         started = self.clock()
         attempt = 0
-        token_retries = 0  # retries of a 401 whose token the auth has dropped since
-        while True:  # bounded: by the policy's attempts, and as many token retries
+        while True:  # bounded by the policy's attempts and time
             attempt += 1
             login_failure: APIStatusError | None = None
             try:
@@ -112,30 +112,14 @@ class Sender:
                     return response
                 outcome = response.status_code
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
-            if (
-                outcome == 401
-                and login_failure is None
-                and token_retries < self.retries.attempts - 1
-                and _token_replaced(self.http.auth, response.request)
-            ):
-                # The auth's one replay met a 401 too, with a token the auth no longer
-                # holds: another request has logged in since (WXM revoked twice), or the
-                # token came from a login that began before the revocation. Try again at
-                # once; the auth logs in only if no newer token exists. A 401 on the
-                # token the auth still holds is final. These retries have a budget of
-                # their own, as large as the policy's: a race over tokens is no sign that
-                # WXM is failing, and must not use up the retries for when it is.
-                token_retries += 1
-                wait: float | None = 0.0
-            else:
-                wait = self.retries.wait_before_retry(
-                    attempt=attempt - token_retries,
-                    elapsed=self.clock() - started,
-                    idempotent=idempotent or login_failure is not None,
-                    outcome=outcome,
-                    retry_after=retry_after,
-                    random=self.random,
-                )
+            wait = self.retries.wait_before_retry(
+                attempt=attempt,
+                elapsed=self.clock() - started,
+                idempotent=idempotent or login_failure is not None,
+                outcome=outcome,
+                retry_after=retry_after,
+                random=self.random,
+            )
             if wait is None:
                 if login_failure is not None:
                     raise login_failure
@@ -154,14 +138,6 @@ class Sender:
                 extra={"wxm_retry": attempt, "wxm_wait": wait},
             )
             await anyio.sleep(wait)
-
-
-def _token_replaced(auth: httpx.Auth | None, sent: httpx.Request) -> bool:
-    """Whether ``auth`` no longer holds the token ``sent`` carried (another, or none)."""
-    if not isinstance(auth, WXMAuth):
-        return False
-    current = auth.store.current()  # never I/O, for every store
-    return current is None or current.authorization != sent.headers.get("authorization")
 
 
 def segment(value: str) -> str:
@@ -195,22 +171,21 @@ def status_error(response: httpx.Response, *, retry_after: float | None = None) 
     )
 
 
-def redacted(request: httpx.Request) -> httpx.Request:
-    """Copy ``request`` without its ``Authorization`` header, for errors to carry."""
-    headers = [(k, v) for k, v in request.headers.multi_items() if k.lower() != "authorization"]
-    try:
-        content: bytes | None = request.content
-    except httpx.RequestNotRead:
-        content = None
-    return httpx.Request(request.method, request.url, headers=headers, content=content)
-
-
 def _connection_error(exc: httpx.TransportError, method: str, path: str) -> APIConnectionError:
+    """The error for a call that got no answer: its own, or its login's.
+
+    It carries a copy of the request that failed without credentials or (for a login)
+    body, and its message names that request.
+    """
     try:
-        request: httpx.Request | None = redacted(exc.request)
+        sent: httpx.Request | None = exc.request
     except RuntimeError:  # httpx raised it before it had a request
-        request = None
+        sent = None
     cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    if sent is not None and is_login(sent):
+        what = f"the login ({sent.method} {without_query(sent.url)}) before {method} {path}"
+        return cls(f"{what}: no answer from WXM ({_describe(exc)})", request=redacted(sent))
+    request = redacted(sent) if sent is not None else None
     return cls(f"{method} {path}: no answer from WXM ({_describe(exc)})", request=request)
 
 

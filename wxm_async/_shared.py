@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import os
 import time
 from abc import ABC, abstractmethod
@@ -46,14 +47,17 @@ from ._exceptions import (
     WXMError,
 )
 from ._models import AtRest, StoredFailure, StoredToken
-from ._store import CachedToken, LoginTurn, MemoryTokenStore
+from ._store import (
+    DEFAULT_FAILURE_WINDOW,
+    DEFAULT_MAX_FAILURE_WINDOW,
+    CachedToken,
+    LoginTurn,
+    MemoryTokenStore,
+)
 
 __all__ = ["DEFAULT_FAILURE_WINDOW", "SharedTokenStore", "Snapshot"]
 
 _log = logging.getLogger("wxm_async.store")
-
-DEFAULT_FAILURE_WINDOW = 30.0
-"""How long, in seconds, a rejected login is shared with the other processes."""
 
 
 @frozen(kw_only=True)
@@ -92,15 +96,18 @@ class SharedTokenStore(ABC):
     """A ``TokenStore`` shared between processes; subclasses bring the storage and lock.
 
     Args:
-        failure_window: How long, in seconds, a login WXM rejected is shared: other
-            processes raise the same ``AuthenticationError`` without trying. ``0``
+        failure_window: How long, in seconds, a login WXM rejected is remembered, in
+            this process and in the others: they raise the same
+            ``AuthenticationError`` without trying. It doubles on each rejection in a
+            row, up to ``max_failure_window``, as in ``MemoryTokenStore``. ``0``
             shares it only with the requests already waiting for that login.
+        max_failure_window: The longest failure window, in seconds.
         encryption_key: A Fernet key to encrypt the record at rest with; default the
             ``WXM_TOKEN_KEY`` environment variable, else no encryption.
         wall_clock: The wall clock, in seconds since the epoch; replace it only in tests.
 
     Raises:
-        ConfigurationError: ``failure_window`` is negative, the key is not a Fernet
+        ConfigurationError: A window is negative or not finite, the key is not a Fernet
             key, or encryption is asked for without ``cryptography`` installed.
     """
 
@@ -108,19 +115,18 @@ class SharedTokenStore(ABC):
         self,
         *,
         failure_window: float = DEFAULT_FAILURE_WINDOW,
+        max_failure_window: float = DEFAULT_MAX_FAILURE_WINDOW,
         encryption_key: str | bytes | None = None,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
-        if failure_window < 0:
-            raise ConfigurationError(
-                f"failure_window must be 0 or more seconds, not {failure_window}"
-            )
+        self._local = MemoryTokenStore(
+            failure_window=failure_window, max_failure_window=max_failure_window
+        )
         key = encryption_key if encryption_key is not None else token_key_from_env(os.environ)
         self._cipher = _cipher(key) if key else None
-        self._local = MemoryTokenStore()
-        self._failure_window = failure_window
         self._wall_clock = wall_clock
         self._rejected: str | None = None  # the access token WXM last rejected here
+        self._cleared_at = -math.inf  # failures recorded before this are forgiven
 
     # -- what a subclass provides ------------------------------------------------------
 
@@ -242,10 +248,11 @@ class SharedTokenStore(ABC):
                 remaining = expires - self._wall_clock()
                 if remaining > 0:
                     await self._put_token(turn.lease, record, remaining)
-            elif isinstance(outcome, AuthenticationError) and self._failure_window > 0:
-                await self._put_failure(
-                    turn.lease, self._failure_record(outcome), self._failure_window
-                )
+            elif isinstance(outcome, AuthenticationError):
+                window = self._local.window.after(self._local.rejections + 1)
+                if window > 0:
+                    failure = self._failure_record(outcome, window)
+                    await self._put_failure(turn.lease, failure, window)
         except TokenStoreError as error:
             _log.warning("could not share the login's outcome: %s", error)
         finally:
@@ -258,6 +265,14 @@ class SharedTokenStore(ABC):
         """Forget ``token`` here, and never adopt it again from the shared record."""
         self._rejected = token.token.access_token
         self._local.discard(token)
+
+    def clear_failure(self) -> None:
+        """Forget rejected logins, here and as recorded by the others until now.
+
+        A rejection another process records later is honoured again.
+        """
+        self._local.clear_failure()
+        self._cleared_at = self._wall_clock()
 
     async def aclose(self) -> None:
         """Release what the store holds open; this base holds nothing."""
@@ -279,6 +294,8 @@ class SharedTokenStore(ABC):
             if access != self._rejected and (stale is None or access != stale.token.access_token):
                 return self._adopt(stored, snapshot.remaining, now)
         failure = snapshot.failure
+        if failure is not None and failure.since is not None and failure.since <= self._cleared_at:
+            failure = None  # forgiven by clear_failure()
         if failure is not None and snapshot.failure_remaining > 0:
             if stale is not None and now < stale.expires_at and self.current() is stale:
                 return stale  # a refresh was rejected, but the old token still works
@@ -297,14 +314,16 @@ class SharedTokenStore(ABC):
             expires_at=expires_at,
         )
 
-    def _failure_record(self, error: AuthenticationError) -> StoredFailure:
+    def _failure_record(self, error: AuthenticationError, window: float) -> StoredFailure:
+        now = self._wall_clock()
         return StoredFailure(
             message=error.message,
             url=str(error.request.url) if error.request is not None else "",
             status_code=error.status_code,
             error=error.error,
             error_description=error.error_description,
-            until=self._wall_clock() + self._failure_window,
+            since=now,
+            until=now + window,
         )
 
     async def _release(self, lease: object | None) -> None:

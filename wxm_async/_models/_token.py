@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import sys
+import math
 from datetime import datetime
 
 from attrs import field, frozen
 
-__all__ = ["AccessToken", "AtRest", "StoredFailure", "StoredToken"]
+__all__ = ["DEFAULT_TOKEN_LIFETIME", "AccessToken", "AtRest", "StoredFailure", "StoredToken"]
+
+DEFAULT_TOKEN_LIFETIME = 3600.0
+"""The lifetime assumed, in seconds, for a token whose answer states none (neither
+``expires_in`` nor both dates): shorter than any WXM has been seen to give, so the token
+is refreshed early rather than sent after it died."""
 
 
 @frozen(kw_only=True)
@@ -18,8 +23,9 @@ class AccessToken:
 
     Attributes:
         access_token: The bearer token (a secret).
-        token_type: Always ``"bearer"`` in practice.
-        expires_in: The lifetime WXM states, in seconds.
+        token_type: Always ``"bearer"`` in practice; a login answer of another type is
+            refused.
+        expires_in: The lifetime WXM states, in seconds, or ``None`` if it states none.
         user_name: The account the token belongs to (``userName``).
         email: The account's email address.
         primary_role: The account's role, e.g. ``"MasterAdmin"`` (``primaryRole``).
@@ -29,11 +35,15 @@ class AccessToken:
         hash: An account hash WXM sends; left out of ``repr()``.
         issued: When WXM issued the token (``.issued``), timezone-aware.
         expires: When WXM says the token expires (``.expires``), timezone-aware.
+
+    The informational fields (all but the first three) are ``None`` when WXM leaves
+    them out or sends something that does not read as their type: they never make a
+    login with a usable token fail.
     """
 
     access_token: str = field(repr=False)
     token_type: str = "bearer"
-    expires_in: int
+    expires_in: float | None = None
     user_name: str | None = None
     email: str | None = None
     primary_role: str | None = None
@@ -50,17 +60,22 @@ class AccessToken:
 
         The smaller of ``expires_in`` and ``expires - issued``: WXM's own examples
         disagree (a 24-hour ``expires_in`` beside 12 hours between the dates), so the
-        shorter one is trusted. Dates in the wrong order are ignored. Never negative.
+        shorter one is trusted. Dates in the wrong order are ignored. With neither,
+        ``DEFAULT_TOKEN_LIFETIME``. Never negative; NaN if ``expires_in`` is NaN (such
+        an answer is refused at login).
         """
-        try:
-            lifetime = float(self.expires_in)
-        except OverflowError:  # more digits than a float holds: as good as forever
-            lifetime = sys.float_info.max
+        lifetimes = []
+        if self.expires_in is not None:
+            lifetimes.append(float(self.expires_in))
         if self.issued is not None and self.expires is not None:
             span = (self.expires - self.issued).total_seconds()
             if span >= 0:
-                lifetime = min(lifetime, span)
-        return max(lifetime, 0.0)
+                lifetimes.append(span)
+        if not lifetimes:
+            return DEFAULT_TOKEN_LIFETIME
+        if any(math.isnan(lifetime) for lifetime in lifetimes):
+            return math.nan
+        return max(min(lifetimes), 0.0)
 
 
 @frozen(kw_only=True)
@@ -95,6 +110,8 @@ class StoredFailure:
         error: WXM's ``error`` code, or ``None``.
         error_description: WXM's explanation, or ``None``.
         until: When the failure stops being shared, in seconds since the epoch.
+        since: When the login was rejected, in seconds since the epoch; ``None`` in
+            records written before it was kept.
     """
 
     message: str
@@ -103,6 +120,7 @@ class StoredFailure:
     error: str | None = None
     error_description: str | None = None
     until: float
+    since: float | None = None
 
 
 @frozen(kw_only=True)

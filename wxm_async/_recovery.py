@@ -1,0 +1,228 @@
+"""The auth's work beyond the fast path: getting a token, and judging a token that met 401.
+
+Each piece is a *sub-flow*: an async generator that yields the requests it needs sent
+(a login, a probe) and, last, its result. ``WXMAuth.async_auth_flow`` drives them, so
+that every request still travels through the caller's own client, and a sub-flow
+closed by httpx cleans up in its ``finally``.
+
+The 401 rule. A request whose token met 401 is replayed once per rejected token, at
+most ``MAX_SENDS`` sends in all. If the rejected token is still the store's current
+one, a cheap probe with it (``GET /api/Profile``, one per token however many requests
+met the 401) tells whether it is dead (forget it, log in once, replay) or alive (the
+endpoint refuses this token: the 401 is the answer, and is remembered for
+``REFUSAL_MEMORY`` seconds for that method and path, so a refusing endpoint costs
+neither logins nor probes). If another token is current, the request is replayed with
+it at once: that covers revocations in a chain.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
+from typing import TypeVar, cast
+
+import anyio
+import httpx
+from attrs import define, field
+
+from ._exceptions import LoginInterruptedError, WXMError
+from ._login import interpret_login, login_request, login_url, probe_request
+from ._redact import redacted, without_query
+from ._store import CachedToken, TokenStore
+
+__all__ = ["MAX_SENDS", "REFUSAL_MEMORY", "Flow", "Recovery", "read_small"]
+
+T = TypeVar("T")
+
+#: A sub-flow: yields requests to send, and its result last.
+Flow = AsyncGenerator[httpx.Request | T, httpx.Response]
+
+_log = logging.getLogger("wxm_async.auth")
+
+#: The most times one request is sent: the first send and two replays.
+MAX_SENDS = 3
+#: How long, in seconds, a live token's refusal by one endpoint is remembered.
+REFUSAL_MEMORY = 60.0
+#: How many abandoned logins a request waits through before it gives up.
+_MAX_ABANDONED_LOGINS = 2
+#: The most bytes of an answer the auth reads before it sends another request.
+_SMALL = 64 * 1024
+#: The most refusals remembered at once.
+_MAX_REFUSALS = 1024
+
+
+async def read_small(response: httpx.Response) -> None:
+    """Read an answer the auth does not need, if it is small; else close it. Bounded.
+
+    httpx reads the answer again after the flow has sent the next request: it finds the
+    bytes read here, or none. A compressed body is dropped, never inflated.
+    """
+    if hasattr(response, "_content"):
+        return
+    raw = bytearray()
+    if _content_length(response) is not None:
+        chunks = cast(AsyncGenerator[bytes, None], response.aiter_raw())
+        async with aclosing(chunks):
+            async for chunk in chunks:
+                raw += chunk
+                if len(raw) > _SMALL:
+                    break
+    await response.aclose()
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    small = len(raw) <= _SMALL and encoding in ("", "identity")
+    # httpx 0.28 keeps a read body here; aread() after the flow then returns it.
+    response._content = bytes(raw) if small else b""
+
+
+def _content_length(response: httpx.Response) -> int | None:
+    value = response.headers.get("content-length", "")
+    if value.isascii() and value.isdigit() and int(value) <= _SMALL:
+        return int(value)
+    return None
+
+
+@define(eq=False)
+class _Probe:
+    """A probe in flight for one token; the requests that met its 401 wait on it."""
+
+    done: anyio.Event = field(factory=anyio.Event)
+    alive: bool | None = None
+
+
+@define(eq=False)
+class Recovery:
+    """What ``WXMAuth`` knows and decides beyond its fast path."""
+
+    store: TokenStore
+    clock: Callable[[], float]
+    username: str  # as sent, with a two-factor code if any
+    password: str = field(repr=False)
+    token_url: httpx.URL | None
+    max_leeway: float
+    allow_insecure_http: bool
+    _probes: dict[str, _Probe] = field(factory=dict, init=False)
+    _refused: dict[tuple[str, str, str], float] = field(factory=dict, init=False)
+
+    @property
+    def display_name(self) -> str:
+        """The user name without a two-factor code."""
+        return self.username.partition("#")[0]
+
+    # -- getting a token ------------------------------------------------------------
+
+    async def token(self, request: httpx.Request, stale: CachedToken | None) -> Flow[CachedToken]:
+        """Get a token other than ``stale``: from the store, another login, or a login.
+
+        Raises:
+            ConfigurationError: The login would post the password in clear.
+            WXMError: The login failed, or was rejected within the failure window.
+            LoginInterruptedError: The login waited on was abandoned twice.
+        """
+        url = login_url(request, self.token_url, allow_insecure_http=self.allow_insecure_http)
+        abandoned = 0
+        while True:
+            claim = await self.store.claim(stale, self.clock())
+            if isinstance(claim, CachedToken):
+                yield claim
+                return
+            if claim is not None:
+                break
+            abandoned += 1
+            if abandoned == _MAX_ABANDONED_LOGINS:
+                raise LoginInterruptedError(
+                    "the login this request waited on was abandoned twice "
+                    "(the requests performing it were cancelled or failed in transport)",
+                    request=redacted(request),
+                )
+        outcome: CachedToken | WXMError | None = None
+        login = login_request(request, url, username=self.username, password=self.password)
+        try:
+            _log.debug("logging in to %s as %r", url, self.display_name)
+            requested_at = self.clock()
+            response = yield login
+            await response.aread()
+            outcome = interpret_login(
+                response,
+                username=self.display_name,
+                requested_at=requested_at,
+                sent=login,
+                received_at=self.clock(),
+                max_leeway=self.max_leeway,
+            )
+        finally:
+            # Runs when cancelled or closed, too: drop the password, wake the waiters.
+            with anyio.CancelScope(shield=True):
+                login.forget_password()
+                await self.store.settle(claim, outcome)
+        yield self._after_login(outcome, stale)
+
+    def _after_login(
+        self, outcome: CachedToken | WXMError | None, stale: CachedToken | None
+    ) -> CachedToken:
+        """Return the token a login gave, or the still-valid one if a refresh failed."""
+        if isinstance(outcome, CachedToken):
+            _log.info(
+                "logged in as %r; the token lives %.0f s",
+                self.display_name,
+                outcome.expires_at - self.clock(),
+            )
+            return outcome
+        assert outcome is not None  # an abandoned login raised before getting here
+        if stale is not None and self.store.current() is stale and self.clock() < stale.expires_at:
+            _log.warning(
+                "could not refresh the WXM token, keeping the current one until it expires: %s",
+                outcome,
+            )
+            return stale
+        _log.debug("the login failed: %s", outcome)
+        raise outcome
+
+    # -- judging a token that met 401 -----------------------------------------------
+
+    def refuses(self, request: httpx.Request, token: CachedToken) -> bool:
+        """Whether this endpoint was seen refusing ``token`` while it lived, lately."""
+        until = self._refused.get(_route(request, token))
+        return until is not None and self.clock() < until
+
+    async def alive(self, request: httpx.Request, token: CachedToken) -> Flow[bool]:
+        """Ask WXM, once per token, whether ``token`` (which met 401) still lives.
+
+        Yields the probe if no other request is probing this token; its last item is
+        the verdict: ``True`` if the token works elsewhere. A probe that gets neither a
+        success nor a 401 counts as dead: a new login is the safe recovery.
+        """
+        key = token.authorization
+        probe = self._probes.get(key)
+        if probe is not None:
+            await probe.done.wait()
+            yield bool(probe.alive)
+            return
+        probe = self._probes[key] = _Probe()
+        try:
+            sent = probe_request(request, token.authorization)
+            try:
+                response = yield sent
+            except BaseException:
+                sent.headers.pop("Authorization", None)
+                raise
+            probe.alive = response.is_success
+            await read_small(response)
+        finally:
+            del self._probes[key]
+            probe.done.set()
+        _log.debug(
+            "the token that met 401 on %s %s is %s",
+            request.method,
+            without_query(request.url),
+            "alive: the endpoint refuses it" if probe.alive else "dead",
+        )
+        if probe.alive:
+            if len(self._refused) >= _MAX_REFUSALS:
+                self._refused.clear()
+            self._refused[_route(request, token)] = self.clock() + REFUSAL_MEMORY
+        yield bool(probe.alive)
+
+
+def _route(request: httpx.Request, token: CachedToken) -> tuple[str, str, str]:
+    return (token.authorization, request.method, request.url.path)
