@@ -20,7 +20,7 @@ from wxm_async import (
 from wxm_async.testing import FakeWXM
 
 from .conftest import PASSWORD, USERNAME, Server
-from .helpers import api_with_tokens, is_login, recording, storm, token_answer
+from .helpers import api_with_tokens, is_login, is_probe, recording, storm, token_answer
 
 pytestmark = pytest.mark.anyio
 
@@ -39,11 +39,12 @@ async def test_a_revoked_token_storm_logs_in_once_and_loses_no_request(
     assert statuses == [200] * n
     assert fake.logins == 2
     assert fake.requests["GET /api/Questions/Active"] <= 2 * n
-    assert fake.requests["GET /api/Questions/Active"] == n + fake.denied
+    # Every 401 but the one probe's was a call's.
+    assert fake.requests["GET /api/Questions/Active"] == n + fake.denied - 1
 
 
-async def test_a_request_is_replayed_only_once() -> None:
-    """If the replay meets a 401 too, that response goes back to the caller: two sends."""
+async def test_a_request_is_sent_at_most_three_times() -> None:
+    """WXM refusing every token, the probe included: three sends, then the 401 goes back."""
 
     async def handle(request: httpx.Request) -> httpx.Response:
         if is_login(request):
@@ -58,8 +59,8 @@ async def test_a_request_is_replayed_only_once() -> None:
         response = await http.get("https://api.example/x")
     assert response.status_code == 401
     assert response.json() == {"message": "Authorization has been denied for this request."}
-    assert [is_login(r) for r in seen] == [True, False, True, False]
-    assert auth.store.current() is not None  # its own login's token: kept
+    roles = ["login" if is_login(r) else "probe" if is_probe(r) else "call" for r in seen]
+    assert roles == ["login", "call", "probe", "login", "call", "probe", "login", "call"]
 
 
 @dataclass
@@ -124,12 +125,12 @@ async def test_a_late_401_replays_with_the_token_another_request_already_got() -
     assert seen.logins == 2
 
 
-async def test_a_refused_replay_forgets_the_token_another_request_got() -> None:
-    """The replay's token came from another login, older than a revocation: forgotten."""
+async def test_revocations_in_a_chain_lose_no_request() -> None:
+    """The replay's token is revoked too: the probe finds it dead, one more login, a replay."""
     seen = await a_late_401(revoke_t2=True)
-    assert seen.results == {"/slow": 401, "/fast": 200}
-    assert seen.slow_sent_with == ["Bearer t1", "Bearer t2"]
-    assert seen.token_after is None  # t2 forgotten: the next request logs in
+    assert seen.results == {"/slow": 200, "/fast": 200}
+    assert seen.slow_sent_with == ["Bearer t1", "Bearer t2", "Bearer t3"]
+    assert seen.token_after is not None
     assert seen.next_status == 200
     assert seen.logins == 3
 
@@ -178,6 +179,8 @@ async def test_waiting_requests_give_their_connection_back_first() -> None:
                 login_held.set()
                 await release_login.wait()
             return httpx.Response(200, json=token_answer(f"t{logins}"))
+        if revoked and is_probe(request):
+            return httpx.Response(401, json={})
         if revoked and request.headers["authorization"] == "Bearer t1":
             body = _TrackedBody()
             bodies.append(body)
@@ -223,7 +226,7 @@ async def test_buffered_bodies_are_replayed_whole(
         assert response.status_code == 200
         stored = (await http.get("/api/UserData/greeting")).json()
     assert stored.startswith("from ")
-    assert fake.denied == 1
+    assert fake.denied == 2  # the call, and the probe that found the token dead
 
 
 async def test_a_form_body_is_replayed_whole() -> None:
@@ -268,4 +271,4 @@ async def test_a_one_shot_stream_body_is_not_replayed(fake: FakeWXM) -> None:
         # The rejected token was dropped: the next request logs in instead of meeting a 401.
         assert (await http.get("/api/Profile")).status_code == 200
     assert fake.requests["POST /api/UserData/{key}"] == 1
-    assert (fake.logins, fake.denied) == (2, 1)
+    assert (fake.logins, fake.denied) == (2, 2)  # the call's 401, and the probe's
