@@ -230,13 +230,19 @@ class WXMAuth(httpx.Auth):
                 return  # this endpoint refuses this live token: the 401 is the answer
             await read_small(response)
             if token is self._store.current():
+                probed = False
                 verdict = self._recovery.alive(request, token)
                 async with aclosing(verdict):
                     judged = await verdict.__anext__()
                     while isinstance(judged, httpx.Request):
+                        probed = True
                         judged = await verdict.asend((yield judged))
+                if judged and not probed:
+                    return  # the endpoint refuses this live token: the 401 is the answer
                 if judged:
-                    return
+                    # httpx answers the caller with the last response: send the request
+                    # once more, so that it is the request's own, not the probe's.
+                    continue
                 self._store.discard(token)
             self._check_replayable(request)
             _log.debug(
