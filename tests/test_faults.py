@@ -192,8 +192,8 @@ async def test_401s_arriving_during_the_login_share_it(fake: FakeWXM, login_fail
     assert (
         fake.login_attempts == 2 + login_fails
     )  # warm-up, the shared one, the retry after a failure
-    assert fake.denied == N
-    assert fake.requests["GET /api/Profile"] == 1 + N + (0 if login_fails else N) + 1
+    assert fake.denied == N + 1  # and the one probe that found the token dead
+    assert fake.requests["GET /api/Profile"] == 1 + N + 1 + (0 if login_fails else N) + 1
 
 
 # -- cancellation at every await point of the auth flow ----------------------------------
@@ -272,10 +272,12 @@ class _CancellingStore(MemoryTokenStore):
             await self._points.fire(checkpoint=False)  # the lock's checkpoint sees it
         return await super().claim(stale, now)
 
-    async def settle(self, turn: LoginTurn, outcome: CachedToken | WXMError | None) -> None:
+    async def settle(
+        self, turn: LoginTurn, outcome: CachedToken | WXMError | None, *, remember: bool = True
+    ) -> None:
         if not self._points.fired and self._points.point == "settle":
             await self._points.fire()  # shielded by the auth: settle still completes
-        await super().settle(turn, outcome)
+        await super().settle(turn, outcome, remember=remember)
 
 
 #: Each await point, whether the token is warm (and revoked) when the leader starts, and

@@ -177,7 +177,7 @@ class socket_closed_port:
 
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
-        self.port: int = sock.getsockname()[1]
+        self.port = int(sock.getsockname()[1])
         sock.close()
         return self.port
 

@@ -220,7 +220,7 @@ def _structure_access_token(value: object, cls: type) -> m.AccessToken:
         with contextlib.suppress(ValueError):  # if not a number, decoding names the field
             lifetime = data["expires_in"] = float(lifetime.strip())  # "3600"
     if isinstance(lifetime, int) and not isinstance(lifetime, bool) and abs(lifetime) > 2**1000:
-        data["expires_in"] = math.copysign(math.inf, lifetime)  # more than a float holds
+        data["expires_in"] = math.inf if lifetime > 0 else -math.inf  # more than a float holds
     return _structure_token_fields(data, cls)
 
 

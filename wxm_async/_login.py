@@ -317,7 +317,7 @@ def _redirect(response: httpx.Response, sent: httpx.Request | None) -> str | Non
     origin = sent if sent is not None else response.request
     if response.request is not origin:
         target = str(without_query(response.url))
-    elif response.is_redirect:
+    elif 300 <= response.status_code < 400 and "location" in response.headers:
         try:
             target = str(without_query(response.url.join(response.headers["location"])))
         except (httpx.InvalidURL, ValueError, KeyError):

@@ -224,7 +224,8 @@ class SharedTokenStore(ABC):
             raise
         with anyio.CancelScope(shield=True):
             await self._release(lease)
-            await self._local.settle(local, outcome)
+            # A rejection read from the record: its own window governs, not a local one.
+            await self._local.settle(local, outcome, remember=False)
         if isinstance(outcome, WXMError):
             raise copy.copy(outcome)
         return outcome

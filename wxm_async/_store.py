@@ -328,8 +328,18 @@ class MemoryTokenStore:
             raise copy.copy(login.error)
         return login.token
 
-    async def settle(self, turn: LoginTurn, outcome: CachedToken | WXMError | None) -> None:
-        """Record a login's outcome and wake its waiters. See ``TokenStore.settle``."""
+    async def settle(
+        self, turn: LoginTurn, outcome: CachedToken | WXMError | None, *, remember: bool = True
+    ) -> None:
+        """Record a login's outcome and wake its waiters. See ``TokenStore.settle``.
+
+        Args:
+            turn: The turn ``claim()`` handed out.
+            outcome: The new token, the login's failure, or ``None`` if abandoned.
+            remember: Whether a rejection opens this store's failure window; a shared
+                store passes ``False`` for a rejection it read from the shared record,
+                whose own window governs.
+        """
         if not isinstance(turn, _Login):
             raise TypeError(f"not a turn of this store: {turn!r}")
         if self._login is turn:
@@ -339,7 +349,7 @@ class MemoryTokenStore:
             self.clear_failure()
         elif outcome is not None:
             turn.error = outcome
-            if isinstance(outcome, AuthenticationError):
+            if isinstance(outcome, AuthenticationError) and remember:
                 self._rejections += 1
                 window = self._window.after(self._rejections)
                 if window > 0:

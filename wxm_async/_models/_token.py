@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from datetime import datetime
 
 from attrs import field, frozen
@@ -75,7 +76,7 @@ class AccessToken:
             return DEFAULT_TOKEN_LIFETIME
         if any(math.isnan(lifetime) for lifetime in lifetimes):
             return math.nan
-        return max(min(lifetimes), 0.0)
+        return min(max(min(lifetimes), 0.0), sys.float_info.max)  # huge: as good as forever
 
 
 @frozen(kw_only=True)
