@@ -6,12 +6,13 @@ Run from the repository root::
 
 WXM answers 401 both for a token it no longer accepts and, possibly, for a request the
 account may not make (WXM's documentation does not say which status a missing role
-gets). wxm_async cannot tell them apart without trying again: the auth replays a call
-once with a new login, and ``WXMClient`` retries a 401 whose token the auth has since
-forgotten or replaced (see docs/explanation/auth.md). This measures what that costs when
-every call is refused, in process (``httpx.MockTransport``): N calls one after another
-(the baseline), then N calls at once, through one ``WXMClient`` whose retries do not
-wait. Every call must end in ``AuthenticationError``.
+gets). The auth tells them apart with one probe (``GET /api/Profile``) per token that met
+401 while current (see docs/explanation/auth.md). This measures what a refused call
+costs, in process (``httpx.MockTransport``): N calls one after another (the baseline),
+then N calls at once, through one ``WXMClient`` whose retries do not wait and through
+plain httpx with ``WXMAuth``; first with one endpoint refusing every live token (the
+probe succeeds), then the worst case, WXM refusing every token everywhere (the probe
+too). Every call must end in 401 (``AuthenticationError`` through the client).
 """
 
 from __future__ import annotations
@@ -50,32 +51,50 @@ class Outcome:
     refused: int
     logins: int
     sends: int
+    probes: int
 
 
-async def refused(name: str, calls: int, *, at_once: bool) -> Outcome:
-    """Make ``calls`` calls that WXM refuses with 401 whatever the token."""
-    fake = FakeWXM()  # only for its real login answers
-    login = fake.transport()
-    sends = 0
+async def refused(
+    name: str, calls: int, *, at_once: bool, probe_ok: bool, through: str
+) -> Outcome:
+    """Make ``calls`` calls to an endpoint that refuses every token with 401."""
+    fake = FakeWXM()  # for its real login answers and, when probe_ok, its profile
+    inner = fake.transport()
+    sends = probes = 0
 
     async def handle(request: httpx.Request) -> httpx.Response:
-        nonlocal sends
+        nonlocal sends, probes
         if request.url.path == "/api/LoginToken":
-            return await login.handle_async_request(request)
-        sends += 1
+            return await inner.handle_async_request(request)
         await anyio.lowlevel.checkpoint()  # let the other calls run, as a network would
+        if request.url.path == "/api/Profile":
+            probes += 1
+            if probe_ok:
+                return await inner.handle_async_request(request)
+        else:
+            sends += 1
         return httpx.Response(401, json={"message": DENIED_MESSAGE})
 
     refusals = 0
-    async with WXMClient(
-        auth=WXMAuth(USERNAME, PASSWORD),
-        base_url=BASE_URL,
-        transport=httpx.MockTransport(handle),
-        retries=RetryPolicy().without_waiting(),
-    ) as client:
+    transport = httpx.MockTransport(handle)
+    async with (
+        WXMClient(
+            auth=WXMAuth(USERNAME, PASSWORD),
+            base_url=BASE_URL,
+            transport=transport,
+            retries=RetryPolicy().without_waiting(),
+        ) as client,
+        httpx.AsyncClient(
+            auth=WXMAuth(USERNAME, PASSWORD), base_url=BASE_URL, transport=transport
+        ) as http,
+    ):
 
         async def call() -> None:
             nonlocal refusals
+            if through == "httpx":
+                status = (await http.get("/api/Questions/Active")).status_code
+                refusals += status == 401
+                return
             try:
                 await client.questions.active()
             except AuthenticationError:
@@ -88,8 +107,8 @@ async def refused(name: str, calls: int, *, at_once: bool) -> Outcome:
         else:
             for _ in range(calls):
                 await call()
-    progress(f"{name}: {fake.logins} logins, {sends} sends")
-    return Outcome(name, calls, refusals, fake.logins, sends)
+    progress(f"{name}: {fake.login_attempts} logins, {sends} sends, {probes} probes")
+    return Outcome(name, calls, refusals, fake.login_attempts, sends, probes)
 
 
 def render(run: Run, outcomes: list[Outcome]) -> str:
@@ -98,19 +117,18 @@ def render(run: Run, outcomes: list[Outcome]) -> str:
         "",
         *environment(run),
         "",
-        "| Calls | Refused (AuthenticationError) | Logins | Logins per call | Sends | Sends per call |",
-        "|---|--:|--:|--:|--:|--:|",
+        "| Calls | Refused (401) | Logins | Logins per call | Sends | Sends per call | Probes |",
+        "|---|--:|--:|--:|--:|--:|--:|",
     ]
     lines += [
-        f"| {o.name} | {o.refused:,} | {o.logins:,} | {o.logins / o.calls:.2f} | {o.sends:,} "
-        f"| {o.sends / o.calls:.2f} |"
+        f"| {o.name} | {o.refused:,} | {o.logins:,} | {o.logins / o.calls:.3f} | {o.sends:,} "
+        f"| {o.sends / o.calls:.2f} | {o.probes:,} |"
         for o in outcomes
     ]
-    base, storm = outcomes
     lines += [
         "",
-        f"Ratio, at once / one after another: logins {storm.logins / base.logins:.2f}, "
-        f"sends {storm.sends / base.sends:.2f}.",
+        "Targets (issue 11): at most 2 logins per call one after another, at most 0.1 per",
+        "call at once, for an endpoint that refuses live tokens.",
     ]
     return "\n".join(lines)
 
@@ -122,10 +140,21 @@ def main() -> None:
 
     async def measure(options: argparse.Namespace) -> list[Outcome]:
         n = options.calls
-        return [
-            await refused(f"{n:,} one after another", n, at_once=False),
-            await refused(f"{n:,} at once", n, at_once=True),
-        ]
+        outcomes = []
+        for probe_ok, what in [(True, "one endpoint refuses"), (False, "everything refuses")]:
+            for through in ["client", "httpx"]:
+                for at_once in [False, True]:
+                    how = "at once" if at_once else "one after another"
+                    outcomes.append(
+                        await refused(
+                            f"{what}, {through}, {n:,} {how}",
+                            n,
+                            at_once=at_once,
+                            probe_ok=probe_ok,
+                            through=through,
+                        )
+                    )
+        return outcomes
 
     outcomes, run = run_timed(measure, args, backend=args.backend)
     report(
