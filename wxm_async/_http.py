@@ -191,6 +191,7 @@ def status_error(response: httpx.Response, *, retry_after: float | None = None) 
         request=request,
         status_code=response.status_code,
         body=body,
+        response=response,
         retry_after=retry_after,
     )
 
