@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import anyio
 import httpx
@@ -14,8 +14,9 @@ import httpx
 from ._api import Account, Analytics, Delivery, Questions, Responses, SurveyTokens
 from ._auth import WXMAuth
 from ._config import base_url_from_env
+from ._converter import json_body
 from ._exceptions import ConfigurationError
-from ._http import Sender
+from ._http import QueryParams, Sender, caller_path, redacted
 from ._retry import RetryPolicy
 
 __all__ = [
@@ -34,6 +35,8 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=20)
 """20 connections: WXM's rate limit is low (its docs say 15 requests per some unit)."""
 DEFAULT_FIRST_PAGE = 0
 """The number of the first page of paged listings (WXM's own .NET client starts at 0)."""
+
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 try:
     _USER_AGENT = f"wxm-async/{version('wxm-async')}"
@@ -184,6 +187,92 @@ class WXMClient:
 
     def __repr__(self) -> str:
         return f"WXMClient(base_url={str(self._http.base_url)!r})"
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        params: QueryParams | None = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """Call any WXM endpoint, with the client's retries, errors and 401 recovery.
+
+        For endpoints the namespaces do not cover yet. The answer is not decoded into a
+        model: you get WXM's JSON as Python values.
+
+        Example:
+            ```python
+            plans = await client.request("GET", "/api/DeliveryPlans", params={"page": 1})
+            ```
+
+        Args:
+            method: The HTTP method, e.g. ``"GET"`` or ``"POST"``.
+            path: A path below the base URL, e.g. ``/api/Questions/Active``; its query
+                string is kept. Not a full URL: the token must not go elsewhere.
+            json: The JSON body (dicts, lists, strings, numbers, ``True``/``False``; a
+                model is sent in WXM's wire format), or ``None`` to send no body.
+            params: Query parameters to add, e.g. ``{"page": 1, "tag": ["a", "b"]}``.
+            idempotent: Whether the call may safely be sent twice after a connection
+                failure or an error status such as 503. Default: true for ``GET``,
+                ``HEAD``, ``OPTIONS``, ``PUT`` and ``DELETE``. (A 429 is always retried:
+                WXM did not act on it.)
+
+        Returns:
+            The parsed JSON answer (a ``dict``, ``list``, ``str``, number, ``bool``),
+            or ``None`` when the answer has no body.
+
+        Raises:
+            ConfigurationError: ``path`` is a full URL, or climbs out of the base URL
+                with ``..``.
+            APIStatusError: WXM answered with an error status (the subclass for it).
+            APIConnectionError: No answer, after the retries.
+            DecodeError: The answer has a body that is not JSON (see ``request_raw()``).
+        """
+        response = await self.request_raw(
+            method, path, json=json, params=params, idempotent=idempotent
+        )
+        if not response.content:
+            return None
+        request = redacted(response.request)
+        return json_body(response, what=f"the answer to {request.method} {path}", request=request)
+
+    async def request_raw(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        params: QueryParams | None = None,
+        idempotent: bool | None = None,
+    ) -> httpx.Response:
+        """Like ``request()``, but return WXM's successful answer as an ``httpx.Response``.
+
+        For the headers, the status, or a body that is not JSON. The response is read
+        (``.content``, ``.text``, ``.json()``); error statuses still raise.
+
+        Args:
+            method: As for ``request()``.
+            path: As for ``request()``.
+            json: As for ``request()``.
+            params: As for ``request()``.
+            idempotent: As for ``request()``.
+
+        Returns:
+            The successful (2xx) response, read.
+
+        Raises:
+            ConfigurationError: As for ``request()``.
+            APIStatusError: As for ``request()``.
+            APIConnectionError: As for ``request()``.
+        """
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in _IDEMPOTENT
+        return await self._sender.send(
+            method, caller_path(path, params), body=json, idempotent=idempotent
+        )
 
     async def aclose(self) -> None:
         """Close the connections, unless the ``httpx.AsyncClient`` was yours."""
