@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
@@ -9,6 +10,7 @@ from types import TracebackType
 from typing import Any, Self
 
 import anyio
+import attrs
 import httpx
 
 from ._api import Account, Analytics, Delivery, Questions, Responses, SurveyTokens
@@ -139,17 +141,24 @@ class WXMClient:
             max_concurrency = (limits or DEFAULT_LIMITS).max_connections or 100
         if max_concurrency < 1:
             raise ConfigurationError(f"max_concurrency must be 1 or more, not {max_concurrency}")
-        self._sender = Sender(
-            self._http,
-            anyio.CapacityLimiter(max_concurrency),
-            retries if retries is not None else RetryPolicy(),
+        self._first_page = first_page
+        self._attach(
+            Sender(
+                self._http,
+                anyio.CapacityLimiter(max_concurrency),
+                retries if retries is not None else RetryPolicy(),
+            )
         )
-        self.questions = Questions(self._sender)
-        self.responses = Responses(self._sender, first_page)
-        self.survey_tokens = SurveyTokens(self._sender)
-        self.delivery = Delivery(self._sender)
-        self.account = Account(self._sender, first_page)
-        self.analytics = Analytics(self._sender)
+
+    def _attach(self, sender: Sender) -> None:
+        """Send every call through ``sender``: the namespaces over it."""
+        self._sender = sender
+        self.questions = Questions(sender)
+        self.responses = Responses(sender, self._first_page)
+        self.survey_tokens = SurveyTokens(sender)
+        self.delivery = Delivery(sender)
+        self.account = Account(sender, self._first_page)
+        self.analytics = Analytics(sender)
 
     @classmethod
     def from_env(
@@ -179,6 +188,56 @@ class WXMClient:
             max_concurrency=max_concurrency,
             transport=transport,
         )
+
+    def with_options(
+        self,
+        *,
+        timeout: httpx.Timeout | float | None = None,
+        retries: RetryPolicy | None = None,
+        max_concurrency: int | None = None,
+    ) -> Self:
+        """Return a client for one slow call or one batch, with other options.
+
+        It shares this client's connection pool and auth (so its token and login), and
+        its bound on requests in flight unless ``max_concurrency`` is given. It does
+        not own them: closing it, or dropping it, closes nothing; this client still
+        does, and the other one stops working once this one is closed.
+
+        Example:
+            ```python
+            slow = client.with_options(timeout=300, retries=RetryPolicy.off())
+            report = await slow.analytics.summary()
+            ```
+
+        Args:
+            timeout: httpx's timeouts for its calls (and a login they wait on), in
+                seconds or as an ``httpx.Timeout``. Default: this client's.
+            retries: Its retry policy. Default: this client's.
+            max_concurrency: The most of *its* requests in flight at once, counted
+                apart from this client's. Default: it shares this client's bound.
+
+        Returns:
+            A new ``WXMClient``; this one is unchanged.
+
+        Raises:
+            ConfigurationError: ``max_concurrency`` is below 1.
+        """
+        if max_concurrency is not None and max_concurrency < 1:
+            raise ConfigurationError(f"max_concurrency must be 1 or more, not {max_concurrency}")
+        sender = self._sender
+        derived = copy.copy(self)
+        derived._owns_http = False  # the pool and the auth stay this client's
+        derived._attach(
+            attrs.evolve(
+                sender,
+                timeout=sender.timeout if timeout is None else httpx.Timeout(timeout),
+                retries=sender.retries if retries is None else retries,
+                limiter=sender.limiter
+                if max_concurrency is None
+                else anyio.CapacityLimiter(max_concurrency),
+            )
+        )
+        return derived
 
     @property
     def http(self) -> httpx.AsyncClient:

@@ -50,6 +50,7 @@ class Sender:
     retries: RetryPolicy
     clock: Callable[[], float] = time.monotonic
     random: Callable[[], float] = field(factory=lambda: random.random)
+    timeout: httpx.Timeout | None = None  # None: the httpx client's own
 
     async def call(
         self,
@@ -100,7 +101,11 @@ class Sender:
             try:
                 async with self.limiter:
                     response = await self.http.request(
-                        method, path, content=content, headers=headers
+                        method,
+                        path,
+                        content=content,
+                        headers=headers,
+                        timeout=httpx.USE_CLIENT_DEFAULT if self.timeout is None else self.timeout,
                     )
             except httpx.TransportError as exc:
                 outcome: int | httpx.TransportError = exc

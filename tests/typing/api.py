@@ -112,6 +112,15 @@ async def use_the_client() -> None:
             status: int = missing.status_code
         except RateLimitedError as limited:
             wait: float | None = limited.retry_after
+        except APIStatusError as failed:
+            answered: httpx.Response | None = failed.response
+            headers: httpx.Headers = failed.headers
+        raw_json: object = await client.request(
+            "POST", "/api/answers/count", json={}, params={"tag": ["a", "b"], "n": 1}
+        )
+        raw: httpx.Response = await client.request_raw("GET", "/api/Profile", idempotent=False)
+        slow: WXMClient = client.with_options(timeout=300, retries=policy, max_concurrency=2)
+        slower: WXMClient = slow.with_options(timeout=httpx.Timeout(600, connect=5))
     other = WXMClient(http_client=httpx.AsyncClient())
     await other.aclose()
 
