@@ -67,6 +67,7 @@ from ._models import (
     SurveyToken,
 )
 from ._pagination import PageIterator
+from ._public import publish as _publish
 from ._redis_store import DEFAULT_LEASE, RedisTokenStore
 from ._retry import DEFAULT_RETRY_STATUSES, RetryPolicy
 from ._shared import DEFAULT_FAILURE_WINDOW
@@ -151,3 +152,5 @@ __all__ = [
     "WXMClient",
     "WXMError",
 ]
+
+_publish(__name__, globals())
