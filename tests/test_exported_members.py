@@ -17,12 +17,29 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 import wxm_async
 import wxm_async._models
+import wxm_async.defaults
+import wxm_async.namespaces
+import wxm_async.stores
 import wxm_async.testing
 from wxm_async import AuthenticationError, SurveyResponse
 from wxm_async._converter import structure
 
-PUBLIC_MODULES = [wxm_async, wxm_async.testing]
-SUBMODULES = {"testing"}
+PUBLIC_MODULES = [
+    wxm_async,
+    wxm_async.defaults,
+    wxm_async.namespaces,
+    wxm_async.stores,
+    wxm_async.testing,
+]
+SUBMODULES = {"defaults", "namespaces", "stores", "testing"}
+
+
+def test_the_top_level_keeps_to_the_client_auth_errors_and_models() -> None:
+    """Store internals, namespace classes and defaults live in their own modules."""
+    moved = {"CachedToken", "LoginTurn", "TokenStore", "FileTokenStore", "Questions"}
+    assert not moved & set(wxm_async.__all__)
+    assert not [name for name in wxm_async.__all__ if name.startswith("DEFAULT_")]
+    assert all(name.startswith("DEFAULT_") for name in wxm_async.defaults.__all__)
 
 
 def public_objects(module: ModuleType) -> list[tuple[str, object]]:

@@ -7,21 +7,22 @@ from datetime import UTC, datetime
 import httpx
 
 from wxm_async import (
-    DEFAULT_FAILURE_WINDOW,
-    DEFAULT_LEASE,
     AccessToken,
     APIStatusError,
     AuthenticationError,
-    CachedToken,
-    FileTokenStore,
-    MemoryTokenStore,
-    RedisTokenStore,
-    TokenStore,
     TokenStoreError,
     WXMAuth,
     WXMBasicAuth,
     WXMBearerAuth,
     WXMError,
+)
+from wxm_async.defaults import DEFAULT_FAILURE_WINDOW, DEFAULT_LEASE
+from wxm_async.stores import (
+    CachedToken,
+    FileTokenStore,
+    MemoryTokenStore,
+    RedisTokenStore,
+    TokenStore,
 )
 from wxm_async.testing import FakeWXM, RateLimit, serve
 
