@@ -17,6 +17,7 @@ from wxm_async import (
     WXMError,
 )
 from wxm_async.defaults import DEFAULT_FAILURE_WINDOW, DEFAULT_LEASE
+from wxm_async.namespaces import Responses
 from wxm_async.stores import (
     CachedToken,
     FileTokenStore,
@@ -122,6 +123,7 @@ async def use_the_client() -> None:
         raw: httpx.Response = await client.request_raw("GET", "/api/Profile", idempotent=False)
         slow: WXMClient = client.with_options(timeout=300, retries=policy, max_concurrency=2)
         slower: WXMClient = slow.with_options(timeout=httpx.Timeout(600, connect=5))
+        namespace: Responses = slower.responses
     other = WXMClient(http_client=httpx.AsyncClient())
     await other.aclose()
 
