@@ -45,7 +45,8 @@ from _common import (
     run_timed,
 )
 
-from wxm_async import DEFAULT_LIMITS, RetryPolicy, WXMAuth, WXMClient
+from wxm_async import RetryPolicy, WXMAuth, WXMClient
+from wxm_async.defaults import DEFAULT_LIMITS
 from wxm_async.testing import FakeWXM, serve
 
 PATH = "/api/Questions/Active"

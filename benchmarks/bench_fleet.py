@@ -54,14 +54,9 @@ import httpx
 from anyio.abc import Process
 from anyio.streams.buffered import BufferedByteReceiveStream
 
-from wxm_async import (
-    DEFAULT_LEASE,
-    FileTokenStore,
-    MemoryTokenStore,
-    RedisTokenStore,
-    TokenStore,
-    WXMAuth,
-)
+from wxm_async import WXMAuth
+from wxm_async.defaults import DEFAULT_LEASE
+from wxm_async.stores import FileTokenStore, MemoryTokenStore, RedisTokenStore, TokenStore
 from wxm_async.testing import FakeWXM, serve
 
 PATH = "/api/Questions/Active"

@@ -54,9 +54,7 @@ class Outcome:
     probes: int
 
 
-async def refused(
-    name: str, calls: int, *, at_once: bool, probe_ok: bool, through: str
-) -> Outcome:
+async def refused(name: str, calls: int, *, at_once: bool, probe_ok: bool, through: str) -> Outcome:
     """Make ``calls`` calls to an endpoint that refuses every token with 401."""
     fake = FakeWXM()  # for its real login answers and, when probe_ok, its profile
     inner = fake.transport()

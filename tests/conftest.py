@@ -16,7 +16,8 @@ import pytest
 from attrs import define
 from hypothesis import settings
 
-from wxm_async import RetryPolicy, TokenStore, WXMAuth, WXMClient
+from wxm_async import RetryPolicy, WXMAuth, WXMClient
+from wxm_async.stores import TokenStore
 from wxm_async.testing import FakeWXM, serve
 
 USERNAME = "demo"

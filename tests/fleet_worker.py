@@ -20,7 +20,8 @@ from collections import Counter
 import anyio
 import httpx
 
-from wxm_async import FileTokenStore, LoginTurn, RedisTokenStore, WXMAuth, WXMError
+from wxm_async import WXMAuth, WXMError
+from wxm_async.stores import FileTokenStore, LoginTurn, RedisTokenStore
 
 USERNAME = "demo"
 PASSWORD = "demo-password"

@@ -250,6 +250,29 @@ def test_get_error_status_is_one_line_and_its_own_exit_code(env: dict[str, str])
     assert "404" in result.stderr
 
 
+def test_get_and_post_retry_as_the_client_does(env: dict[str, str], fake: FakeWXM) -> None:
+    """Commands `wxm get` and `wxm post` go through WXMClient.request(): a 503 is retried."""
+    fake.fail_next(1, route="GET /api/Profile", status=503, retry_after=0)
+    result = wxm("get", "/api/Profile", env=env)
+    assert result.code == ExitCode.OK, result.stderr
+    assert fake.requests["GET /api/Profile"] == 2
+    fake.fail_next(1, route="POST /api/answers/count", status=429, retry_after=0)
+    posted = wxm("post", "/api/answers/count", "--json", "{}", env=env)
+    assert posted.code == ExitCode.OK, posted.stderr
+    assert json.loads(posted.stdout) == 120
+
+
+@pytest.mark.parametrize("path", ["/api/../../Profile", "//elsewhere.example/api/Profile"])
+def test_get_refuses_a_path_that_leaves_the_base_url(
+    env: dict[str, str], fake: FakeWXM, path: str
+) -> None:
+    """A path that climbs out of the base URL is a usage error, and nothing is sent."""
+    result = wxm("get", path, env=env)
+    assert result.code == ExitCode.USAGE, result.stderr
+    assert "PATH" in result.stderr
+    assert sum(fake.requests.values()) == 0
+
+
 @pytest.mark.parametrize(
     "args",
     [

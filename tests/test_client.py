@@ -17,7 +17,6 @@ from wxm_async import (
     APITimeoutError,
     AuthenticationError,
     ConfigurationError,
-    LoginTurn,
     NotFoundError,
     Question,
     RateLimitedError,
@@ -29,6 +28,7 @@ from wxm_async import (
 )
 from wxm_async._converter import structure
 from wxm_async._store import cache_token
+from wxm_async.stores import LoginTurn
 from wxm_async.testing import FakeWXM
 
 from .conftest import PASSWORD, USERNAME

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from wxm_async import ENV_TOKEN_KEY, ConfigurationError, FileTokenStore
+from wxm_async import ENV_TOKEN_KEY, ConfigurationError
+from wxm_async.stores import FileTokenStore
 from wxm_async.testing import FakeWXM
 
 from .conftest import store_client

@@ -14,15 +14,8 @@ import anyio
 import httpx
 import pytest
 
-from wxm_async import (
-    CachedToken,
-    DecodeError,
-    LoginTurn,
-    MemoryTokenStore,
-    ServerError,
-    WXMAuth,
-    WXMError,
-)
+from wxm_async import DecodeError, ServerError, WXMAuth, WXMError
+from wxm_async.stores import CachedToken, LoginTurn, MemoryTokenStore
 from wxm_async.testing import FakeWXM
 
 from .conftest import IN_PROCESS_URL, PASSWORD, USERNAME

@@ -19,12 +19,11 @@ import pytest
 from wxm_async import (
     AuthenticationError,
     ConfigurationError,
-    FileTokenStore,
-    LoginTurn,
     TokenStoreError,
     WXMAuth,
     WXMError,
 )
+from wxm_async.stores import FileTokenStore, LoginTurn
 from wxm_async.testing import FakeWXM
 
 from .conftest import PASSWORD, USERNAME, ManualClock, Server, store_client

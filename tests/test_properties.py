@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from wxm_async import (
     APIStatusError,
     AuthenticationError,
-    CachedToken,
     DecodeError,
     TwoFactorRequiredError,
     WXMError,
@@ -32,6 +31,7 @@ from wxm_async._converter import structure
 from wxm_async._exceptions import error_for_status
 from wxm_async._login import interpret_login
 from wxm_async._models import AccessToken
+from wxm_async.stores import CachedToken
 
 #: Stands for the access token, the account hash and the password: secrets that must
 #: never reach a message. No strategy below makes it by chance: its alphabet excludes "§".

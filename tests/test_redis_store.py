@@ -15,13 +15,8 @@ from collections.abc import AsyncIterator
 import anyio
 import pytest
 
-from wxm_async import (
-    AuthenticationError,
-    ConfigurationError,
-    LoginTurn,
-    RedisTokenStore,
-    TokenStoreError,
-)
+from wxm_async import AuthenticationError, ConfigurationError, TokenStoreError
+from wxm_async.stores import LoginTurn, RedisTokenStore
 from wxm_async.testing import FakeWXM
 
 from .conftest import PASSWORD, USERNAME, store_client

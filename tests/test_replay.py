@@ -9,14 +9,8 @@ import anyio
 import httpx
 import pytest
 
-from wxm_async import (
-    CachedToken,
-    LoginTurn,
-    MemoryTokenStore,
-    RequestNotReplayableError,
-    WXMAuth,
-    WXMError,
-)
+from wxm_async import RequestNotReplayableError, WXMAuth, WXMError
+from wxm_async.stores import CachedToken, LoginTurn, MemoryTokenStore
 from wxm_async.testing import FakeWXM
 
 from .conftest import PASSWORD, USERNAME, Server

@@ -6,7 +6,8 @@ import anyio
 import httpx
 import pytest
 
-from wxm_async import CachedToken, LoginTurn, MemoryTokenStore, WXMAuth
+from wxm_async import WXMAuth
+from wxm_async.stores import CachedToken, LoginTurn, MemoryTokenStore
 from wxm_async.testing import FakeWXM
 
 from .conftest import PASSWORD, USERNAME, ManualClock, Server

@@ -5,18 +5,14 @@ API. ``WXMAuth`` is the ``httpx.Auth`` beneath it: it logs in once for any numbe
 concurrent requests, refreshes the token before it expires, and replays a request once
 when WXM answers 401. Processes that share a ``FileTokenStore`` (one host) or a
 ``RedisTokenStore`` (a fleet) share one token and one login.
+
+Public modules: ``wxm_async.stores`` (token stores, and the base to write your own),
+``wxm_async.defaults`` (the default of every option), ``wxm_async.namespaces`` (the
+types of the client's namespaces) and ``wxm_async.testing`` (a fake WXM).
 """
 
-from ._api import Account, Analytics, Delivery, Questions, Responses, SurveyTokens
-from ._api._responses import DEFAULT_PAGE_SIZE
 from ._auth import WXMAuth
-from ._client import (
-    DEFAULT_BASE_URL,
-    DEFAULT_FIRST_PAGE,
-    DEFAULT_LIMITS,
-    DEFAULT_TIMEOUT,
-    WXMClient,
-)
+from ._client import WXMClient
 from ._config import ENV_API_KEY, ENV_BASE_URL, ENV_PASSWORD, ENV_TOKEN_KEY, ENV_USERNAME
 from ._exceptions import (
     APIConnectionError,
@@ -38,7 +34,6 @@ from ._exceptions import (
     UnprocessableEntityError,
     WXMError,
 )
-from ._file_store import FileTokenStore
 from ._models import (
     AccessToken,
     Answer,
@@ -67,22 +62,11 @@ from ._models import (
     SurveyToken,
 )
 from ._pagination import PageIterator
-from ._redis_store import DEFAULT_LEASE, RedisTokenStore
-from ._retry import DEFAULT_RETRY_STATUSES, RetryPolicy
-from ._shared import DEFAULT_FAILURE_WINDOW
+from ._public import publish as _publish
+from ._retry import RetryPolicy
 from ._static_auth import BasicAuthWarning, WXMBasicAuth, WXMBearerAuth
-from ._store import DEFAULT_REFRESH_LEEWAY, CachedToken, LoginTurn, MemoryTokenStore, TokenStore
 
 __all__ = [
-    "DEFAULT_BASE_URL",
-    "DEFAULT_FAILURE_WINDOW",
-    "DEFAULT_FIRST_PAGE",
-    "DEFAULT_LEASE",
-    "DEFAULT_LIMITS",
-    "DEFAULT_PAGE_SIZE",
-    "DEFAULT_REFRESH_LEEWAY",
-    "DEFAULT_RETRY_STATUSES",
-    "DEFAULT_TIMEOUT",
     "ENV_API_KEY",
     "ENV_BASE_URL",
     "ENV_PASSWORD",
@@ -92,28 +76,21 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AccessToken",
-    "Account",
-    "Analytics",
     "Answer",
     "AuthenticationError",
     "BadRequestError",
     "BasicAuthWarning",
-    "CachedToken",
     "ConfigurationError",
     "ConflictError",
     "ContentTemplate",
     "DecodeError",
-    "Delivery",
     "DeliveryEvent",
     "DeliveryPlan",
     "DeliveryStep",
     "DeliveryTarget",
     "Dispatch",
-    "FileTokenStore",
     "Location",
     "LoginInterruptedError",
-    "LoginTurn",
-    "MemoryTokenStore",
     "NPSReport",
     "NetPromoterScore",
     "NotFoundError",
@@ -125,13 +102,10 @@ __all__ = [
     "QuestionFilter",
     "QuestionSummary",
     "Questionnaire",
-    "Questions",
     "RateLimitedError",
-    "RedisTokenStore",
     "RequestNotReplayableError",
     "ResponseFilter",
     "ResponsePage",
-    "Responses",
     "RetryPolicy",
     "ServerError",
     "Settings",
@@ -140,8 +114,6 @@ __all__ = [
     "Summary",
     "SurveyResponse",
     "SurveyToken",
-    "SurveyTokens",
-    "TokenStore",
     "TokenStoreError",
     "TwoFactorRequiredError",
     "UnprocessableEntityError",
@@ -151,3 +123,5 @@ __all__ = [
     "WXMClient",
     "WXMError",
 ]
+
+_publish(__name__, globals())

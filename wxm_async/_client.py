@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import anyio
+import attrs
 import httpx
 
 from ._api import Account, Analytics, Delivery, Questions, Responses, SurveyTokens
 from ._auth import WXMAuth
 from ._config import base_url_from_env
+from ._converter import json_body
 from ._exceptions import ConfigurationError
-from ._http import Sender
+from ._http import QueryParams, Sender, caller_path
+from ._redact import redacted
 from ._retry import RetryPolicy
 
 __all__ = [
@@ -34,6 +38,8 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=20)
 """20 connections: WXM's rate limit is low (its docs say 15 requests per some unit)."""
 DEFAULT_FIRST_PAGE = 0
 """The number of the first page of paged listings (WXM's own .NET client starts at 0)."""
+
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 try:
     _USER_AGENT = f"wxm-async/{version('wxm-async')}"
@@ -136,17 +142,24 @@ class WXMClient:
             max_concurrency = (limits or DEFAULT_LIMITS).max_connections or 100
         if max_concurrency < 1:
             raise ConfigurationError(f"max_concurrency must be 1 or more, not {max_concurrency}")
-        self._sender = Sender(
-            self._http,
-            anyio.CapacityLimiter(max_concurrency),
-            retries if retries is not None else RetryPolicy(),
+        self._first_page = first_page
+        self._attach(
+            Sender(
+                self._http,
+                anyio.CapacityLimiter(max_concurrency),
+                retries if retries is not None else RetryPolicy(),
+            )
         )
-        self.questions = Questions(self._sender)
-        self.responses = Responses(self._sender, first_page)
-        self.survey_tokens = SurveyTokens(self._sender)
-        self.delivery = Delivery(self._sender)
-        self.account = Account(self._sender, first_page)
-        self.analytics = Analytics(self._sender)
+
+    def _attach(self, sender: Sender) -> None:
+        """Send every call through ``sender``: the namespaces over it."""
+        self._sender = sender
+        self.questions = Questions(sender)
+        self.responses = Responses(sender, self._first_page)
+        self.survey_tokens = SurveyTokens(sender)
+        self.delivery = Delivery(sender)
+        self.account = Account(sender, self._first_page)
+        self.analytics = Analytics(sender)
 
     @classmethod
     def from_env(
@@ -177,6 +190,56 @@ class WXMClient:
             transport=transport,
         )
 
+    def with_options(
+        self,
+        *,
+        timeout: httpx.Timeout | float | None = None,
+        retries: RetryPolicy | None = None,
+        max_concurrency: int | None = None,
+    ) -> Self:
+        """Return a client for one slow call or one batch, with other options.
+
+        It shares this client's connection pool and auth (so its token and login), and
+        its bound on requests in flight unless ``max_concurrency`` is given. It does
+        not own them: closing it, or dropping it, closes nothing; this client still
+        does, and the other one stops working once this one is closed.
+
+        Example:
+            ```python
+            slow = client.with_options(timeout=300, retries=RetryPolicy.off())
+            report = await slow.analytics.summary()
+            ```
+
+        Args:
+            timeout: httpx's timeouts for its calls (and a login they wait on), in
+                seconds or as an ``httpx.Timeout``. Default: this client's.
+            retries: Its retry policy. Default: this client's.
+            max_concurrency: The most of *its* requests in flight at once, counted
+                apart from this client's. Default: it shares this client's bound.
+
+        Returns:
+            A new ``WXMClient``; this one is unchanged.
+
+        Raises:
+            ConfigurationError: ``max_concurrency`` is below 1.
+        """
+        if max_concurrency is not None and max_concurrency < 1:
+            raise ConfigurationError(f"max_concurrency must be 1 or more, not {max_concurrency}")
+        sender = self._sender
+        derived = copy.copy(self)
+        derived._owns_http = False  # the pool and the auth stay this client's
+        derived._attach(
+            attrs.evolve(
+                sender,
+                timeout=sender.timeout if timeout is None else httpx.Timeout(timeout),
+                retries=sender.retries if retries is None else retries,
+                limiter=sender.limiter
+                if max_concurrency is None
+                else anyio.CapacityLimiter(max_concurrency),
+            )
+        )
+        return derived
+
     @property
     def http(self) -> httpx.AsyncClient:
         """The ``httpx.AsyncClient`` the calls go through."""
@@ -184,6 +247,92 @@ class WXMClient:
 
     def __repr__(self) -> str:
         return f"WXMClient(base_url={str(self._http.base_url)!r})"
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        params: QueryParams | None = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """Call any WXM endpoint, with the client's retries, errors and 401 recovery.
+
+        For endpoints the namespaces do not cover yet. The answer is not decoded into a
+        model: you get WXM's JSON as Python values.
+
+        Example:
+            ```python
+            plans = await client.request("GET", "/api/DeliveryPlans", params={"page": 1})
+            ```
+
+        Args:
+            method: The HTTP method, e.g. ``"GET"`` or ``"POST"``.
+            path: A path below the base URL, e.g. ``/api/Questions/Active``; its query
+                string is kept. Not a full URL: the token must not go elsewhere.
+            json: The JSON body (dicts, lists, strings, numbers, ``True``/``False``; a
+                model is sent in WXM's wire format), or ``None`` to send no body.
+            params: Query parameters to add, e.g. ``{"page": 1, "tag": ["a", "b"]}``.
+            idempotent: Whether the call may safely be sent twice after a connection
+                failure or an error status such as 503. Default: true for ``GET``,
+                ``HEAD``, ``OPTIONS``, ``PUT`` and ``DELETE``. (A 429 is always retried:
+                WXM did not act on it.)
+
+        Returns:
+            The parsed JSON answer (a ``dict``, ``list``, ``str``, number, ``bool``),
+            or ``None`` when the answer has no body.
+
+        Raises:
+            ConfigurationError: ``path`` is a full URL, or climbs out of the base URL
+                with ``..``.
+            APIStatusError: WXM answered with an error status (the subclass for it).
+            APIConnectionError: No answer, after the retries.
+            DecodeError: The answer has a body that is not JSON (see ``request_raw()``).
+        """
+        response = await self.request_raw(
+            method, path, json=json, params=params, idempotent=idempotent
+        )
+        if not response.content:
+            return None
+        request = redacted(response.request)
+        return json_body(response, what=f"the answer to {request.method} {path}", request=request)
+
+    async def request_raw(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        params: QueryParams | None = None,
+        idempotent: bool | None = None,
+    ) -> httpx.Response:
+        """Like ``request()``, but return WXM's successful answer as an ``httpx.Response``.
+
+        For the headers, the status, or a body that is not JSON. The response is read
+        (``.content``, ``.text``, ``.json()``); error statuses still raise.
+
+        Args:
+            method: As for ``request()``.
+            path: As for ``request()``.
+            json: As for ``request()``.
+            params: As for ``request()``.
+            idempotent: As for ``request()``.
+
+        Returns:
+            The successful (2xx) response, read.
+
+        Raises:
+            ConfigurationError: As for ``request()``.
+            APIStatusError: As for ``request()``.
+            APIConnectionError: As for ``request()``.
+        """
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in _IDEMPOTENT
+        return await self._sender.send(
+            method, caller_path(path, params), body=json, idempotent=idempotent
+        )
 
     async def aclose(self) -> None:
         """Close the connections, unless the ``httpx.AsyncClient`` was yours."""

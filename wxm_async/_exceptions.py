@@ -24,7 +24,8 @@ The tree::
 Every error carries ``.request``: the request it concerns, or ``None`` where there is
 none. That request is a copy without the ``Authorization`` header; errors about a login
 carry a copy of the login request *without its body*, so that the password never
-travels with an exception. No message contains a password, an API key or an access
+travels with an exception. Status errors also carry ``.response``, the read answer (its
+``.request`` is that same copy), and ``.headers``, its headers. No message contains a password, an API key or an access
 token.
 
 Transport failures (connection refused, timeouts) of requests sent through a plain
@@ -34,6 +35,8 @@ cannot see them. ``WXMClient`` turns them into ``APIConnectionError``.
 """
 
 from __future__ import annotations
+
+import copy
 
 import httpx
 
@@ -151,6 +154,9 @@ class APIStatusError(WXMError):
     Attributes:
         status_code: The HTTP status code.
         body: The decoded JSON body, the text of a body that is not JSON, or ``None``.
+        response: WXM's answer, read, or ``None`` for an error built without one. Its
+            ``.request`` is this error's ``request``: a copy without the
+            ``Authorization`` header (and, for a login, without the password).
     """
 
     def __init__(
@@ -160,10 +166,24 @@ class APIStatusError(WXMError):
         request: httpx.Request | None,
         status_code: int,
         body: object = None,
+        response: httpx.Response | None = None,
     ) -> None:
+        if response is not None:
+            # The error must never carry the request that went out (its Authorization
+            # header, a login's password): its response points at the redacted copy.
+            if request is None:
+                request = httpx.Request(response.request.method, response.request.url)
+            response = copy.copy(response)  # a read copy, detached from the connection
+            response.request = request
         super().__init__(message, request=request)
         self.status_code = status_code
         self.body = body
+        self.response = response
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The headers of WXM's answer (empty when the error has no ``response``)."""
+        return self.response.headers if self.response is not None else httpx.Headers()
 
 
 class AuthenticationError(APIStatusError):
@@ -182,10 +202,13 @@ class AuthenticationError(APIStatusError):
         request: httpx.Request | None,
         status_code: int,
         body: object = None,
+        response: httpx.Response | None = None,
         error: str | None = None,
         error_description: str | None = None,
     ) -> None:
-        super().__init__(message, request=request, status_code=status_code, body=body)
+        super().__init__(
+            message, request=request, status_code=status_code, body=body, response=response
+        )
         self.error = error
         self.error_description = error_description
 
@@ -233,9 +256,12 @@ class RateLimitedError(APIStatusError):
         request: httpx.Request | None,
         status_code: int,
         body: object = None,
+        response: httpx.Response | None = None,
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(message, request=request, status_code=status_code, body=body)
+        super().__init__(
+            message, request=request, status_code=status_code, body=body, response=response
+        )
         self.retry_after = retry_after
 
 
@@ -260,6 +286,7 @@ def error_for_status(
     request: httpx.Request | None,
     status_code: int,
     body: object,
+    response: httpx.Response | None = None,
     retry_after: float | None = None,
 ) -> APIStatusError:
     """Return the error that fits ``status_code``: the one place statuses map to errors.
@@ -269,6 +296,7 @@ def error_for_status(
         request: The request the status answers.
         status_code: The HTTP status code, 400 or more.
         body: The decoded body.
+        response: The read answer, which the error keeps (pointing at ``request``).
         retry_after: For a 429, the wait WXM asked for, in seconds.
 
     Returns:
@@ -280,7 +308,8 @@ def error_for_status(
             request=request,
             status_code=status_code,
             body=body,
+            response=response,
             retry_after=retry_after,
         )
     cls = _BY_STATUS.get(status_code, ServerError if status_code >= 500 else APIStatusError)
-    return cls(message, request=request, status_code=status_code, body=body)
+    return cls(message, request=request, status_code=status_code, body=body, response=response)

@@ -10,7 +10,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 from urllib.parse import quote
 
@@ -31,9 +31,13 @@ from ._login import is_login
 from ._redact import redacted, without_query
 from ._retry import RetryPolicy, parse_retry_after
 
-__all__ = ["Sender", "segment", "status_error"]
+__all__ = ["QueryParams", "Sender", "caller_path", "segment", "status_error"]
 
 T = TypeVar("T")
+
+_Scalar = str | int | float | bool | None
+QueryParams = Mapping[str, _Scalar | Sequence[_Scalar]] | httpx.QueryParams
+"""Query parameters: a mapping of names to a value or a sequence of values."""
 
 _log = logging.getLogger("wxm_async.client")
 
@@ -47,6 +51,7 @@ class Sender:
     retries: RetryPolicy
     clock: Callable[[], float] = time.monotonic
     random: Callable[[], float] = field(factory=lambda: random.random)
+    timeout: httpx.Timeout | None = None  # None: the httpx client's own
 
     async def call(
         self,
@@ -96,7 +101,11 @@ class Sender:
             try:
                 async with self.limiter:
                     response = await self.http.request(
-                        method, path, content=content, headers=headers
+                        method,
+                        path,
+                        content=content,
+                        headers=headers,
+                        timeout=httpx.USE_CLIENT_DEFAULT if self.timeout is None else self.timeout,
                     )
             except httpx.TransportError as exc:
                 outcome: int | httpx.TransportError = exc
@@ -167,6 +176,7 @@ def status_error(response: httpx.Response, *, retry_after: float | None = None) 
         request=request,
         status_code=response.status_code,
         body=body,
+        response=response,
         retry_after=retry_after,
     )
 
@@ -205,3 +215,28 @@ def _reason(body: object) -> str | None:
     if isinstance(body, str) and body and len(body) <= 200 and "<" not in body:
         return body.strip() or None
     return None
+
+
+def caller_path(path: str, params: QueryParams | None = None) -> str:
+    """Check a caller's ``path`` stays below the base URL; add ``params`` to its query.
+
+    The token goes wherever the path leads, so a path may not name a scheme or a host
+    (``https://elsewhere/``, ``//elsewhere/``) nor climb out of the base URL's path with
+    ``..`` (also percent-encoded, or between backslashes, which .NET servers treat as
+    slashes).
+
+    Raises:
+        ConfigurationError: ``path`` is empty, not a URL, or leaves the base URL.
+    """
+    try:
+        url = httpx.URL(path)
+    except httpx.InvalidURL:
+        raise ConfigurationError("the path is not a valid URL path") from None
+    segments = url.path.replace("\\", "/").split("/")  # url.path is percent-decoded
+    if not path or url.is_absolute_url or url.host or path.startswith("//"):
+        raise ConfigurationError("give a path below the base URL, such as /api/Profile")
+    if any(part in (".", "..") for part in segments):
+        raise ConfigurationError("a path must not contain '.' or '..' segments")
+    if params:
+        url = url.copy_merge_params(httpx.QueryParams(params))
+    return str(url.copy_with(fragment=None))

@@ -298,12 +298,14 @@ def interpret_login(
             body=body,
             error=code,
             error_description=description,
+            response=response,
         )
     return error_for_status(
         f"the login for {username!r} failed: WXM answered {status}",
         request=request,
         status_code=response.status_code,
         body=body,
+        response=response,
         retry_after=parse_retry_after(response.headers.get("retry-after")),
     )
 

@@ -7,21 +7,23 @@ from datetime import UTC, datetime
 import httpx
 
 from wxm_async import (
-    DEFAULT_FAILURE_WINDOW,
-    DEFAULT_LEASE,
     AccessToken,
     APIStatusError,
     AuthenticationError,
-    CachedToken,
-    FileTokenStore,
-    MemoryTokenStore,
-    RedisTokenStore,
-    TokenStore,
     TokenStoreError,
     WXMAuth,
     WXMBasicAuth,
     WXMBearerAuth,
     WXMError,
+)
+from wxm_async.defaults import DEFAULT_FAILURE_WINDOW, DEFAULT_LEASE
+from wxm_async.namespaces import Responses
+from wxm_async.stores import (
+    CachedToken,
+    FileTokenStore,
+    MemoryTokenStore,
+    RedisTokenStore,
+    TokenStore,
 )
 from wxm_async.testing import FakeWXM, RateLimit, serve
 
@@ -112,6 +114,16 @@ async def use_the_client() -> None:
             status: int = missing.status_code
         except RateLimitedError as limited:
             wait: float | None = limited.retry_after
+        except APIStatusError as failed:
+            answered: httpx.Response | None = failed.response
+            headers: httpx.Headers = failed.headers
+        raw_json: object = await client.request(
+            "POST", "/api/answers/count", json={}, params={"tag": ["a", "b"], "n": 1}
+        )
+        raw: httpx.Response = await client.request_raw("GET", "/api/Profile", idempotent=False)
+        slow: WXMClient = client.with_options(timeout=300, retries=policy, max_concurrency=2)
+        slower: WXMClient = slow.with_options(timeout=httpx.Timeout(600, connect=5))
+        namespace: Responses = slower.responses
     other = WXMClient(http_client=httpx.AsyncClient())
     await other.aclose()
 

@@ -34,7 +34,6 @@ from .._auth import WXMAuth
 from .._client import DEFAULT_BASE_URL, WXMClient
 from .._config import ENV_API_KEY, ENV_BASE_URL, ENV_PASSWORD, ENV_USERNAME
 from .._exceptions import ConfigurationError, WXMError
-from .._http import status_error
 from .._models import ResponseFilter
 from . import _demo
 from ._exit import EXIT_CODES_HELP, ExitCode, exit_code_for
@@ -355,33 +354,21 @@ def api_key_generate(
 # -- get, post -----------------------------------------------------------------------
 
 
-def _check_path(path: str) -> str:
-    if "://" in path or path.startswith("//"):
-        raise click.BadParameter(
-            "give a path below the base URL, such as /api/Profile", param_hint="PATH"
-        )
-    return path if path.startswith("/") else f"/{path}"
-
-
 def _raw_call(
     method: str,
     path: str,
-    body: bytes | None,
+    body: object,
     connection: tuple[str, str | None, str | None, str | None],
 ) -> None:
+    """Send one call through ``WXMClient.request_raw()``: its retries and 401 recovery."""
     client, _ = _prepare(*connection)
 
     async def go() -> httpx.Response:
         async with client:
-            response = await client.http.request(
-                method,
-                path,
-                content=body,
-                headers={"Content-Type": "application/json"} if body is not None else None,
-            )
-            if not response.is_success:
-                raise status_error(response)
-            return response
+            try:
+                return await client.request_raw(method, path, json=body)
+            except ConfigurationError as exc:  # the path leaves the base URL: refused unsent
+                raise click.BadParameter(str(exc), param_hint="PATH") from None
 
     response = _run_async(go)
     _print_body(response)
@@ -406,7 +393,7 @@ def get(
     path: str, base_url: str, username: str | None, api_key: str | None, password: str | None
 ) -> None:
     """GET PATH, such as /api/Questions/Active, and print the JSON answer to stdout."""
-    _raw_call("GET", _check_path(path), None, (base_url, username, api_key, password))
+    _raw_call("GET", path, None, (base_url, username, api_key, password))
 
 
 @cli.command(epilog=_EXIT_CODES)
@@ -428,8 +415,7 @@ def post(
     password: str | None,
 ) -> None:
     """POST the JSON BODY to PATH and print the JSON answer to stdout."""
-    content = json.dumps(_parse_json(body)).encode()  # checked, and sent even if null
-    _raw_call("POST", _check_path(path), content, (base_url, username, api_key, password))
+    _raw_call("POST", path, _parse_json(body), (base_url, username, api_key, password))
 
 
 def _parse_json(body: str) -> object:

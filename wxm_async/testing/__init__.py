@@ -14,8 +14,11 @@ async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.t
 or on a loopback socket with ``serve(fake)`` (needs the ``testing`` extra).
 """
 
+from .._public import publish as _publish
 from ._fake import DENIED_MESSAGE, FakeWXM, LoginPause
 from ._faults import RateLimit
 from ._server import serve
 
 __all__ = ["DENIED_MESSAGE", "FakeWXM", "LoginPause", "RateLimit", "serve"]
+
+_publish(__name__, globals())
