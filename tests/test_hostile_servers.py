@@ -7,6 +7,7 @@ every 401 is recovered inside the auth, for plain httpx users too.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 from collections.abc import AsyncIterator, Callable
@@ -449,3 +450,129 @@ def test_one_auth_works_under_asyncio_then_trio() -> None:
 
     for backend in ["asyncio", "trio", "asyncio"]:
         assert anyio.run(use, backend=backend) == 200
+
+
+class _BrokenBody(httpx.AsyncByteStream):
+    """A body that sends a little, then fails (reset) or stalls forever."""
+
+    def __init__(self, how: str) -> None:
+        self.how = how
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b"{"
+        if self.how == "reset":
+            raise httpx.ReadError("connection reset mid-body")
+        await anyio.Event().wait()  # a server that stops sending (never set)
+
+
+@pytest.mark.parametrize("how", ["reset"])
+@pytest.mark.parametrize("where", ["call", "probe"])
+async def test_a_401_cut_off_mid_body_leaves_no_token_in_the_error(how: str, where: str) -> None:
+    """Reading a 401 (or the probe's answer) fails: no request in the error holds the token."""
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if is_login(request):
+            return httpx.Response(200, json=token_answer(TOKEN))
+        if is_probe(request) == (where == "probe"):
+            return httpx.Response(401, headers={"Content-Length": "100"}, stream=_BrokenBody(how))
+        return httpx.Response(401, json={})
+
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(handle), auth=WXMAuth("u", SECRET)
+    ) as http:
+        with pytest.raises(httpx.HTTPError) as caught:
+            await http.get("https://wxm.test/api/Questions/Active")
+    assert TOKEN not in " ".join(_texts(caught.value, set()))
+
+
+async def test_a_401_body_that_stalls_is_given_up_on() -> None:
+    """A 401 announcing 60,000 bytes that never come: the auth stops reading, and replays."""
+    tokens = iter(["t1", "t2"])
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if is_login(request):
+            return httpx.Response(200, json=token_answer(next(tokens)))
+        if is_probe(request):
+            return httpx.Response(401, json={})
+        if request.headers["authorization"] == "Bearer t1":
+            return httpx.Response(
+                401, headers={"Content-Length": "60000"}, stream=_BrokenBody("stall")
+            )
+        return httpx.Response(200, json={})
+
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(handle), auth=WXMAuth("u", "p")
+    ) as http:
+        with anyio.fail_after(20):  # a guard against a hang, not a wait
+            assert (await http.get("https://wxm.test/api/Profile")).status_code == 200
+
+
+async def test_a_probe_that_cannot_tell_leaves_the_401_and_logs_in_no_more() -> None:
+    """The probe answered 503 (WXM busy): the 401 stands, no login on a guess."""
+    logins = 0
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal logins
+        if is_login(request):
+            logins += 1
+            return httpx.Response(200, json=token_answer(f"t{logins}"))
+        if is_probe(request):
+            return httpx.Response(503, json={})
+        return httpx.Response(401, json={"message": "denied"})
+
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(handle), auth=WXMAuth("u", "p")
+    ) as http:
+        for _ in range(20):
+            response = await http.get("https://wxm.test/api/Refused")
+            assert response.status_code == 401
+            assert response.json() == {"message": "denied"}  # its own answer, not the probe's
+    assert logins == 1
+
+
+async def test_the_login_answer_does_not_stay_in_the_response_history() -> None:
+    """Httpx keeps the flow's answers in response.history: the login's holds no token."""
+    transport, _ = recording(_failing_login("ok"))
+    async with httpx.AsyncClient(transport=transport, auth=WXMAuth("u", SECRET)) as http:
+        response = await http.get("https://wxm.test/api/Profile")
+    assert response.history  # the login's answer is there, as httpx keeps it
+    for earlier in response.history:
+        assert TOKEN.encode() not in earlier.content
+
+
+def test_reprs_hold_no_two_factor_code() -> None:
+    """What a traceback with locals shows of the auth: no password, no two-factor code."""
+    auth = WXMAuth("u#987654", SECRET)
+    shown = repr(auth) + repr(vars(auth))
+    assert "987654" not in shown
+    assert SECRET not in shown
+
+
+@pytest.mark.parametrize("lifetime", [10**400, -(10**400), 2**1024 - 1])
+async def test_a_huge_lifetime_is_no_raw_overflow(lifetime: int) -> None:
+    """expires_in with more digits than a float holds: a token, or a DecodeError, never OverflowError."""
+    answer = token_answer(TOKEN, expires_in=lifetime)
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=answer)
+
+    transport, _ = recording(handle)
+    async with httpx.AsyncClient(transport=transport, auth=WXMAuth("u", SECRET)) as http:
+        with contextlib.suppress(WXMError):
+            await http.get("https://wxm.test/api/Profile")
+
+
+def test_a_huge_refresh_leeway_is_a_configuration_error() -> None:
+    """refresh_leeway=10**400 is refused with ConfigurationError, not OverflowError."""
+    with pytest.raises(ConfigurationError, match="refresh_leeway"):
+        WXMAuth("u", "p", refresh_leeway=10**400)
+
+
+@pytest.mark.parametrize("host", ["evil.localhost", "localhost.evil.example", "127.0.0.1.nip.io"])
+async def test_look_alike_loopback_hosts_are_not_loopback(host: str) -> None:
+    """Only 127.0.0.0/8, ::1 and localhost itself count as loopback for plain http."""
+    transport, seen = recording(_failing_login("ok"))
+    async with httpx.AsyncClient(transport=transport, auth=WXMAuth("u", SECRET)) as http:
+        with pytest.raises(ConfigurationError, match="in clear"):
+            await http.get(f"http://{host}/api/Profile")
+    assert seen == []

@@ -167,8 +167,10 @@ class WXMAuth(httpx.Auth):
         """End the failure window after a rejected login: the next request logs in.
 
         Call it once the credentials work again (the account was unlocked, the key
-        re-enabled). A new ``WXMAuth`` with other credentials needs no call: its store
-        has not seen the rejection.
+        re-enabled). A new ``WXMAuth`` with other credentials and its own
+        ``MemoryTokenStore`` needs no call: its store has not seen the rejection. A shared
+        store (file, Redis) remembers a rejection for every process that uses it: call
+        this on the auth that uses it, or wait for the window to end.
         """
         self._store.clear_failure()
 
@@ -207,50 +209,53 @@ class WXMAuth(httpx.Auth):
         if token is not None and self._clock() >= token.refresh_at:
             token = None
         sends = 0
-        while True:
-            if token is None:
-                flow = self._recovery.token(request, stale)
-                async with aclosing(flow):
-                    item = await flow.__anext__()
-                    while isinstance(item, httpx.Request):
-                        item = await flow.asend((yield item))
-                token = item
-            request.headers["Authorization"] = token.authorization
-            try:
+        answered = False  # a probe found the token alive, or could not tell: 401 is final
+        try:
+            while True:
+                if token is None:
+                    flow = self._recovery.token(request, stale)
+                    async with aclosing(flow):
+                        item = await flow.__anext__()
+                        while isinstance(item, httpx.Request):
+                            item = await flow.asend((yield item))
+                    token = item
+                request.headers["Authorization"] = token.authorization
                 response = yield request
-            except BaseException:
-                # httpx closes the flow when sending failed: keep the token out of the
-                # exception's request.
-                request.headers.pop("Authorization", None)
-                raise
-            sends += 1
-            if response.status_code != 401 or sends == MAX_SENDS:
-                return
-            if self._recovery.refuses(request, token):
-                return  # this endpoint refuses this live token: the 401 is the answer
-            await read_small(response)
-            if token is self._store.current():
-                probed = False
-                verdict = self._recovery.alive(request, token)
-                async with aclosing(verdict):
-                    judged = await verdict.__anext__()
-                    while isinstance(judged, httpx.Request):
-                        probed = True
-                        judged = await verdict.asend((yield judged))
-                if judged and not probed:
-                    return  # the endpoint refuses this live token: the 401 is the answer
-                if judged:
-                    # httpx answers the caller with the last response: send the request
-                    # once more, so that it is the request's own, not the probe's.
-                    continue
-                self._store.discard(token)
-            self._check_replayable(request)
-            _log.debug(
-                "WXM answered 401 to %s %s; replaying it with another token",
-                request.method,
-                without_query(request.url),
-            )
-            stale, token = token, None
+                sends += 1
+                if response.status_code != 401 or sends == MAX_SENDS or answered:
+                    return
+                if self._recovery.refuses(request, token):
+                    return  # this endpoint refuses this live token: the 401 is the answer
+                await read_small(response)
+                if token is self._store.current():
+                    probed = False
+                    verdict = self._recovery.alive(request, token)
+                    async with aclosing(verdict):
+                        judged = await verdict.__anext__()
+                        while isinstance(judged, httpx.Request):
+                            probed = True
+                            judged = await verdict.asend((yield judged))
+                    if judged is not False:  # alive (the endpoint refuses it), or unknown
+                        if not probed:
+                            return  # the 401 is the answer
+                        # httpx answers the caller with the last response: send the
+                        # request once more, so that the answer is its own, not the probe's.
+                        answered = True
+                        continue
+                    self._store.discard(token)
+                self._check_replayable(request)
+                _log.debug(
+                    "WXM answered 401 to %s %s; replaying it with another token",
+                    request.method,
+                    without_query(request.url),
+                )
+                stale, token = token, None
+        except BaseException:
+            # Whatever ends the flow early (a transport error while sending or reading,
+            # a cancellation, our own error): the request keeps no token for the
+            # exception to carry.
+            request.headers.pop("Authorization", None)
+            raise
 
     def _check_replayable(self, request: httpx.Request) -> None:
         if not isinstance(request.stream, httpx.ByteStream):

@@ -17,7 +17,6 @@ Kept free of the auth flow, so that each rule is tested directly:
 from __future__ import annotations
 
 import ipaddress
-import math
 from collections.abc import AsyncIterator
 from urllib.parse import urlencode
 
@@ -33,6 +32,7 @@ from ._exceptions import (
     error_for_status,
 )
 from ._models import AccessToken
+from ._models._token import unusable
 from ._redact import CREDENTIAL_HEADERS, redacted, without_query
 from ._retry import parse_retry_after
 from ._store import CachedToken, cache_token
@@ -175,7 +175,7 @@ def login_url(
 
 
 def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
+    if host.lower() == "localhost":  # not *.localhost: a resolver may send those anywhere
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -345,29 +345,12 @@ def _token(
         token = decode_response(response, AccessToken, what=what, request=request)
     except DecodeError as error:
         return error
-    problem = _unusable(token)
+    problem = unusable(token)
     if problem is not None:
         return DecodeError(f"could not decode {what}: {problem}", request=request)
     return cache_token(
         token, requested_at=requested_at, received_at=received_at, max_leeway=max_leeway
     )
-
-
-def _unusable(token: AccessToken) -> str | None:
-    """Why ``token`` cannot be sent as a bearer token, or ``None``. Never quotes it."""
-    if token.token_type.lower() != "bearer":
-        return "the token type is not bearer (RFC 6749 §7.1: an unknown type is not used)"
-    value = token.access_token
-    if not value:
-        return "the access token is empty"
-    if not all("!" <= c <= "~" for c in value):
-        return (
-            "the access token cannot be sent in a header "
-            "(it holds whitespace, control or non-ASCII characters)"
-        )
-    if math.isnan(token.lifetime):
-        return "the token's lifetime is not a number"
-    return None
 
 
 def _string_field(body: object, key: str) -> str | None:

@@ -48,12 +48,18 @@ REFUSAL_MEMORY = 60.0
 _MAX_ABANDONED_LOGINS = 2
 #: The most bytes of an answer the auth reads before it sends another request.
 _SMALL = 64 * 1024
+#: The most time, in seconds, spent reading such an answer.
+_SMALL_READ_TIME = 2.0
+#: The most time, in seconds, spent reading a login's answer once its headers arrived.
+LOGIN_READ_TIME = 30.0
 #: The most refusals remembered at once.
 _MAX_REFUSALS = 1024
 
 
 async def read_small(response: httpx.Response) -> None:
-    """Read an answer the auth does not need, if it is small; else close it. Bounded.
+    """Read an answer the auth does not need, if it is small; else close it.
+
+    Bounded in bytes (64 KiB, by its Content-Length) and in time (2 s).
 
     httpx reads the answer again after the flow has sent the next request: it finds the
     bytes read here, or none. A compressed body is dropped, never inflated.
@@ -61,16 +67,19 @@ async def read_small(response: httpx.Response) -> None:
     if hasattr(response, "_content"):
         return
     raw = bytearray()
+    slow = False
     if _content_length(response) is not None:
         chunks = cast(AsyncGenerator[bytes, None], response.aiter_raw())
-        async with aclosing(chunks):
-            async for chunk in chunks:
-                raw += chunk
-                if len(raw) > _SMALL:
-                    break
+        with anyio.move_on_after(_SMALL_READ_TIME) as reading:
+            async with aclosing(chunks):
+                async for chunk in chunks:
+                    raw += chunk
+                    if len(raw) > _SMALL:
+                        break
+        slow = reading.cancelled_caught
     await response.aclose()
     encoding = response.headers.get("content-encoding", "").strip().lower()
-    small = len(raw) <= _SMALL and encoding in ("", "identity")
+    small = not slow and len(raw) <= _SMALL and encoding in ("", "identity")
     # httpx 0.28 keeps a read body here; aread() after the flow then returns it.
     response._content = bytes(raw) if small else b""
 
@@ -84,15 +93,22 @@ def _content_length(response: httpx.Response) -> int | None:
 
 @define(eq=False)
 class _Probe:
-    """A probe in flight for one token; the requests that met its 401 wait on it."""
+    """A probe in flight for one token; the requests that met its 401 wait on it.
+
+    ``alive`` is ``True`` for a success, ``False`` for a 401, ``None`` when the answer
+    tells neither (a 429, a 5xx): then the 401 stands, and nobody logs in on a guess.
+    """
 
     done: anyio.Event = field(factory=anyio.Event)
     alive: bool | None = None
 
 
-@define(eq=False)
+@define(eq=False, repr=False)
 class Recovery:
-    """What ``WXMAuth`` knows and decides beyond its fast path."""
+    """What ``WXMAuth`` knows and decides beyond its fast path.
+
+    Its ``repr()`` shows no credential: tracebacks that capture locals show it.
+    """
 
     store: TokenStore
     clock: Callable[[], float]
@@ -103,6 +119,9 @@ class Recovery:
     allow_insecure_http: bool
     _probes: dict[str, _Probe] = field(factory=dict, init=False)
     _refused: dict[tuple[str, str, str], float] = field(factory=dict, init=False)
+
+    def __repr__(self) -> str:
+        return f"Recovery(username={self.display_name!r})"
 
     @property
     def display_name(self) -> str:
@@ -141,7 +160,13 @@ class Recovery:
             _log.debug("logging in to %s as %r", url, self.display_name)
             requested_at = self.clock()
             response = yield login
-            await response.aread()
+            with anyio.move_on_after(LOGIN_READ_TIME) as reading:
+                await response.aread()
+            if reading.cancelled_caught:
+                await response.aclose()
+                raise httpx.ReadTimeout(
+                    f"the login answer did not end within {LOGIN_READ_TIME:g} s", request=login
+                )
             outcome = interpret_login(
                 response,
                 username=self.display_name,
@@ -150,6 +175,9 @@ class Recovery:
                 received_at=self.clock(),
                 max_leeway=self.max_leeway,
             )
+            # httpx keeps the login's answer in the caller's response.history: drop the
+            # token from it.
+            response._content = b""
         finally:
             # Runs when cancelled or closed, too: drop the password, wake the waiters.
             with anyio.CancelScope(shield=True):
@@ -185,29 +213,31 @@ class Recovery:
         until = self._refused.get(_route(request, token))
         return until is not None and self.clock() < until
 
-    async def alive(self, request: httpx.Request, token: CachedToken) -> Flow[bool]:
+    async def alive(self, request: httpx.Request, token: CachedToken) -> Flow[bool | None]:
         """Ask WXM, once per token, whether ``token`` (which met 401) still lives.
 
         Yields the probe if no other request is probing this token; its last item is
-        the verdict: ``True`` if the token works elsewhere. A probe that gets neither a
-        success nor a 401 counts as dead: a new login is the safe recovery.
+        the verdict: ``True`` if the token works elsewhere, ``False`` if WXM refused it
+        too, ``None`` if the probe's answer tells neither (see ``_Probe``).
         """
         key = token.authorization
         probe = self._probes.get(key)
         if probe is not None:
             await probe.done.wait()
-            yield bool(probe.alive)
+            yield probe.alive
             return
         probe = self._probes[key] = _Probe()
+        sent = probe_request(request, token.authorization)
         try:
-            sent = probe_request(request, token.authorization)
-            try:
-                response = yield sent
-            except BaseException:
-                sent.headers.pop("Authorization", None)
-                raise
-            probe.alive = response.is_success
+            response = yield sent
+            if response.is_success:
+                probe.alive = True
+            elif response.status_code == 401:
+                probe.alive = False
             await read_small(response)
+        except BaseException:
+            sent.headers.pop("Authorization", None)  # no token in the exception
+            raise
         finally:
             del self._probes[key]
             probe.done.set()
@@ -215,13 +245,13 @@ class Recovery:
             "the token that met 401 on %s %s is %s",
             request.method,
             without_query(request.url),
-            "alive: the endpoint refuses it" if probe.alive else "dead",
+            {True: "alive: the endpoint refuses it", False: "dead", None: "unknown"}[probe.alive],
         )
         if probe.alive:
             if len(self._refused) >= _MAX_REFUSALS:
                 self._refused.clear()
             self._refused[_route(request, token)] = self.clock() + REFUSAL_MEMORY
-        yield bool(probe.alive)
+        yield probe.alive
 
 
 def _route(request: httpx.Request, token: CachedToken) -> tuple[str, str, str]:

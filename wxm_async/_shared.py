@@ -47,6 +47,7 @@ from ._exceptions import (
     WXMError,
 )
 from ._models import AtRest, StoredFailure, StoredToken
+from ._models._token import unusable
 from ._store import (
     DEFAULT_FAILURE_WINDOW,
     DEFAULT_MAX_FAILURE_WINDOW,
@@ -290,6 +291,11 @@ class SharedTokenStore(ABC):
             A token to adopt; the shared failure to raise; or ``None``: log in.
         """
         stored = snapshot.token
+        if stored is not None and unusable(stored.token) is not None:
+            _log.warning(
+                "the shared record's token cannot be sent; ignoring it, a login replaces it"
+            )
+            stored = None
         if stored is not None and snapshot.remaining > 0:
             access = stored.token.access_token
             if access != self._rejected and (stale is None or access != stale.token.access_token):

@@ -56,7 +56,11 @@ def check_seconds(name: str, value: float, *, minimum: float = 0.0) -> float:
     """
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigurationError(f"{name} must be a number of seconds, not {value!r}")
-    if not math.isfinite(value) or value < minimum:
+    try:
+        finite = math.isfinite(float(value))
+    except OverflowError:  # an int with more digits than a float holds
+        finite = False
+    if not finite or value < minimum:
         raise ConfigurationError(
             f"{name} must be a finite number of seconds, {minimum:g} or more, not {value!r}"
         )

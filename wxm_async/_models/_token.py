@@ -8,7 +8,14 @@ from datetime import datetime
 
 from attrs import field, frozen
 
-__all__ = ["DEFAULT_TOKEN_LIFETIME", "AccessToken", "AtRest", "StoredFailure", "StoredToken"]
+__all__ = [
+    "DEFAULT_TOKEN_LIFETIME",
+    "AccessToken",
+    "AtRest",
+    "StoredFailure",
+    "StoredToken",
+    "unusable",
+]
 
 DEFAULT_TOKEN_LIFETIME = 3600.0
 """The lifetime assumed, in seconds, for a token whose answer states none (neither
@@ -77,6 +84,23 @@ class AccessToken:
         if any(math.isnan(lifetime) for lifetime in lifetimes):
             return math.nan
         return min(max(min(lifetimes), 0.0), sys.float_info.max)  # huge: as good as forever
+
+
+def unusable(token: AccessToken) -> str | None:
+    """Why ``token`` cannot be sent as a bearer token, or ``None``. Never quotes it."""
+    if token.token_type.lower() != "bearer":
+        return "the token type is not bearer (RFC 6749 §7.1: an unknown type is not used)"
+    value = token.access_token
+    if not value:
+        return "the access token is empty"
+    if not all("!" <= c <= "~" for c in value):
+        return (
+            "the access token cannot be sent in a header "
+            "(it holds whitespace, control or non-ASCII characters)"
+        )
+    if math.isnan(token.lifetime):
+        return "the token's lifetime is not a number"
+    return None
 
 
 @frozen(kw_only=True)
