@@ -576,3 +576,48 @@ async def test_look_alike_loopback_hosts_are_not_loopback(host: str) -> None:
         with pytest.raises(ConfigurationError, match="in clear"):
             await http.get(f"http://{host}/api/Profile")
     assert seen == []
+
+
+async def _fake_failure(kind: str, fake: FakeWXM, tmp_path: Any) -> tuple[BaseException, str]:
+    """Drive one failure against the fake; return what the caller caught and the secret."""
+    from wxm_async.stores import FileTokenStore
+
+    password = PASSWORD
+    username = USERNAME
+    store = None
+    if kind == "lock-out":
+        fake.lock_account(USERNAME)
+    elif kind == "two-factor":
+        fake.two_factor_code = "654321"
+        username = f"{USERNAME}#111111"
+    elif kind == "store-error":
+        (tmp_path / "dir").write_text("a file where a directory should be")
+        store = FileTokenStore(tmp_path / "dir" / "token")
+    auth = WXMAuth(username, password, store=store)
+    async with httpx.AsyncClient(
+        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+    ) as http:
+        if kind == "cancelled":
+            pause = fake.pause_logins()
+            with anyio.CancelScope() as scope:
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(http.get, "/api/Profile")
+                    await pause.arrived.wait()
+                    scope.cancel()
+            pause.release()
+            return RuntimeError("cancelled: only the logs are left to scan"), password
+        try:
+            await http.get("/api/Profile")
+        except Exception as error:
+            return error, password
+    raise AssertionError("no failure")
+
+
+@pytest.mark.parametrize("kind", ["lock-out", "two-factor", "store-error", "cancelled"])
+async def test_no_secret_escapes_from_the_fakes_failures(
+    kind: str, fake: FakeWXM, tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Lock-out, two-factor, a store error, a cancelled login: no secret in error or logs."""
+    caplog.set_level(logging.DEBUG)
+    error, password = await _fake_failure(kind, fake, tmp_path)
+    assert_no_secret(error, caplog, password, "111111", "654321")
