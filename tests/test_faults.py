@@ -238,7 +238,8 @@ class _CancellingTransport(httpx.AsyncBaseTransport):
             await p.fire()
         if not p.fired and not is_login(request):
             p.api_sends += 1
-            if (p.point, p.api_sends) in {("send", 1), ("send after login", 1), ("replay send", 2)}:
+            fire_at = {("send", 1), ("send after login", 1), ("probe send", 2), ("replay send", 3)}
+            if (p.point, p.api_sends) in fire_at:
                 await p.fire()
         response = await self._inner.handle_async_request(request)
         reading = (p.point == "login read" and is_login(request)) or (
@@ -283,7 +284,8 @@ POINTS = {
     "login read": (False, False, 2),  # reading the login's answer: WXM issued a token
     "settle": (False, False, 1),  # recording the outcome (shielded)
     "send after login": (False, False, 1),  # the send with the new token
-    "replay send": (True, True, 2),  # the replay after a 401 and a new login
+    "probe send": (True, True, 2),  # the probe of the token that met 401
+    "replay send": (True, True, 2),  # the replay after a 401, a probe and a new login
 }
 
 

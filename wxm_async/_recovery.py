@@ -101,6 +101,7 @@ class _Probe:
 
     done: anyio.Event = field(factory=anyio.Event)
     alive: bool | None = None
+    abandoned: bool = False  # cancelled, or failed in transport: the waiters probe again
 
 
 @define(eq=False, repr=False)
@@ -221,11 +222,11 @@ class Recovery:
         too, ``None`` if the probe's answer tells neither (see ``_Probe``).
         """
         key = token.authorization
-        probe = self._probes.get(key)
-        if probe is not None:
-            await probe.done.wait()
-            yield probe.alive
-            return
+        while (waited := self._probes.get(key)) is not None:
+            await waited.done.wait()
+            if not waited.abandoned:
+                yield waited.alive
+                return
         probe = self._probes[key] = _Probe()
         sent = probe_request(request, token.authorization)
         try:
@@ -237,6 +238,7 @@ class Recovery:
             await read_small(response)
         except BaseException:
             sent.headers.pop("Authorization", None)  # no token in the exception
+            probe.abandoned = probe.alive is None
             raise
         finally:
             del self._probes[key]
