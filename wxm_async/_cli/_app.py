@@ -37,16 +37,15 @@ from .._exceptions import ConfigurationError, WXMError
 from .._http import status_error
 from .._models import ResponseFilter
 from . import _demo
-from ._exit import EXIT_CODES_HELP, ExitCode, exit_code_for
+from ._exit import DEMO_EXIT_CODES, ExitCode, exit_code_for, exit_codes_epilog
 from ._export import CSV_COLUMNS, FORMATS
+from ._url import base_url_option
 
 __all__ = ["cli", "run"]
 
 T = TypeVar("T")
 
-_EXIT_CODES = "\b\nExit codes:\n" + "\n".join(
-    f"  {int(code):>3}  {words}" for code, words in EXIT_CODES_HELP.items()
-)
+_EXIT_CODES = exit_codes_epilog(ExitCode)
 
 
 def run(argv: Sequence[str] | None = None) -> None:
@@ -104,6 +103,7 @@ def _connection_options(fn: _F) -> _F:
             "--base-url",
             envvar=ENV_BASE_URL,
             default=DEFAULT_BASE_URL,
+            callback=base_url_option,
             show_default=True,
             help=f"WXM's address. [env: {ENV_BASE_URL}]",
         ),
@@ -146,8 +146,6 @@ def _client(
         missing.append(f"--api-key / --password or {ENV_API_KEY} / {ENV_PASSWORD}")
     if missing:
         raise ConfigurationError(f"missing credentials: give {' and '.join(missing)}")
-    if not httpx.URL(base_url).is_absolute_url:
-        raise click.BadParameter(f"{base_url!r} is not an absolute URL", param_hint="--base-url")
     auth = WXMAuth(username, secret)
     return WXMClient(auth=auth, base_url=base_url), auth
 
@@ -179,7 +177,7 @@ def cli() -> None:
 # -- demo ----------------------------------------------------------------------------
 
 
-@cli.command(epilog=_EXIT_CODES)
+@cli.command(epilog=exit_codes_epilog(DEMO_EXIT_CODES))
 @click.option(
     "--calls",
     type=click.IntRange(min=1),

@@ -6,6 +6,7 @@ are listed in ``wxm --help`` and ``docs/how-to/cli.md``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
 
 import httpx
@@ -18,7 +19,7 @@ from .._exceptions import (
     LoginInterruptedError,
 )
 
-__all__ = ["EXIT_CODES_HELP", "ExitCode", "exit_code_for"]
+__all__ = ["DEMO_EXIT_CODES", "EXIT_CODES_HELP", "ExitCode", "exit_code_for", "exit_codes_epilog"]
 
 
 class ExitCode(IntEnum):
@@ -56,6 +57,15 @@ EXIT_CODES_HELP = {
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
 }
 """A few words on each exit code, for ``--help``."""
+
+DEMO_EXIT_CODES = (ExitCode.OK, ExitCode.FAILURE, ExitCode.USAGE, ExitCode.INTERRUPTED)
+"""What ``wxm demo`` and ``wxm fake`` can exit with: they talk only to their own fake."""
+
+
+def exit_codes_epilog(codes: Iterable[ExitCode]) -> str:
+    """The ``Exit codes:`` paragraph of a command's ``--help``, for ``codes``."""
+    lines = [f"  {int(code):>3}  {EXIT_CODES_HELP[code]}" for code in codes]
+    return "\b\nExit codes:\n" + "\n".join(lines)  # \b: click keeps the lines as they are
 
 
 def exit_code_for(error: BaseException) -> ExitCode:
