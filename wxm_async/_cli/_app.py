@@ -37,8 +37,9 @@ from .._exceptions import ConfigurationError, WXMError
 from .._http import status_error
 from .._models import ResponseFilter
 from . import _demo
-from ._exit import DEMO_EXIT_CODES, ExitCode, exit_code_for, exit_codes_epilog
+from ._exit import LOCAL_EXIT_CODES, ExitCode, exit_code_for, exit_codes_epilog
 from ._export import CSV_COLUMNS, FORMATS
+from ._fake import fake
 from ._url import base_url_option
 
 __all__ = ["cli", "run"]
@@ -177,7 +178,7 @@ def cli() -> None:
 # -- demo ----------------------------------------------------------------------------
 
 
-@cli.command(epilog=exit_codes_epilog(DEMO_EXIT_CODES))
+@cli.command(epilog=exit_codes_epilog(LOCAL_EXIT_CODES))
 @click.option(
     "--calls",
     type=click.IntRange(min=1),
@@ -272,6 +273,11 @@ def _demo_table(result: _demo.DemoResult, *, concurrency: int, token_lifetime: i
     for row in rows:
         table.add_row(*row)
     return table
+
+
+# -- fake: its own module -----------------------------------------------------------
+
+cli.add_command(fake)
 
 
 # -- login, api-key ------------------------------------------------------------------

@@ -19,7 +19,7 @@ from .._exceptions import (
     LoginInterruptedError,
 )
 
-__all__ = ["DEMO_EXIT_CODES", "EXIT_CODES_HELP", "ExitCode", "exit_code_for", "exit_codes_epilog"]
+__all__ = ["EXIT_CODES_HELP", "LOCAL_EXIT_CODES", "ExitCode", "exit_code_for", "exit_codes_epilog"]
 
 
 class ExitCode(IntEnum):
@@ -28,7 +28,8 @@ class ExitCode(IntEnum):
     OK = 0
     """Done; for ``wxm demo``, every call succeeded."""
     FAILURE = 1
-    """Calls failed in ``wxm demo``, or an unexpected answer (one that did not decode)."""
+    """Calls failed in ``wxm demo``, an unexpected answer (one that did not decode), or
+    ``wxm fake`` could not listen on its port."""
     USAGE = 2
     """A bad argument or option (click's usage error)."""
     CONFIGURATION = 3
@@ -47,7 +48,7 @@ class ExitCode(IntEnum):
 
 EXIT_CODES_HELP = {
     ExitCode.OK: "success",
-    ExitCode.FAILURE: "calls failed (demo) or an unexpected answer",
+    ExitCode.FAILURE: "calls failed (demo), an unexpected answer, or the port is taken (fake)",
     ExitCode.USAGE: "bad argument or option",
     ExitCode.CONFIGURATION: "missing credentials",
     ExitCode.LOGIN_REJECTED: "login rejected",
@@ -58,7 +59,7 @@ EXIT_CODES_HELP = {
 }
 """A few words on each exit code, for ``--help``."""
 
-DEMO_EXIT_CODES = (ExitCode.OK, ExitCode.FAILURE, ExitCode.USAGE, ExitCode.INTERRUPTED)
+LOCAL_EXIT_CODES = (ExitCode.OK, ExitCode.FAILURE, ExitCode.USAGE, ExitCode.INTERRUPTED)
 """What ``wxm demo`` and ``wxm fake`` can exit with: they talk only to their own fake."""
 
 
