@@ -7,6 +7,8 @@ when WXM answers 401. Processes that share a ``FileTokenStore`` (one host) or a
 ``RedisTokenStore`` (a fleet) share one token and one login.
 """
 
+import logging as _logging
+
 from ._api import Account, Analytics, Delivery, Questions, Responses, SurveyTokens
 from ._api._responses import DEFAULT_PAGE_SIZE
 from ._auth import WXMAuth
@@ -72,6 +74,11 @@ from ._retry import DEFAULT_RETRY_STATUSES, RetryPolicy
 from ._shared import DEFAULT_FAILURE_WINDOW
 from ._static_auth import BasicAuthWarning, WXMBasicAuth, WXMBearerAuth
 from ._store import DEFAULT_REFRESH_LEEWAY, CachedToken, LoginTurn, MemoryTokenStore, TokenStore
+from ._version import __version__ as __version__
+
+# A library's logs are its caller's to show: without logging configured, Python's
+# last-resort handler would print our warnings to stderr (the logging HOWTO's advice).
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
 __all__ = [
     "DEFAULT_BASE_URL",

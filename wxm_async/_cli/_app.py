@@ -9,7 +9,6 @@ to stdout; progress bars, tables and messages go to stderr, except the demo's ta
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -51,8 +50,6 @@ _EXIT_CODES = exit_codes_epilog(ExitCode)
 
 def run(argv: Sequence[str] | None = None) -> None:
     """Run the ``wxm`` command with ``argv`` and exit with its code."""
-    # The library logs a rejected login as a warning; the command says it once, itself.
-    logging.getLogger("wxm_async").addHandler(logging.NullHandler())
     try:
         # Not click's standalone mode: it would turn Ctrl-C into exit code 1.
         code = cli.main(
