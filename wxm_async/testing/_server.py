@@ -34,7 +34,7 @@ async def serve(app: Any, *, host: str = "127.0.0.1", port: int = 0) -> AsyncIte
         The server's base URL, e.g. ``http://127.0.0.1:53124``.
 
     Raises:
-        ConfigurationError: uvicorn is not installed (``pip install 'wxm-async[testing]'``).
+        ConfigurationError: uvicorn is not installed (the ``testing`` extra).
         OSError: ``port`` is taken, or not ours to listen on.
     """
     try:
