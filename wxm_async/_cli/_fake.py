@@ -107,9 +107,10 @@ def fake(
                 click.echo(f"wxm fake: serving a fake WXM at {url}; Ctrl-C stops it", err=True)
                 async for _ in signals:
                     break
+        logins, requests = wxm.logins, sum(wxm.requests.values())
         click.echo(
-            f"wxm fake: stopped after {wxm.logins:,} logins and "
-            f"{sum(wxm.requests.values()):,} requests",
+            f"wxm fake: stopped after {logins:,} login{'s' * (logins != 1)} and "
+            f"{requests:,} request{'s' * (requests != 1)}",
             err=True,
         )
 
