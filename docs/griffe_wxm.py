@@ -7,7 +7,8 @@ Griffe reads the source without running it, so it misses two things Python knows
   parameters of nothing (types missing, "required" instead of the defaults). This is
   griffe's own ``dataclasses`` extension, taught attrs: fields in order, inherited ones
   first, ``kw_only``, ``init=False``, ``default=``/``factory=``, the leading underscore
-  attrs drops, and a converter's parameter type as the argument's type.
+  attrs drops (a private field with a default is left out: callers do not pass it),
+  and a converter's parameter type as the argument's type.
 - ``Builtins``: a namespace whose method is named ``list`` must write its return type as
   ``builtins.list[...]``; the reader should see ``list[...]``.
 """
@@ -83,6 +84,8 @@ def _fields(cls: griffe.Class) -> list[griffe.Parameter]:
             default = field.get("default")
         else:
             default = value
+        if member.name.startswith("_") and default is not None:
+            continue  # a private field with a default: not for callers to pass
         annotation = _converter_type(field.get("converter"), cls) or member.annotation
         name = field.get("alias")
         parameters.append(
