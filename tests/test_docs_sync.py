@@ -170,3 +170,14 @@ def test_close_closes_the_client_and_a_later_wxm_starts_afresh(
     wxm_sync.close_wxm()
     assert client.http.is_closed
     assert wxm_sync.wxm() is not first
+
+
+def test_call_from_inside_the_loop_raises_runtime_error(wxm_sync: types.ModuleType) -> None:
+    """As the page warns: w.call() from a function the portal runs raises RuntimeError."""
+    w = wxm_sync.wxm()
+
+    async def calls_back() -> None:
+        w.call(w.client.questions.active)
+
+    with pytest.raises(RuntimeError, match="event loop thread"):
+        w.call(calls_back)
