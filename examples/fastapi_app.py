@@ -4,9 +4,10 @@ The client is made once, in the app's lifespan, so that every request shares its
 connection pool and its login: hundreds of concurrent requests to this app cause one
 login to WXM, not one each. Routes get it through a dependency.
 
-Run it against WXM (credentials from WXM_USERNAME and WXM_API_KEY)::
+Run it against WXM (credentials from WXM_USERNAME and WXM_API_KEY), in a checkout of
+wxm_async, which is not on PyPI yet (once it is: ``pip install wxm-async``)::
 
-    pip install 'wxm-async' fastapi uvicorn
+    pip install -e . fastapi uvicorn
     uvicorn examples.fastapi_app:app
 
 or against the fake WXM, in tests: ``create_app(lambda: WXMClient(transport=...))``.

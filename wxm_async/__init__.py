@@ -11,6 +11,8 @@ Public modules: ``wxm_async.stores`` (token stores, and the base to write your o
 types of the client's namespaces) and ``wxm_async.testing`` (a fake WXM).
 """
 
+import logging as _logging
+
 from ._auth import WXMAuth
 from ._client import WXMClient
 from ._config import ENV_API_KEY, ENV_BASE_URL, ENV_PASSWORD, ENV_TOKEN_KEY, ENV_USERNAME
@@ -65,6 +67,11 @@ from ._pagination import PageIterator
 from ._public import publish as _publish
 from ._retry import RetryPolicy
 from ._static_auth import BasicAuthWarning, WXMBasicAuth, WXMBearerAuth
+from ._version import __version__ as __version__
+
+# A library's logs are its caller's to show: without logging configured, Python's
+# last-resort handler would print our warnings to stderr (the logging HOWTO's advice).
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
 __all__ = [
     "ENV_API_KEY",

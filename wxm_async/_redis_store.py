@@ -43,7 +43,7 @@ redis.call('publish', KEYS[2], 'released')
 class RedisTokenStore(SharedTokenStore):
     """Share one token, and one login, between processes on any number of hosts, in Redis.
 
-    Needs the ``redis`` extra (``pip install 'wxm-async[redis]'``, redis-py 5 or newer)
+    Needs the ``redis`` extra (redis-py 5 or newer; see Install in the docs)
     and asyncio: redis-py's asyncio client does not run under trio.
 
     Keys, below ``{key_prefix}:{base_url}:{username}``: ``:token`` (the token, with a

@@ -9,7 +9,6 @@ to stdout; progress bars, tables and messages go to stderr, except the demo's ta
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -36,22 +35,20 @@ from .._config import ENV_API_KEY, ENV_BASE_URL, ENV_PASSWORD, ENV_USERNAME
 from .._exceptions import ConfigurationError, WXMError
 from .._models import ResponseFilter
 from . import _demo
-from ._exit import EXIT_CODES_HELP, ExitCode, exit_code_for
+from ._exit import LOCAL_EXIT_CODES, ExitCode, exit_code_for, exit_codes_epilog
 from ._export import CSV_COLUMNS, FORMATS
+from ._fake import fake
+from ._url import base_url_option
 
 __all__ = ["cli", "run"]
 
 T = TypeVar("T")
 
-_EXIT_CODES = "\b\nExit codes:\n" + "\n".join(
-    f"  {int(code):>3}  {words}" for code, words in EXIT_CODES_HELP.items()
-)
+_EXIT_CODES = exit_codes_epilog(ExitCode)
 
 
 def run(argv: Sequence[str] | None = None) -> None:
     """Run the ``wxm`` command with ``argv`` and exit with its code."""
-    # The library logs a rejected login as a warning; the command says it once, itself.
-    logging.getLogger("wxm_async").addHandler(logging.NullHandler())
     try:
         # Not click's standalone mode: it would turn Ctrl-C into exit code 1.
         code = cli.main(
@@ -103,6 +100,7 @@ def _connection_options(fn: _F) -> _F:
             "--base-url",
             envvar=ENV_BASE_URL,
             default=DEFAULT_BASE_URL,
+            callback=base_url_option,
             show_default=True,
             help=f"WXM's address. [env: {ENV_BASE_URL}]",
         ),
@@ -145,8 +143,6 @@ def _client(
         missing.append(f"--api-key / --password or {ENV_API_KEY} / {ENV_PASSWORD}")
     if missing:
         raise ConfigurationError(f"missing credentials: give {' and '.join(missing)}")
-    if not httpx.URL(base_url).is_absolute_url:
-        raise click.BadParameter(f"{base_url!r} is not an absolute URL", param_hint="--base-url")
     auth = WXMAuth(username, secret)
     return WXMClient(auth=auth, base_url=base_url), auth
 
@@ -178,7 +174,7 @@ def cli() -> None:
 # -- demo ----------------------------------------------------------------------------
 
 
-@cli.command(epilog=_EXIT_CODES)
+@cli.command(epilog=exit_codes_epilog(LOCAL_EXIT_CODES))
 @click.option(
     "--calls",
     type=click.IntRange(min=1),
@@ -273,6 +269,11 @@ def _demo_table(result: _demo.DemoResult, *, concurrency: int, token_lifetime: i
     for row in rows:
         table.add_row(*row)
     return table
+
+
+# -- fake: its own module -----------------------------------------------------------
+
+cli.add_command(fake)
 
 
 # -- login, api-key ------------------------------------------------------------------

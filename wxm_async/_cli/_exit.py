@@ -6,6 +6,7 @@ are listed in ``wxm --help`` and ``docs/how-to/cli.md``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
 
 import httpx
@@ -18,7 +19,7 @@ from .._exceptions import (
     LoginInterruptedError,
 )
 
-__all__ = ["EXIT_CODES_HELP", "ExitCode", "exit_code_for"]
+__all__ = ["EXIT_CODES_HELP", "LOCAL_EXIT_CODES", "ExitCode", "exit_code_for", "exit_codes_epilog"]
 
 
 class ExitCode(IntEnum):
@@ -27,7 +28,8 @@ class ExitCode(IntEnum):
     OK = 0
     """Done; for ``wxm demo``, every call succeeded."""
     FAILURE = 1
-    """Calls failed in ``wxm demo``, or an unexpected answer (one that did not decode)."""
+    """Calls failed in ``wxm demo``, an unexpected answer (one that did not decode), or
+    ``wxm fake`` could not listen on its port."""
     USAGE = 2
     """A bad argument or option (click's usage error)."""
     CONFIGURATION = 3
@@ -46,7 +48,7 @@ class ExitCode(IntEnum):
 
 EXIT_CODES_HELP = {
     ExitCode.OK: "success",
-    ExitCode.FAILURE: "calls failed (demo) or an unexpected answer",
+    ExitCode.FAILURE: "calls failed (demo), an unexpected answer, or the port is taken (fake)",
     ExitCode.USAGE: "bad argument or option",
     ExitCode.CONFIGURATION: "missing credentials",
     ExitCode.LOGIN_REJECTED: "login rejected",
@@ -56,6 +58,15 @@ EXIT_CODES_HELP = {
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
 }
 """A few words on each exit code, for ``--help``."""
+
+LOCAL_EXIT_CODES = (ExitCode.OK, ExitCode.FAILURE, ExitCode.USAGE, ExitCode.INTERRUPTED)
+"""What ``wxm demo`` and ``wxm fake`` can exit with: they talk only to their own fake."""
+
+
+def exit_codes_epilog(codes: Iterable[ExitCode]) -> str:
+    """The ``Exit codes:`` paragraph of a command's ``--help``, for ``codes``."""
+    lines = [f"  {int(code):>3}  {EXIT_CODES_HELP[code]}" for code in codes]
+    return "\b\nExit codes:\n" + "\n".join(lines)  # \b: click keeps the lines as they are
 
 
 def exit_code_for(error: BaseException) -> ExitCode:

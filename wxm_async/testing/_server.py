@@ -18,8 +18,8 @@ __all__ = ["serve"]
 
 
 @asynccontextmanager
-async def serve(app: Any, *, host: str = "127.0.0.1") -> AsyncIterator[httpx.URL]:
-    """Serve ``app`` with uvicorn on ``host`` at a free port, for the ``async with`` block.
+async def serve(app: Any, *, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[httpx.URL]:
+    """Serve ``app`` with uvicorn on ``host`` and ``port``, for the ``async with`` block.
 
     The server runs in its own thread and asyncio loop, so it works the same whether the
     caller runs on asyncio or trio. It is listening before the block starts and stopped
@@ -28,12 +28,14 @@ async def serve(app: Any, *, host: str = "127.0.0.1") -> AsyncIterator[httpx.URL
     Args:
         app: An ASGI app, such as a ``FakeWXM``.
         host: A loopback address.
+        port: The port; 0 (the default) picks a free one.
 
     Yields:
         The server's base URL, e.g. ``http://127.0.0.1:53124``.
 
     Raises:
-        ConfigurationError: uvicorn is not installed (``pip install 'wxm-async[testing]'``).
+        ConfigurationError: uvicorn is not installed (the ``testing`` extra).
+        OSError: ``port`` is taken, or not ours to listen on.
     """
     try:
         import uvicorn
@@ -53,7 +55,11 @@ async def serve(app: Any, *, host: str = "127.0.0.1") -> AsyncIterator[httpx.URL
     # TCP, and without it every small response waits ~40 ms for the peer's delayed ACK.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, 0))
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
     port = sock.getsockname()[1]
     server = _Server(
         uvicorn.Config(
