@@ -10,6 +10,7 @@ import json
 import logging
 import random
 import time
+import unicodedata
 from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import quote
@@ -30,7 +31,7 @@ from ._exceptions import (
 )
 from ._retry import RetryPolicy, parse_retry_after
 
-__all__ = ["Sender", "redacted", "segment"]
+__all__ = ["MAX_ID_LENGTH", "Sender", "redacted", "segment"]
 
 T = TypeVar("T")
 
@@ -164,15 +165,44 @@ def _token_replaced(auth: httpx.Auth | None, sent: httpx.Request) -> bool:
     return current is None or current.authorization != sent.headers.get("authorization")
 
 
-def segment(value: str) -> str:
+MAX_ID_LENGTH = 1_000
+"""The longest id (in characters) put in a path; WXM's ids are far shorter."""
+
+
+def segment(value: str, name: str = "an id") -> str:
     """Quote ``value`` as one path segment, so that an id can never change the path.
 
+    Ids made only of dots are refused rather than quoted: httpx (and many servers)
+    read ``.`` and ``..`` as "this" and "the parent" directory, even escaped.
+
+    Args:
+        value: The caller's id.
+        name: What the id is, for the error (``"token_id"``).
+
     Raises:
-        ConfigurationError: ``value`` is empty.
+        ConfigurationError: ``value`` is not a string, is empty, made only of dots,
+            longer than ``MAX_ID_LENGTH``, not valid Unicode, or holds a control
+            character. The message never quotes the value.
     """
-    if not value:
-        raise ConfigurationError("an id in a WXM path must not be empty")
+    problem = _id_problem(value)
+    if problem is not None:
+        raise ConfigurationError(f"{name} in a WXM path {problem}")
     return quote(value, safe="")
+
+
+def _id_problem(value: object) -> str | None:
+    if not isinstance(value, str):
+        return f"must be a string, not {type(value).__name__}"
+    if not value:
+        return "must not be empty"
+    if len(value) > MAX_ID_LENGTH:
+        return f"must be at most {MAX_ID_LENGTH} characters, not {len(value)}"
+    if value.strip(".") == "":
+        return "must not be made only of dots (it would name another path)"
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Cs"):
+            return f"must not contain the character U+{ord(char):04X}"
+    return None
 
 
 def status_error(response: httpx.Response, *, retry_after: float | None = None) -> APIStatusError:

@@ -40,7 +40,7 @@ class Account:
         """
         path = f"/api/account/getsubusers/page/{page}"
         if search:
-            path += f"/{segment(search)}"
+            path += f"/{segment(search, 'search')}"
         return await self._sender.call("GET", path, SubUserPage, idempotent=True)
 
     async def api_key(self) -> str:
@@ -59,7 +59,7 @@ class Account:
         """Return the string stored under ``key``, or ``None``: ``GET /api/UserData/{key}``."""
         return await self._sender.call(
             "GET",
-            f"/api/UserData/{segment(key)}",
+            f"/api/UserData/{segment(key, 'key')}",
             str | None,  # type: ignore[arg-type]
             idempotent=True,
         )
@@ -68,7 +68,7 @@ class Account:
         """Store ``value`` under ``key``: ``POST /api/UserData/{key}``."""
         await self._sender.send(
             "POST",
-            f"/api/UserData/{segment(key)}",
+            f"/api/UserData/{segment(key, 'key')}",
             body={"value": value},
             idempotent=True,  # writing the same value twice changes nothing
         )

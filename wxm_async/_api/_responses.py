@@ -107,7 +107,10 @@ class Responses:
             NotFoundError: There is no response with that id.
         """
         return await self._sender.call(
-            "GET", f"/api/answer/{segment(response_id)}", SurveyResponse, idempotent=True
+            "GET",
+            f"/api/answer/{segment(response_id, 'response_id')}",
+            SurveyResponse,
+            idempotent=True,
         )
 
     async def add_note(
@@ -124,7 +127,7 @@ class Responses:
         """
         await self._sender.send(
             "POST",
-            f"/api/Answers/Note/{segment(response_id)}",
+            f"/api/Answers/Note/{segment(response_id, 'response_id')}",
             body=Note(text=text, note_time=note_time),
             idempotent=False,
         )
