@@ -9,6 +9,7 @@ core keeps to httpx, anyio, attrs and cattrs.)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -24,6 +25,9 @@ __all__ = [
 
 DEFAULT_RETRY_STATUSES = frozenset({429, 502, 503, 504})
 """Statuses that say "not now" rather than "no": worth another try."""
+
+#: delay-seconds (RFC 9110): ASCII digits; a fraction is tolerated, as servers send one.
+_DELAY_SECONDS = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,9})?", re.ASCII)
 
 #: Transport failures that happen before the request reached WXM: safe to retry always.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -135,24 +139,25 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         now: The current time, for an HTTP-date; default ``datetime.now(UTC)``.
 
     Returns:
-        The wait in seconds (never negative), or ``None`` for a missing or unreadable
-        value.
+        The wait in seconds (never negative, always finite), or ``None`` for a missing
+        or unreadable value. Never raises, whatever the server sent: delay-seconds are
+        ASCII digits (with an optional fraction), anything else must be an HTTP-date.
     """
     if value is None:
         return None
-    text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
+    text = value.strip(" \t")
+    if _DELAY_SECONDS.fullmatch(text):
+        # ASCII digits only: str.isdigit() and float() also take "²" or "١٢", and
+        # float() takes "1_0", "nan" and "1e999".
         seconds = float(text)
-    except ValueError:
-        pass
-    else:
-        return seconds if 0 <= seconds < float("inf") else None
+        return seconds if seconds < float("inf") else None
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    try:
+        return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    except OverflowError:  # a date so far off that the difference does not fit
+        return None
