@@ -45,7 +45,7 @@ async def test_a_429_with_a_superscript_retry_after_is_rate_limited() -> None:
     """Retry-After: ² on a 429 gives RateLimitedError without advice, not ValueError."""
 
     async def handle(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(429, headers={"Retry-After": "²".encode()}, json={"message": "slow"})
+        return httpx.Response(429, headers={b"Retry-After": "²".encode()}, json={"message": "slow"})
 
     async with WXMClient(
         auth=WXMBearerAuth("t"),
@@ -63,7 +63,7 @@ async def test_a_503_login_with_a_superscript_retry_after_is_a_server_error() ->
     """Retry-After: ² on a 503 login gives ServerError, not ValueError."""
 
     async def handle(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(503, headers={"Retry-After": "²".encode()}, text="down")
+        return httpx.Response(503, headers={b"Retry-After": "²".encode()}, text="down")
 
     async with httpx.AsyncClient(
         base_url="https://wxm.test",
