@@ -25,6 +25,7 @@ from typing import Self
 import anyio
 import httpx
 
+from ._body import LOGIN_ANSWER_LIMIT, read_capped
 from ._config import credentials_from_env
 from ._exceptions import (
     ConfigurationError,
@@ -206,7 +207,9 @@ class WXMAuth(httpx.Auth):
                     )
                     _log.debug("logging in to %s as %r", login.url, self.username)
                     login_response = yield login
-                    await login_response.aread()
+                    await read_capped(
+                        login_response, LOGIN_ANSWER_LIMIT, what="the LoginToken answer"
+                    )
                     outcome = interpret_login(
                         login_response,
                         username=self.username,

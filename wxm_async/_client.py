@@ -13,6 +13,7 @@ import httpx
 
 from ._api import Account, Analytics, Delivery, Questions, Responses, SurveyTokens
 from ._auth import WXMAuth
+from ._body import DEFAULT_MAX_ANSWER_BYTES
 from ._config import base_url_from_env
 from ._exceptions import ConfigurationError
 from ._http import Sender
@@ -73,6 +74,9 @@ class WXMClient:
             ``transport`` must then be left out.
         first_page: The number of the first page of paged listings; WXM does not
             document it (see "What WXM leaves unsaid" in the docs).
+        max_answer_bytes: The largest answer (or error body) read, in bytes once
+            decoded; a larger one raises ``ResponseTooLargeError``. Default 64 MiB,
+            about 90,000 survey responses in one answer.
 
     Raises:
         ConfigurationError: No ``auth`` (and no ``http_client``), or ``http_client``
@@ -99,6 +103,7 @@ class WXMClient:
         max_concurrency: int | None = None,
         http_client: httpx.AsyncClient | None = None,
         first_page: int = DEFAULT_FIRST_PAGE,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> None:
         if http_client is not None:
             given = [
@@ -140,6 +145,7 @@ class WXMClient:
             self._http,
             anyio.CapacityLimiter(max_concurrency),
             retries if retries is not None else RetryPolicy(),
+            max_answer_bytes=max_answer_bytes,
         )
         self.questions = Questions(self._sender)
         self.responses = Responses(self._sender, first_page)

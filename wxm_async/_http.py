@@ -20,6 +20,7 @@ import httpx
 from attrs import define, field
 
 from ._auth import WXMAuth
+from ._body import ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES, read_capped
 from ._converter import decode, error_body, json_body, unstructure
 from ._exceptions import (
     APIConnectionError,
@@ -27,6 +28,7 @@ from ._exceptions import (
     APITimeoutError,
     ConfigurationError,
     RateLimitedError,
+    WXMError,
     error_for_status,
 )
 from ._retry import RetryPolicy, parse_retry_after
@@ -40,13 +42,17 @@ _log = logging.getLogger("wxm_async.client")
 
 @define
 class Sender:
-    """Sends calls through one ``httpx.AsyncClient``, at most ``limiter`` at a time."""
+    """Sends calls through one ``httpx.AsyncClient``, at most ``limiter`` at a time.
+
+    Every answer, error bodies included, is read decoded up to ``max_answer_bytes``.
+    """
 
     http: httpx.AsyncClient
     limiter: anyio.CapacityLimiter
     retries: RetryPolicy
     clock: Callable[[], float] = time.monotonic
     random: Callable[[], float] = field(factory=lambda: random.random)
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
 
     async def call(
         self,
@@ -70,6 +76,7 @@ class Sender:
             APIStatusError: WXM answered with an error status (the subclass for it).
             APIConnectionError: No answer, after the retries.
             DecodeError: The answer does not fit ``answer``.
+            ResponseTooLargeError: The answer is larger than ``max_answer_bytes``.
         """
         response = await self.send(method, path, body=body, idempotent=idempotent)
         what = f"the answer to {method} {path}"
@@ -85,9 +92,12 @@ class Sender:
         Raises:
             APIStatusError: WXM answered with an error status (the subclass for it).
             APIConnectionError: No answer, after the retries.
+            ResponseTooLargeError: The answer is larger than ``max_answer_bytes``.
         """
         content = None if body is None else json.dumps(unstructure(body)).encode()
-        headers = {"Content-Type": "application/json"} if content is not None else None
+        headers = {"Accept-Encoding": ACCEPT_ENCODING}
+        if content is not None:
+            headers["Content-Type"] = "application/json"
         started = self.clock()
         attempt = 0
         token_retries = 0  # retries of a 401 whose token the auth has dropped since
@@ -96,9 +106,7 @@ class Sender:
             login_failure: APIStatusError | None = None
             try:
                 async with self.limiter:
-                    response = await self.http.request(
-                        method, path, content=content, headers=headers
-                    )
+                    response = await self._exchange(method, path, content, headers)
             except httpx.TransportError as exc:
                 outcome: int | httpx.TransportError = exc
                 retry_after = None
@@ -155,6 +163,30 @@ class Sender:
                 extra={"wxm_retry": attempt, "wxm_wait": wait},
             )
             await anyio.sleep(wait)
+
+    async def _exchange(
+        self, method: str, path: str, content: bytes | None, headers: dict[str, str]
+    ) -> httpx.Response:
+        """Send one request and read its answer (or error body), decoded, up to the cap.
+
+        Raises:
+            ResponseTooLargeError: The body is larger than ``max_answer_bytes``.
+            DecodeError: Its Content-Encoding is one we do not decode, or corrupt.
+            httpx.TransportError: The connection failed.
+        """
+        request = self.http.build_request(method, path, content=content, headers=headers)
+        response = await self.http.send(request, stream=True)
+        try:
+            await read_capped(
+                response,
+                self.max_answer_bytes,
+                what=f"the answer to {method} {path}",
+                limit_name="max_answer_bytes",
+            )
+        except WXMError as exc:
+            exc.request = redacted(response.request)
+            raise
+        return response
 
 
 def _token_replaced(auth: httpx.Auth | None, sent: httpx.Request) -> bool:
