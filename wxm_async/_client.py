@@ -14,7 +14,7 @@ import httpx
 from ._api import Account, Analytics, Delivery, Questions, Responses, SurveyTokens
 from ._auth import WXMAuth
 from ._body import DEFAULT_MAX_ANSWER_BYTES
-from ._config import base_url_from_env
+from ._config import base_url_from_env, check_number
 from ._exceptions import ConfigurationError
 from ._http import Sender
 from ._retry import RetryPolicy
@@ -80,7 +80,8 @@ class WXMClient:
 
     Raises:
         ConfigurationError: No ``auth`` (and no ``http_client``), or ``http_client``
-            together with options it already has, or a ``max_concurrency`` below 1.
+            together with options it already has, or a number that is NaN, infinite
+            or out of range (``max_concurrency`` below 1, a negative timeout, ...).
 
     Attributes:
         questions: The account's questions and questionnaires.
@@ -105,6 +106,7 @@ class WXMClient:
         first_page: int = DEFAULT_FIRST_PAGE,
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> None:
+        _check_options(timeout, limits, first_page, max_answer_bytes)
         if http_client is not None:
             given = [
                 name
@@ -139,8 +141,7 @@ class WXMClient:
             self._owns_http = True
         if max_concurrency is None:
             max_concurrency = (limits or DEFAULT_LIMITS).max_connections or 100
-        if max_concurrency < 1:
-            raise ConfigurationError(f"max_concurrency must be 1 or more, not {max_concurrency}")
+        check_number("max_concurrency", max_concurrency, at_least=1, whole=True)
         self._sender = Sender(
             self._http,
             anyio.CapacityLimiter(max_concurrency),
@@ -208,3 +209,28 @@ class WXMClient:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def _check_options(
+    timeout: httpx.Timeout | float | None,
+    limits: httpx.Limits | None,
+    first_page: int,
+    max_answer_bytes: int,
+) -> None:
+    """Refuse numeric options that are NaN, infinite or out of range, by name."""
+    check_number("first_page", first_page, at_least=0, whole=True)
+    check_number("max_answer_bytes", max_answer_bytes, at_least=1, whole=True)
+    if isinstance(timeout, httpx.Timeout):
+        for part in ("connect", "read", "write", "pool"):
+            value = getattr(timeout, part)
+            if value is not None:
+                check_number(f"timeout.{part}", value, at_least=0)
+    elif timeout is not None:
+        check_number("timeout", timeout, at_least=0)
+    if limits is not None:
+        for part, least in (("max_connections", 1), ("max_keepalive_connections", 0)):
+            value = getattr(limits, part)
+            if value is not None:
+                check_number(f"limits.{part}", value, at_least=least, whole=True)
+        if limits.keepalive_expiry is not None:
+            check_number("limits.keepalive_expiry", limits.keepalive_expiry, at_least=0)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
+from ._config import check_number
 from ._exceptions import ConfigurationError, TokenStoreError
 from ._models import AtRest, StoredFailure, StoredToken
 from ._shared import DEFAULT_FAILURE_WINDOW, MAX_RECORD_BYTES, SharedTokenStore, Snapshot, _log
@@ -109,8 +110,7 @@ class RedisTokenStore(SharedTokenStore):
             ) from None
         if not base_url or not username:
             raise ConfigurationError("RedisTokenStore needs a base_url and a username")
-        if lease <= 0:
-            raise ConfigurationError(f"lease must be more than 0 seconds, not {lease}")
+        check_number("lease", lease, more_than=0)
         super().__init__(
             failure_window=failure_window, encryption_key=encryption_key, wall_clock=wall_clock
         )

@@ -9,13 +9,16 @@ core keeps to httpx, anyio, attrs and cattrs.)
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import httpx
-from attrs import evolve, field, frozen, validators
+from attrs import evolve, field, frozen
+
+from ._config import number
 
 __all__ = [
     "DEFAULT_RETRY_STATUSES",
@@ -60,15 +63,19 @@ class RetryPolicy:
         statuses: The statuses retried.
         wait: ``False`` retries without waiting at all: for tests (see
             ``without_waiting()``).
+
+    Raises:
+        ConfigurationError: A number is NaN, infinite or out of range; the message
+            names it.
     """
 
-    attempts: int = field(default=4, validator=validators.ge(1))
-    timeout: float = field(default=60.0, validator=validators.ge(0))
-    wait_initial: float = field(default=0.5, validator=validators.ge(0))
-    wait_max: float = field(default=10.0, validator=validators.ge(0))
-    wait_jitter: float = field(default=0.5, validator=validators.ge(0))
-    wait_exp_base: float = field(default=2.0, validator=validators.ge(1))
-    max_retry_after: float = field(default=60.0, validator=validators.ge(0))
+    attempts: int = field(default=4, validator=number(at_least=1, whole=True))
+    timeout: float = field(default=60.0, validator=number(at_least=0))
+    wait_initial: float = field(default=0.5, validator=number(at_least=0))
+    wait_max: float = field(default=10.0, validator=number(at_least=0))
+    wait_jitter: float = field(default=0.5, validator=number(at_least=0))
+    wait_exp_base: float = field(default=2.0, validator=number(at_least=1))
+    max_retry_after: float = field(default=60.0, validator=number(at_least=0))
     statuses: frozenset[int] = field(default=DEFAULT_RETRY_STATUSES, converter=frozenset)
     wait: bool = True
 
@@ -88,7 +95,10 @@ class RetryPolicy:
             retry: Which retry this is; the first is 1.
             random: A source of floats in ``[0, 1)`` for the jitter.
         """
-        exponential = self.wait_initial * self.wait_exp_base ** (retry - 1)
+        try:
+            exponential = self.wait_initial * self.wait_exp_base ** (retry - 1)
+        except OverflowError:  # many attempts or a steep base: past any wait_max
+            exponential = math.inf
         return min(self.wait_max, exponential) + self.wait_jitter * random()
 
     def wait_before_retry(

@@ -35,7 +35,7 @@ import anyio
 import httpx
 from attrs import define, frozen
 
-from ._config import ENV_TOKEN_KEY, token_key_from_env
+from ._config import ENV_TOKEN_KEY, check_number, token_key_from_env
 from ._converter import decode_at_rest, encode_at_rest
 from ._exceptions import (
     AuthenticationError,
@@ -103,8 +103,8 @@ class SharedTokenStore(ABC):
         wall_clock: The wall clock, in seconds since the epoch; replace it only in tests.
 
     Raises:
-        ConfigurationError: ``failure_window`` is negative, the key is not a Fernet
-            key, or encryption is asked for without ``cryptography`` installed.
+        ConfigurationError: ``failure_window`` is negative, NaN or infinite, the key
+            is not a Fernet key, or encryption is asked for without ``cryptography`` installed.
     """
 
     def __init__(
@@ -114,10 +114,7 @@ class SharedTokenStore(ABC):
         encryption_key: str | bytes | None = None,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
-        if failure_window < 0:
-            raise ConfigurationError(
-                f"failure_window must be 0 or more seconds, not {failure_window}"
-            )
+        check_number("failure_window", failure_window, at_least=0)
         key = encryption_key if encryption_key is not None else token_key_from_env(os.environ)
         self._cipher = _cipher(key) if key else None
         self._local = MemoryTokenStore()
