@@ -6,7 +6,6 @@ import functools
 import gzip
 import tracemalloc
 import zlib
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -21,7 +20,7 @@ from wxm_async import (
 )
 
 from .conftest import PASSWORD, USERNAME
-from .helpers import is_login
+from .helpers import Chunks, is_login
 
 pytestmark = pytest.mark.anyio
 
@@ -35,25 +34,6 @@ def bomb(inflated: int = 256 * MiB) -> bytes:
     block = bytes(MiB)
     once = b"".join(inner.compress(block) for _ in range(inflated // MiB)) + inner.flush()
     return gzip.compress(once, 9)
-
-
-class Chunks(httpx.AsyncByteStream):
-    """A body sent in small chunks, as a server streams it (nothing read up front)."""
-
-    def __init__(self, data: bytes, size: int = 16 * 1024) -> None:
-        self._data = data
-        self._size = size
-        self._at = 0
-
-    def __aiter__(self) -> AsyncIterator[bytes]:
-        return self
-
-    async def __anext__(self) -> bytes:
-        # Not a generator: one left unfinished would warn when collected, under trio.
-        if self._at >= len(self._data):
-            raise StopAsyncIteration
-        self._at += self._size
-        return self._data[self._at - self._size : self._at]
 
 
 def streamed(status: int, data: bytes, encoding: str | None) -> httpx.Response:
