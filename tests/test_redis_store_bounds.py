@@ -211,3 +211,29 @@ async def test_after_a_redis_restart_the_store_reconnects(
         assert (await storm(http, 5)) == [200] * 5
     await token_store.aclose()
     assert fake.logins == 2
+
+
+async def test_a_refused_write_is_reported_without_the_token_record(
+    own_redis: RestartableRedis, fake: FakeWXM, caplog: pytest.LogCaptureFixture
+) -> None:
+    """When Redis refuses the token's SET, the warning quotes Redis's reason, not the command."""
+    from redis.asyncio import Redis
+
+    admin = Redis.from_url(own_redis.url)
+    # A user who may read everything but write only the lease and failure keys: the
+    # login goes through, and the token's SET is refused (NOPERM).
+    await admin.execute_command(  # type: ignore[no-untyped-call]
+        "ACL", "SETUSER", "app", "on", ">pw", "%R~*", "~k:https://w:u:lease",
+        "~k:https://w:u:failure", "&*", "+@all",
+    )  # fmt: skip
+    await admin.aclose()
+    url = own_redis.url.replace("redis://", "redis://app:pw@")
+    token_store = RedisTokenStore(url, base_url="https://w", username="u", key_prefix="k")
+    async with store_client(fake, token_store) as http:
+        assert (await http.get("/api/Profile")).status_code == 200
+    token = token_store.current()
+    assert token is not None
+    await token_store.aclose()
+    logged = warnings_of(caplog)
+    assert any("could not store the token" in w and "permission" in w for w in logged)
+    assert not any(token.token.access_token[:6] in w or "access_token" in w for w in logged)
