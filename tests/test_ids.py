@@ -85,3 +85,23 @@ async def test_dots_inside_an_id_stay_one_segment() -> None:
         with pytest.raises(ServerError):
             await client.survey_tokens.delete("../a.b")
     assert seen[0].url.raw_path == b"/api/surveytoken/delete/..%2Fa.b"
+
+
+PAGE_CALLS: dict[str, Callable[[WXMClient, object], Awaitable[object]]] = {
+    "responses.page page": lambda c, v: c.responses.page(v),  # type: ignore[arg-type]
+    "responses.page rows": lambda c, v: c.responses.page(0, rows=v),  # type: ignore[arg-type]
+    "account.sub_users_page": lambda c, v: c.account.sub_users_page(v),  # type: ignore[arg-type]
+}
+
+
+@pytest.mark.parametrize("bad", ["../../settings", True, -1, 1.5], ids=repr)
+@pytest.mark.parametrize("call", PAGE_CALLS.values(), ids=PAGE_CALLS.keys())
+async def test_page_numbers_in_paths_must_be_whole_numbers(
+    call: Callable[[WXMClient, object], Awaitable[object]], bad: object
+) -> None:
+    """A page or page size that is a string, a bool, negative or a fraction is refused, unsent."""
+    seen: list[httpx.Request] = []
+    async with refusing_client(seen) as client:
+        with pytest.raises(ConfigurationError, match=r"^(page|rows) must be"):
+            await call(client, bad)
+    assert seen == []

@@ -163,6 +163,7 @@ class WXMClient:
         retries: RetryPolicy | None = None,
         max_concurrency: int | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> Self:
         """Build a client from ``WXM_USERNAME``, ``WXM_API_KEY`` (or ``WXM_PASSWORD``) and ``WXM_BASE_URL``.
 
@@ -171,6 +172,7 @@ class WXMClient:
             retries: As for the constructor.
             max_concurrency: As for the constructor.
             transport: As for the constructor.
+            max_answer_bytes: As for the constructor.
 
         Raises:
             ConfigurationError: A variable is missing; the message names it.
@@ -182,6 +184,7 @@ class WXMClient:
             retries=retries,
             max_concurrency=max_concurrency,
             transport=transport,
+            max_answer_bytes=max_answer_bytes,
         )
 
     @property

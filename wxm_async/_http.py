@@ -21,6 +21,7 @@ from attrs import define, field
 
 from ._auth import WXMAuth
 from ._body import ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES, read_capped
+from ._config import check_number
 from ._converter import decode, error_body, json_body, unstructure
 from ._exceptions import (
     APIConnectionError,
@@ -33,7 +34,7 @@ from ._exceptions import (
 )
 from ._retry import RetryPolicy, parse_retry_after
 
-__all__ = ["MAX_ID_LENGTH", "Sender", "redacted", "segment"]
+__all__ = ["MAX_ID_LENGTH", "Sender", "number_segment", "redacted", "segment"]
 
 T = TypeVar("T")
 
@@ -220,6 +221,17 @@ def segment(value: str, name: str = "an id") -> str:
     if problem is not None:
         raise ConfigurationError(f"{name} in a WXM path {problem}")
     return quote(value, safe="")
+
+
+def number_segment(value: int, name: str, *, at_least: int) -> str:
+    """Put a whole number (a page, a page size) in a path, as one segment.
+
+    Raises:
+        ConfigurationError: ``value`` is not an ``int`` (a bool or a string is not one:
+            ``"../x"`` would change the path), or is below ``at_least``.
+    """
+    check_number(name, value, at_least=at_least, whole=True)
+    return str(value)
 
 
 def _id_problem(value: object) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from .._http import Sender, segment
+from .._http import Sender, number_segment, segment
 from .._models import Profile, Settings, SubUser, SubUserPage
 
 __all__ = ["Account"]
@@ -38,7 +38,7 @@ class Account:
             page: The page number; the first page is the client's ``first_page``.
             search: Only users whose user name, name or email contains it; default all.
         """
-        path = f"/api/account/getsubusers/page/{page}"
+        path = f"/api/account/getsubusers/page/{number_segment(page, 'page', at_least=0)}"
         if search:
             path += f"/{segment(search, 'search')}"
         return await self._sender.call("GET", path, SubUserPage, idempotent=True)
