@@ -135,7 +135,12 @@ async def test_any_answer_through_the_client_is_a_value_or_a_library_error(
         retries=RetryPolicy(attempts=2).without_waiting(),
         max_answer_bytes=64 * 1024,
     ) as client:
-        for call in (client.questions.active, client.responses.count, client.account.settings):
+        for call in (
+            client.questions.active,
+            client.responses.count,
+            client.account.settings,
+            lambda: client.responses.page(0),
+        ):
             failure: WXMError | None = None
             try:
                 await call()
