@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import anyio
@@ -114,3 +114,22 @@ async def outcomes(
         for _ in range(n):
             tg.start_soon(call)
     return results
+
+
+class Chunks(httpx.AsyncByteStream):
+    """A body sent in small chunks, as a server streams it (nothing read up front)."""
+
+    def __init__(self, data: bytes, size: int = 16 * 1024) -> None:
+        self._data = data
+        self._size = size
+        self._at = 0
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self
+
+    async def __anext__(self) -> bytes:
+        # Not a generator: one left unfinished would warn when collected, under trio.
+        if self._at >= len(self._data):
+            raise StopAsyncIteration
+        self._at += self._size
+        return self._data[self._at - self._size : self._at]

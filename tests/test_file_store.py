@@ -253,6 +253,7 @@ async def test_a_corrupt_token_file_is_ignored_and_replaced(
     """A file that does not decode is logged (without its content) and replaced by a login."""
     path = tmp_path / "token"
     path.write_text('{"version": 1, "token": {"token": {"access_token": "leaked?"}}}')
+    path.chmod(0o600)
     async with store_client(fake, FileTokenStore(path)) as http:
         assert (await http.get("/api/Profile")).status_code == 200
     assert fake.logins == 1

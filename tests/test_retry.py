@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from wxm_async import RetryPolicy
+from wxm_async import ConfigurationError, RetryPolicy
 from wxm_async._retry import parse_retry_after
 
 NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
@@ -134,5 +134,5 @@ def test_without_waiting_keeps_the_decisions_and_drops_the_waits() -> None:
 )
 def test_nonsense_policies_are_refused(bad: dict[str, float]) -> None:
     """A policy that cannot work fails when it is made, not when it is used."""
-    with pytest.raises(ValueError, match=next(iter(bad))):
+    with pytest.raises(ConfigurationError, match=next(iter(bad))):
         RetryPolicy(**bad)  # type: ignore[arg-type]

@@ -15,7 +15,8 @@ import httpx
 
 from ._api import Account, Analytics, Delivery, Questions, Responses, SurveyTokens
 from ._auth import WXMAuth
-from ._config import base_url_from_env
+from ._body import DEFAULT_MAX_ANSWER_BYTES
+from ._config import base_url_from_env, check_number
 from ._converter import json_body
 from ._exceptions import ConfigurationError
 from ._http import QueryParams, Sender, caller_path
@@ -79,10 +80,14 @@ class WXMClient:
             ``transport`` must then be left out.
         first_page: The number of the first page of paged listings; WXM does not
             document it (see "What WXM leaves unsaid" in the docs).
+        max_answer_bytes: The largest answer (or error body) read, in bytes once
+            decoded; a larger one raises ``ResponseTooLargeError``. Default 64 MiB,
+            about 90,000 survey responses in one answer.
 
     Raises:
         ConfigurationError: No ``auth`` (and no ``http_client``), or ``http_client``
-            together with options it already has, or a ``max_concurrency`` below 1.
+            together with options it already has, or a number that is NaN, infinite
+            or out of range (``max_concurrency`` below 1, a negative timeout, ...).
 
     Attributes:
         questions: The account's questions and questionnaires.
@@ -105,7 +110,9 @@ class WXMClient:
         max_concurrency: int | None = None,
         http_client: httpx.AsyncClient | None = None,
         first_page: int = DEFAULT_FIRST_PAGE,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> None:
+        _check_options(timeout, limits, first_page, max_answer_bytes)
         if http_client is not None:
             given = [
                 name
@@ -140,14 +147,14 @@ class WXMClient:
             self._owns_http = True
         if max_concurrency is None:
             max_concurrency = (limits or DEFAULT_LIMITS).max_connections or 100
-        if max_concurrency < 1:
-            raise ConfigurationError(f"max_concurrency must be 1 or more, not {max_concurrency}")
+        check_number("max_concurrency", max_concurrency, at_least=1, whole=True)
         self._first_page = first_page
         self._attach(
             Sender(
                 self._http,
                 anyio.CapacityLimiter(max_concurrency),
                 retries if retries is not None else RetryPolicy(),
+                max_answer_bytes=max_answer_bytes,
             )
         )
 
@@ -169,6 +176,7 @@ class WXMClient:
         retries: RetryPolicy | None = None,
         max_concurrency: int | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> Self:
         """Build a client from ``WXM_USERNAME``, ``WXM_API_KEY`` (or ``WXM_PASSWORD``) and ``WXM_BASE_URL``.
 
@@ -177,6 +185,7 @@ class WXMClient:
             retries: As for the constructor.
             max_concurrency: As for the constructor.
             transport: As for the constructor.
+            max_answer_bytes: As for the constructor.
 
         Raises:
             ConfigurationError: A variable is missing; the message names it.
@@ -188,6 +197,7 @@ class WXMClient:
             retries=retries,
             max_concurrency=max_concurrency,
             transport=transport,
+            max_answer_bytes=max_answer_bytes,
         )
 
     def with_options(
@@ -351,3 +361,28 @@ class WXMClient:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def _check_options(
+    timeout: httpx.Timeout | float | None,
+    limits: httpx.Limits | None,
+    first_page: int,
+    max_answer_bytes: int,
+) -> None:
+    """Refuse numeric options that are NaN, infinite or out of range, by name."""
+    check_number("first_page", first_page, at_least=0, whole=True)
+    check_number("max_answer_bytes", max_answer_bytes, at_least=1, whole=True)
+    if isinstance(timeout, httpx.Timeout):
+        for part in ("connect", "read", "write", "pool"):
+            value = getattr(timeout, part)
+            if value is not None:
+                check_number(f"timeout.{part}", value, at_least=0)
+    elif timeout is not None:
+        check_number("timeout", timeout, at_least=0)
+    if limits is not None:
+        for part, least in (("max_connections", 1), ("max_keepalive_connections", 0)):
+            value = getattr(limits, part)
+            if value is not None:
+                check_number(f"limits.{part}", value, at_least=least, whole=True)
+        if limits.keepalive_expiry is not None:
+            check_number("limits.keepalive_expiry", limits.keepalive_expiry, at_least=0)

@@ -1,12 +1,16 @@
-"""The environment variables wxm_async reads, all in one place.
+"""Configuration, checked in one place: the environment variables, and numeric options.
 
-They are only ever a fallback to arguments. ``docs/reference/environment.md`` lists
-them for users.
+Environment variables are only ever a fallback to arguments;
+``docs/reference/environment.md`` lists them for users. Every numeric option (timeouts,
+leeways, windows, caps, concurrency) goes through ``check_number``, so that NaN, an
+infinity or a value out of range is refused with one kind of message naming the option.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from ._exceptions import ConfigurationError
 
@@ -17,7 +21,9 @@ __all__ = [
     "ENV_TOKEN_KEY",
     "ENV_USERNAME",
     "base_url_from_env",
+    "check_number",
     "credentials_from_env",
+    "number",
     "token_key_from_env",
 ]
 
@@ -71,3 +77,58 @@ def token_key_from_env(environ: Mapping[str, str]) -> str | None:
     An empty value counts as missing.
     """
     return environ.get(ENV_TOKEN_KEY) or None
+
+
+def check_number(
+    name: str,
+    value: object,
+    *,
+    at_least: float | None = None,
+    more_than: float | None = None,
+    whole: bool = False,
+) -> None:
+    """Refuse a numeric option that is not a finite number in its range.
+
+    Args:
+        name: The option's name, for the message (``"RetryPolicy.timeout"``).
+        value: What the caller gave.
+        at_least: The smallest value allowed, if any.
+        more_than: A value the option must exceed, if any.
+        whole: Whether it must be an ``int``.
+
+    Raises:
+        ConfigurationError: ``value`` is not a number (a bool is not one), not whole
+            when it must be, NaN or infinite, or out of range. The message names the
+            option and the range.
+    """
+    kind = "a whole number" if whole else "a number"
+    if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
+        raise ConfigurationError(f"{name} must be {kind}, not {type(value).__name__}")
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int with more digits than a float holds
+        finite = False
+    if not finite:
+        raise ConfigurationError(f"{name} must be a finite number, not {value!r:.40}")
+    assert isinstance(value, int | float)
+    if at_least is not None and value < at_least:
+        raise ConfigurationError(f"{name} must be {at_least:g} or more, not {value}")
+    if more_than is not None and value <= more_than:
+        raise ConfigurationError(f"{name} must be more than {more_than:g}, not {value}")
+
+
+def number(
+    *, at_least: float | None = None, more_than: float | None = None, whole: bool = False
+) -> Callable[[Any, Any, Any], None]:
+    """An attrs validator running ``check_number`` on a field, named ``Class.field``."""
+
+    def validate(instance: Any, attribute: Any, value: Any) -> None:
+        check_number(
+            f"{type(instance).__name__}.{attribute.name}",
+            value,
+            at_least=at_least,
+            more_than=more_than,
+            whole=whole,
+        )
+
+    return validate

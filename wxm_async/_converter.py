@@ -301,11 +301,13 @@ def decode_at_rest(data: bytes, *, what: str) -> m.AtRest:
     """
     try:
         document = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: too deep
         raise DecodeError(f"could not decode {what}: it is not JSON ({len(data)} bytes)") from None
     if isinstance(document, dict) and document.get("version") != AT_REST_VERSION:
+        version = document.get("version")
+        shown = repr(version) if isinstance(version, int) or version is None else "of another kind"
         raise DecodeError(
-            f"could not decode {what}: version {document.get('version')!r}, "
+            f"could not decode {what}: version {shown[:20]}, "
             f"expected {AT_REST_VERSION} (written by another version of wxm_async?)"
         )
     return structure(document, m.AtRest, what=what, request=None)

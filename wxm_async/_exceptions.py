@@ -5,6 +5,7 @@ The tree::
     WXMError                      the root: catch this to catch everything below
     ├── ConfigurationError        bad or missing configuration (arguments, environment)
     ├── DecodeError               an answer the library could not decode
+    ├── ResponseTooLargeError     an answer larger, once decoded, than the library reads
     ├── LoginInterruptedError     the login a request waited on never completed
     ├── RequestNotReplayableError a 401 met a request whose body was a stream
     ├── TokenStoreError           a shared token store could not be read or written
@@ -54,6 +55,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitedError",
     "RequestNotReplayableError",
+    "ResponseTooLargeError",
     "ServerError",
     "TokenStoreError",
     "TwoFactorRequiredError",
@@ -101,6 +103,23 @@ class DecodeError(WXMError):
     The message says what was expected and where, with cattrs' paths
     (``expected int @ $.expires_in``). It never quotes the body, which may hold secrets.
     """
+
+
+class ResponseTooLargeError(WXMError):
+    """An answer was larger, once decoded, than the library agrees to read.
+
+    It guards against compression bombs (a few kilobytes that inflate to gigabytes) and
+    against servers that never stop sending. The cap is ``WXMClient(max_answer_bytes=)``
+    for the API's answers and their error bodies, and 64 KiB for a login answer. The
+    body is not kept.
+
+    Attributes:
+        limit: The cap that was exceeded, in decoded bytes.
+    """
+
+    def __init__(self, message: str, *, request: httpx.Request | None, limit: int) -> None:
+        super().__init__(message, request=request)
+        self.limit = limit
 
 
 class LoginInterruptedError(WXMError):

@@ -14,7 +14,9 @@ lock and drop it at once.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 import threading
 import time
@@ -26,7 +28,14 @@ import anyio
 
 from ._exceptions import ConfigurationError, TokenStoreError
 from ._models import AtRest, StoredFailure, StoredToken
-from ._shared import DEFAULT_FAILURE_WINDOW, EMPTY, SharedTokenStore, Snapshot, _log
+from ._shared import (
+    DEFAULT_FAILURE_WINDOW,
+    EMPTY,
+    MAX_RECORD_BYTES,
+    SharedTokenStore,
+    Snapshot,
+    _log,
+)
 
 __all__ = ["FileTokenStore"]
 
@@ -48,8 +57,13 @@ class FileTokenStore(SharedTokenStore):
     The token file is written whole to a temporary file and renamed into place, so a
     crash mid-write leaves the old file or the new one, never half of one. It is
     created readable by its owner only (mode ``0o600``); it holds the token, never the
-    password. A file that cannot be decoded is ignored with a warning, and replaced at
-    the next login.
+    password. A file that cannot be decoded, or larger than 64 KiB, is ignored with a
+    warning, and replaced at the next login.
+
+    Like ssh with a private key, the store refuses (``TokenStoreError``) a token or
+    lock file that is a symbolic link, not a regular file, owned by another user, or
+    readable or writable by group or others, and a directory that everyone may write
+    to without the sticky bit: such a token may have leaked or been planted.
 
     Needs ``fcntl.flock``: Linux, macOS and the BSDs. On Windows the constructor raises
     ``ConfigurationError``. The lock is advisory and local: do not put the file on a
@@ -149,15 +163,36 @@ class FileTokenStore(SharedTokenStore):
         )
 
     def _load(self) -> AtRest:
+        self._check_directory()
         try:
-            data = self._path.read_bytes()
+            fd = os.open(self._path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
         except FileNotFoundError:
             return AtRest()
         except OSError as error:
-            raise TokenStoreError(
-                f"could not read the token file {str(self._path)!r}: {error.strerror}"
-            ) from None
+            raise _open_error("the token file", self._path, error) from None
+        with os.fdopen(fd, "rb") as file:
+            _check_private(os.fstat(fd), "the token file", self._path)
+            try:
+                data = file.read(MAX_RECORD_BYTES + 1)
+            except OSError as error:
+                raise TokenStoreError(
+                    f"could not read the token file {str(self._path)!r}: {error.strerror}"
+                ) from None
         return self._unseal(data, what=f"the token file {str(self._path)!r}") or AtRest()
+
+    def _check_directory(self) -> None:
+        """Refuse a directory where anyone may replace the files (world-writable, not sticky)."""
+        directory = self._path.parent
+        try:
+            mode = os.stat(directory).st_mode
+        except OSError:
+            return  # a missing directory fails, with its reason, where the file is opened
+        if mode & stat.S_IWOTH and not mode & stat.S_ISVTX:
+            raise TokenStoreError(
+                f"refusing the token file {str(self._path)!r}: its directory is writable by "
+                "everyone without the sticky bit, so anyone could replace the token. Use a "
+                "directory only your user can write to"
+            )
 
     def _store(self, record: AtRest) -> None:
         data = self._seal(record)
@@ -183,13 +218,57 @@ class FileTokenStore(SharedTokenStore):
                 _unlink_quietly(tmp)
 
     def _open_lock(self) -> _Flock:
+        self._check_directory()
         try:
-            fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            fd = os.open(
+                self._lock_path,
+                os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                0o600,
+            )
         except OSError as error:
-            raise TokenStoreError(
-                f"could not open the lock file {str(self._lock_path)!r}: {error.strerror}"
-            ) from None
+            raise _open_error("the lock file", self._lock_path, error) from None
+        try:
+            _check_private(os.fstat(fd), "the lock file", self._lock_path)
+        except BaseException:
+            os.close(fd)
+            raise
         return _Flock(fd, str(self._lock_path))
+
+
+def _open_error(what: str, path: Path, error: OSError) -> TokenStoreError:
+    if error.errno == errno.ELOOP:
+        return TokenStoreError(
+            f"refusing {what} {str(path)!r}: it is a symbolic link, which the store never "
+            "follows (someone may have planted it to make the store write elsewhere). "
+            "Remove it"
+        )
+    return TokenStoreError(f"could not open {what} {str(path)!r}: {error.strerror}")
+
+
+def _check_private(info: os.stat_result, what: str, path: Path) -> None:
+    """Refuse a file that is not a regular file of ours, readable by us alone.
+
+    Like ssh with a private key: a token file that others can read may have leaked,
+    and one that others can write (or that another user owns) may hold a token they
+    planted, which would send this app's calls to their account.
+
+    Raises:
+        TokenStoreError: The file is not ours, not a regular file, or not private.
+    """
+    if not stat.S_ISREG(info.st_mode):
+        raise TokenStoreError(f"refusing {what} {str(path)!r}: it is not a regular file")
+    if info.st_uid != os.geteuid():
+        raise TokenStoreError(
+            f"refusing {what} {str(path)!r}: it belongs to another user (uid {info.st_uid}); "
+            "the store only uses files its own user created. Remove it"
+        )
+    if info.st_mode & 0o077:
+        raise TokenStoreError(
+            f"refusing {what} {str(path)!r}: group or others may read or write it (mode "
+            f"{stat.S_IMODE(info.st_mode):04o}), so its token may have leaked or been "
+            f"planted. Remove it (the next login writes a new one, mode 0600), or, if you "
+            f"are sure no one else touched it, `chmod 600` it"
+        )
 
 
 class _Flock:

@@ -10,6 +10,7 @@ import json
 import logging
 import random
 import time
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 from urllib.parse import quote
@@ -18,6 +19,8 @@ import anyio
 import httpx
 from attrs import define, field
 
+from ._body import ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES, read_capped
+from ._config import check_number
 from ._converter import decode, error_body, json_body, unstructure
 from ._exceptions import (
     APIConnectionError,
@@ -25,13 +28,22 @@ from ._exceptions import (
     APITimeoutError,
     ConfigurationError,
     RateLimitedError,
+    WXMError,
     error_for_status,
 )
 from ._login import is_login
 from ._redact import redacted, without_query
 from ._retry import RetryPolicy, parse_retry_after
 
-__all__ = ["QueryParams", "Sender", "caller_path", "segment", "status_error"]
+__all__ = [
+    "MAX_ID_LENGTH",
+    "QueryParams",
+    "Sender",
+    "caller_path",
+    "number_segment",
+    "segment",
+    "status_error",
+]
 
 T = TypeVar("T")
 
@@ -44,7 +56,10 @@ _log = logging.getLogger("wxm_async.client")
 
 @define
 class Sender:
-    """Sends calls through one ``httpx.AsyncClient``, at most ``limiter`` at a time."""
+    """Sends calls through one ``httpx.AsyncClient``, at most ``limiter`` at a time.
+
+    Every answer, error bodies included, is read decoded up to ``max_answer_bytes``.
+    """
 
     http: httpx.AsyncClient
     limiter: anyio.CapacityLimiter
@@ -52,6 +67,7 @@ class Sender:
     clock: Callable[[], float] = time.monotonic
     random: Callable[[], float] = field(factory=lambda: random.random)
     timeout: httpx.Timeout | None = None  # None: the httpx client's own
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
 
     async def call(
         self,
@@ -75,6 +91,7 @@ class Sender:
             APIStatusError: WXM answered with an error status (the subclass for it).
             APIConnectionError: No answer, after the retries.
             DecodeError: The answer does not fit ``answer``.
+            ResponseTooLargeError: The answer is larger than ``max_answer_bytes``.
         """
         response = await self.send(method, path, body=body, idempotent=idempotent)
         what = f"the answer to {method} {path}"
@@ -90,9 +107,12 @@ class Sender:
         Raises:
             APIStatusError: WXM answered with an error status (the subclass for it).
             APIConnectionError: No answer, after the retries.
+            ResponseTooLargeError: The answer is larger than ``max_answer_bytes``.
         """
         content = None if body is None else json.dumps(unstructure(body)).encode()
-        headers = {"Content-Type": "application/json"} if content is not None else None
+        headers = {"Accept-Encoding": ACCEPT_ENCODING}
+        if content is not None:
+            headers["Content-Type"] = "application/json"
         started = self.clock()
         attempt = 0
         while True:  # bounded by the policy's attempts and time
@@ -100,13 +120,7 @@ class Sender:
             login_failure: APIStatusError | None = None
             try:
                 async with self.limiter:
-                    response = await self.http.request(
-                        method,
-                        path,
-                        content=content,
-                        headers=headers,
-                        timeout=httpx.USE_CLIENT_DEFAULT if self.timeout is None else self.timeout,
-                    )
+                    response = await self._exchange(method, path, content, headers)
             except httpx.TransportError as exc:
                 outcome: int | httpx.TransportError = exc
                 retry_after = None
@@ -148,16 +162,86 @@ class Sender:
             )
             await anyio.sleep(wait)
 
+    async def _exchange(
+        self, method: str, path: str, content: bytes | None, headers: dict[str, str]
+    ) -> httpx.Response:
+        """Send one request and read its answer (or error body), decoded, up to the cap.
 
-def segment(value: str) -> str:
+        Raises:
+            ResponseTooLargeError: The body is larger than ``max_answer_bytes``.
+            DecodeError: Its Content-Encoding is one we do not decode, or corrupt.
+            httpx.TransportError: The connection failed.
+        """
+        request = self.http.build_request(
+            method,
+            path,
+            content=content,
+            headers=headers,
+            timeout=httpx.USE_CLIENT_DEFAULT if self.timeout is None else self.timeout,
+        )
+        response = await self.http.send(request, stream=True)
+        try:
+            await read_capped(
+                response,
+                self.max_answer_bytes,
+                what=f"the answer to {method} {path}",
+                limit_name="max_answer_bytes",
+            )
+        except WXMError as exc:
+            exc.request = redacted(response.request)
+            raise
+        return response
+
+
+MAX_ID_LENGTH = 1_000
+"""The longest id (in characters) put in a path; WXM's ids are far shorter."""
+
+
+def segment(value: str, name: str = "an id") -> str:
     """Quote ``value`` as one path segment, so that an id can never change the path.
 
+    Ids made only of dots are refused rather than quoted: httpx (and many servers)
+    read ``.`` and ``..`` as "this" and "the parent" directory, even escaped.
+
+    Args:
+        value: The caller's id.
+        name: What the id is, for the error (``"token_id"``).
+
     Raises:
-        ConfigurationError: ``value`` is empty.
+        ConfigurationError: ``value`` is not a string, is empty, made only of dots,
+            longer than ``MAX_ID_LENGTH``, not valid Unicode, or holds a control
+            character. The message never quotes the value.
     """
-    if not value:
-        raise ConfigurationError("an id in a WXM path must not be empty")
+    problem = _id_problem(value)
+    if problem is not None:
+        raise ConfigurationError(f"{name} in a WXM path {problem}")
     return quote(value, safe="")
+
+
+def number_segment(value: int, name: str, *, at_least: int) -> str:
+    """Put a whole number (a page, a page size) in a path, as one segment.
+
+    Raises:
+        ConfigurationError: ``value`` is not an ``int`` (a bool or a string is not one:
+            ``"../x"`` would change the path), or is below ``at_least``.
+    """
+    check_number(name, value, at_least=at_least, whole=True)
+    return str(value)
+
+
+def _id_problem(value: object) -> str | None:
+    if not isinstance(value, str):
+        return f"must be a string, not {type(value).__name__}"
+    if not value:
+        return "must not be empty"
+    if len(value) > MAX_ID_LENGTH:
+        return f"must be at most {MAX_ID_LENGTH} characters, not {len(value)}"
+    if value.strip(".") == "":
+        return "must not be made only of dots (it would name another path)"
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Cs"):
+            return f"must not contain the character U+{ord(char):04X}"
+    return None
 
 
 def status_error(response: httpx.Response, *, retry_after: float | None = None) -> APIStatusError:

@@ -26,6 +26,7 @@ import anyio
 import httpx
 from attrs import define, field
 
+from ._body import LOGIN_ANSWER_LIMIT, read_capped
 from ._exceptions import LoginInterruptedError, WXMError
 from ._login import interpret_login, login_request, login_url, probe_request
 from ._redact import redacted, without_query
@@ -82,6 +83,22 @@ async def read_small(response: httpx.Response) -> None:
     small = not slow and len(raw) <= _SMALL and encoding in ("", "identity")
     # httpx 0.28 keeps a read body here; aread() after the flow then returns it.
     response._content = bytes(raw) if small else b""
+
+
+async def _read_login(response: httpx.Response) -> WXMError | None:
+    """Read a login's answer, capped; the error that makes it unreadable, if any.
+
+    An answer too large or in a coding we do not read is the login's outcome, shared
+    with everyone who waited on it, not an abandoned login.
+    """
+    request = redacted(response.request, keep_body=False)
+    try:
+        await read_capped(
+            response, LOGIN_ANSWER_LIMIT, what="the LoginToken answer", request=request
+        )
+    except WXMError as error:
+        return error
+    return None
 
 
 def _content_length(response: httpx.Response) -> int | None:
@@ -162,13 +179,13 @@ class Recovery:
             requested_at = self.clock()
             response = yield login
             with anyio.move_on_after(LOGIN_READ_TIME) as reading:
-                await response.aread()
+                unreadable = await _read_login(response)
             if reading.cancelled_caught:
                 await response.aclose()
                 raise httpx.ReadTimeout(
                     f"the login answer did not end within {LOGIN_READ_TIME:g} s", request=login
                 )
-            outcome = interpret_login(
+            outcome = unreadable or interpret_login(
                 response,
                 username=self.display_name,
                 requested_at=requested_at,

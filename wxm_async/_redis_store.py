@@ -16,19 +16,22 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
+from ._config import check_number
 from ._exceptions import ConfigurationError, TokenStoreError
 from ._models import AtRest, StoredFailure, StoredToken
-from ._shared import DEFAULT_FAILURE_WINDOW, SharedTokenStore, Snapshot, _log
+from ._shared import DEFAULT_FAILURE_WINDOW, MAX_RECORD_BYTES, SharedTokenStore, Snapshot, _log
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-__all__ = ["DEFAULT_LEASE", "RedisTokenStore"]
+__all__ = ["DEFAULT_LEASE", "MAX_TTL_MS", "RedisTokenStore"]
+
+T = TypeVar("T")
 
 DEFAULT_LEASE = 20.0
 """How long, in seconds, a process may hold the login lease before another takes over."""
@@ -59,7 +62,8 @@ class RedisTokenStore(SharedTokenStore):
         redis: A ``redis.asyncio.Redis`` client, or a URL (``redis://``, ``rediss://``)
             to make one that ``aclose()`` closes.
         base_url: WXM's base URL, as the clients use it; part of the keys.
-        username: The WXM user name the auths log in as; part of the keys.
+        username: The WXM user name the auths log in as; part of the keys. A
+            two-factor code after ``#`` is left out of them.
         lease: How long, in seconds, a process may take to log in before another
             takes over. Longer than a login takes; a crashed process delays the others
             by at most this much.
@@ -106,13 +110,17 @@ class RedisTokenStore(SharedTokenStore):
             ) from None
         if not base_url or not username:
             raise ConfigurationError("RedisTokenStore needs a base_url and a username")
-        if lease <= 0:
-            raise ConfigurationError(f"lease must be more than 0 seconds, not {lease}")
+        check_number("lease", lease, more_than=0)
         super().__init__(
             failure_window=failure_window, encryption_key=encryption_key, wall_clock=wall_clock
         )
         self._owns_client = isinstance(redis, str)
         self._redis: Redis = Redis.from_url(redis) if isinstance(redis, str) else redis
+        # A two-factor code ("user#123456") is a secret, and changes at every login:
+        # keyed on the user name alone, as WXMAuth.username is.
+        username = username.partition("#")[0]
+        if not username:
+            raise ConfigurationError("RedisTokenStore needs a username")
         namespace = f"{key_prefix}:{base_url.rstrip('/')}:{username}"
         self._namespace = namespace
         self._token_key = f"{namespace}:token"
@@ -143,17 +151,22 @@ class RedisTokenStore(SharedTokenStore):
 
     async def _read(self) -> Snapshot:
         _require_asyncio()
-        try:
+
+        async def read() -> list[Any]:
             async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.get(self._token_key)
+                # At most one byte past the cap: a larger record is ignored unread.
+                pipe.getrange(self._token_key, 0, MAX_RECORD_BYTES)
                 pipe.pttl(self._token_key)
-                pipe.get(self._failure_key)
+                pipe.getrange(self._failure_key, 0, MAX_RECORD_BYTES)
                 pipe.pttl(self._failure_key)
-                token_data, token_ttl, failure_data, failure_ttl = await pipe.execute()
+                return await pipe.execute()
+
+        try:
+            token_data, token_ttl, failure_data, failure_ttl = await self._reconnecting(read)
         except _redis_errors() as error:
             raise self._error("read", error) from None
-        token = self._decode(token_data)
-        failure = self._decode(failure_data)
+        token = self._decode(token_data if token_ttl != -2 else None)
+        failure = self._decode(failure_data if failure_ttl != -2 else None)
         return Snapshot(
             token=token.token if token is not None else None,
             remaining=token_ttl / 1000 if token_ttl > 0 else 0.0,
@@ -168,10 +181,10 @@ class RedisTokenStore(SharedTokenStore):
         try:
             # Subscribed before looking, so that a message sent after the look is not
             # missed: the server's confirmation says the subscription is in place.
-            await pubsub.subscribe(self._channel)
+            await self._reconnecting(lambda: pubsub.subscribe(self._channel))
             await pubsub.get_message(timeout=self._lease_ms / 1000)
             while True:
-                if await self._redis.set(self._lease_key, lease, nx=True, px=self._lease_ms):
+                if await self._reconnecting(lambda: self._take_lease(lease)):
                     try:
                         return lease, await self._read()
                     except BaseException:
@@ -181,7 +194,7 @@ class RedisTokenStore(SharedTokenStore):
                 snapshot = await self._read()
                 if ready(snapshot):
                     return None, snapshot
-                ttl = await self._redis.pttl(self._lease_key)
+                ttl = await self._reconnecting(lambda: self._redis.pttl(self._lease_key))
                 if ttl == -2:
                     continue  # let go between our SET and now: try again at once
                 # Wake on the holder's message, or when its lease would run out.
@@ -196,50 +209,92 @@ class RedisTokenStore(SharedTokenStore):
                 except _redis_errors() as error:
                     _log.debug("could not close a Redis subscription: %s", error)
 
+    async def _take_lease(self, lease: str) -> bool:
+        if await self._redis.set(self._lease_key, lease, nx=True, px=self._lease_ms):
+            return True
+        # A SET whose answer a dropped connection lost may have taken it for us.
+        return await self._redis.get(self._lease_key) == lease.encode()
+
+    async def _reconnecting(self, operation: Callable[[], Awaitable[T]]) -> T:
+        """Run ``operation``; if the connection was closed, reconnect and run it once more.
+
+        A restarted Redis leaves the pool's idle connections closed: the first command
+        on each fails with "Connection closed by server". The pool's idle connections
+        are dropped before the second try, so that it gets a fresh one. Every
+        operation here is safe to repeat.
+        """
+        from redis.exceptions import ConnectionError as RedisConnectionError
+
+        try:
+            return await operation()
+        except (RedisConnectionError, ConnectionError) as error:
+            _log.info("the Redis connection failed (%s); reconnecting once", error)
+            await self._redis.connection_pool.disconnect(inuse_connections=False)
+            return await operation()
+
     async def _unlock(self, lease: object) -> None:
         assert isinstance(lease, str)
         await self._release_lease(lease)
 
     async def _release_lease(self, lease: str) -> None:
         try:
-            await self._release_script(keys=[self._lease_key, self._channel], args=[lease])
+            await self._reconnecting(
+                lambda: self._release_script(keys=[self._lease_key, self._channel], args=[lease])
+            )
         except _redis_errors() as error:
             raise self._error("release the login lease of", error) from None
 
     async def _put_token(self, lease: object, record: StoredToken, remaining: float) -> None:
-        try:
+        sealed = self._seal(AtRest(token=record))
+
+        async def put() -> None:
             async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.set(
-                    self._token_key,
-                    self._seal(AtRest(token=record)),
-                    px=max(1, int(remaining * 1000)),
-                )
+                pipe.set(self._token_key, sealed, px=_ttl_ms(remaining))
                 pipe.delete(self._failure_key)
                 pipe.publish(self._channel, "token")
                 await pipe.execute()
+
+        try:
+            await self._reconnecting(put)
         except _redis_errors() as error:
             raise self._error("store the token of", error) from None
 
     async def _put_failure(self, lease: object, record: StoredFailure, window: float) -> None:
-        try:
+        sealed = self._seal(AtRest(failure=record))
+
+        async def put() -> None:
             async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.set(
-                    self._failure_key,
-                    self._seal(AtRest(failure=record)),
-                    px=max(1, int(window * 1000)),
-                )
+                pipe.set(self._failure_key, sealed, px=_ttl_ms(window))
                 pipe.publish(self._channel, "failure")
                 await pipe.execute()
+
+        try:
+            await self._reconnecting(put)
         except _redis_errors() as error:
             raise self._error("store the failed login of", error) from None
 
-    def _decode(self, data: bytes | None) -> AtRest | None:
-        if data is None:
+    def _decode(self, data: object) -> AtRest | None:
+        if not isinstance(data, bytes):
             return None
         return self._unseal(data, what=f"the Redis record of {self._namespace!r}")
 
     def _error(self, what: str, error: BaseException) -> TokenStoreError:
-        return TokenStoreError(f"could not {what} {self._namespace!r} in Redis: {error}")
+        # redis-py quotes the start of a failed pipeline command in its message, and a
+        # SET's value is the token record: keep only Redis's own reason.
+        reason = str(error).rpartition(" of pipeline caused error: ")[2]
+        return TokenStoreError(f"could not {what} {self._namespace!r} in Redis: {reason}")
+
+
+#: The longest time to live given to a key: 10 years. Redis refuses a PX that overflows
+#: its clock (an ``expires_in`` of 1e30); a token outliving this is simply fetched again.
+MAX_TTL_MS = 10 * 365 * 24 * 3600 * 1000
+
+
+def _ttl_ms(seconds: float) -> int:
+    """A PX for a key that should live ``seconds``: at least 1 ms, at most ``MAX_TTL_MS``."""
+    if not seconds > 0:  # NaN too
+        return 1
+    return max(1, min(MAX_TTL_MS, int(min(seconds, MAX_TTL_MS / 1000) * 1000)))
 
 
 def _require_asyncio() -> None:

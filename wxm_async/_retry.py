@@ -9,12 +9,16 @@ core keeps to httpx, anyio, attrs and cattrs.)
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import httpx
-from attrs import evolve, field, frozen, validators
+from attrs import evolve, field, frozen
+
+from ._config import number
 
 __all__ = [
     "DEFAULT_RETRY_STATUSES",
@@ -24,6 +28,9 @@ __all__ = [
 
 DEFAULT_RETRY_STATUSES = frozenset({429, 502, 503, 504})
 """Statuses that say "not now" rather than "no": worth another try."""
+
+#: delay-seconds (RFC 9110): ASCII digits; a fraction is tolerated, as servers send one.
+_DELAY_SECONDS = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,9})?", re.ASCII)
 
 #: Transport failures that happen before the request reached WXM: safe to retry always.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -56,15 +63,19 @@ class RetryPolicy:
         statuses: The statuses retried.
         wait: ``False`` retries without waiting at all: for tests (see
             ``without_waiting()``).
+
+    Raises:
+        ConfigurationError: A number is NaN, infinite or out of range; the message
+            names it.
     """
 
-    attempts: int = field(default=4, validator=validators.ge(1))
-    timeout: float = field(default=60.0, validator=validators.ge(0))
-    wait_initial: float = field(default=0.5, validator=validators.ge(0))
-    wait_max: float = field(default=10.0, validator=validators.ge(0))
-    wait_jitter: float = field(default=0.5, validator=validators.ge(0))
-    wait_exp_base: float = field(default=2.0, validator=validators.ge(1))
-    max_retry_after: float = field(default=60.0, validator=validators.ge(0))
+    attempts: int = field(default=4, validator=number(at_least=1, whole=True))
+    timeout: float = field(default=60.0, validator=number(at_least=0))
+    wait_initial: float = field(default=0.5, validator=number(at_least=0))
+    wait_max: float = field(default=10.0, validator=number(at_least=0))
+    wait_jitter: float = field(default=0.5, validator=number(at_least=0))
+    wait_exp_base: float = field(default=2.0, validator=number(at_least=1))
+    max_retry_after: float = field(default=60.0, validator=number(at_least=0))
     statuses: frozenset[int] = field(default=DEFAULT_RETRY_STATUSES, converter=frozenset)
     wait: bool = True
 
@@ -84,7 +95,10 @@ class RetryPolicy:
             retry: Which retry this is; the first is 1.
             random: A source of floats in ``[0, 1)`` for the jitter.
         """
-        exponential = self.wait_initial * self.wait_exp_base ** (retry - 1)
+        try:
+            exponential = self.wait_initial * self.wait_exp_base ** (retry - 1)
+        except OverflowError:  # many attempts or a steep base: past any wait_max
+            exponential = math.inf
         return min(self.wait_max, exponential) + self.wait_jitter * random()
 
     def wait_before_retry(
@@ -135,24 +149,25 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         now: The current time, for an HTTP-date; default ``datetime.now(UTC)``.
 
     Returns:
-        The wait in seconds (never negative), or ``None`` for a missing or unreadable
-        value.
+        The wait in seconds (never negative, always finite), or ``None`` for a missing
+        or unreadable value. Never raises, whatever the server sent: delay-seconds are
+        ASCII digits (with an optional fraction), anything else must be an HTTP-date.
     """
     if value is None:
         return None
-    text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
+    text = value.strip(" \t")
+    if _DELAY_SECONDS.fullmatch(text):
+        # ASCII digits only: str.isdigit() and float() also take "²" or "١٢", and
+        # float() takes "1_0", "nan" and "1e999".
         seconds = float(text)
-    except ValueError:
-        pass
-    else:
-        return seconds if 0 <= seconds < float("inf") else None
+        return seconds if seconds < float("inf") else None
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    try:
+        return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    except OverflowError:  # a date so far off that the difference does not fit
+        return None

@@ -56,9 +56,12 @@ from ._store import (
     MemoryTokenStore,
 )
 
-__all__ = ["DEFAULT_FAILURE_WINDOW", "SharedTokenStore", "Snapshot"]
+__all__ = ["DEFAULT_FAILURE_WINDOW", "MAX_RECORD_BYTES", "SharedTokenStore", "Snapshot"]
 
 _log = logging.getLogger("wxm_async.store")
+
+MAX_RECORD_BYTES = 64 * 1024
+"""The largest shared record read, in bytes: a token record is about 2 KB, encrypted 3."""
 
 
 @frozen(kw_only=True)
@@ -174,7 +177,18 @@ class SharedTokenStore(ABC):
         return self._cipher.encrypt(data) if self._cipher is not None else data
 
     def _unseal(self, data: bytes, *, what: str) -> AtRest | None:
-        """Decode a stored record, or ``None`` (with a warning) if it does not decode."""
+        """Decode a stored record, or ``None`` (with a warning) if it does not decode.
+
+        Records larger than ``MAX_RECORD_BYTES`` are ignored undecoded: nothing another
+        process (or an attacker) wrote can cost more than that to look at.
+        """
+        if len(data) > MAX_RECORD_BYTES:
+            _log.warning(
+                "%s is larger than %d bytes; ignoring it, the next login replaces it",
+                what,
+                MAX_RECORD_BYTES,
+            )
+            return None
         try:
             if self._cipher is not None:
                 data = _decrypt(self._cipher, data, what=what)

@@ -15,13 +15,13 @@ in a row and ends on a success, or when the caller clears it.
 from __future__ import annotations
 
 import copy
-import math
 from typing import Protocol, runtime_checkable
 
 import anyio
 from attrs import define, field, frozen
 
-from ._exceptions import AuthenticationError, ConfigurationError, WXMError
+from ._config import check_number
+from ._exceptions import AuthenticationError, WXMError
 from ._models import AccessToken
 
 __all__ = [
@@ -49,21 +49,13 @@ DEFAULT_MAX_FAILURE_WINDOW = 600.0
 
 
 def check_seconds(name: str, value: float, *, minimum: float = 0.0) -> float:
-    """Return ``value`` if it is a finite number of seconds of at least ``minimum``.
+    """Return ``value`` as a float if it is a finite number of seconds, ``minimum`` or more.
 
     Raises:
-        ConfigurationError: It is NaN, infinite, or too small; the message names it.
+        ConfigurationError: It is not a number, NaN, infinite, or too small; the message
+            names it (see ``check_number``, the one check of numeric options).
     """
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigurationError(f"{name} must be a number of seconds, not {value!r}")
-    try:
-        finite = math.isfinite(float(value))
-    except OverflowError:  # an int with more digits than a float holds
-        finite = False
-    if not finite or value < minimum:
-        raise ConfigurationError(
-            f"{name} must be a finite number of seconds, {minimum:g} or more, not {value!r}"
-        )
+    check_number(name, value, at_least=minimum)
     return float(value)
 
 

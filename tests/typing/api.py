@@ -90,7 +90,9 @@ async def use_the_client() -> None:
     )
 
     policy: RetryPolicy = RetryPolicy(attempts=3).without_waiting()
-    async with WXMClient(auth=WXMAuth.from_env(), retries=policy, max_concurrency=5) as client:
+    async with WXMClient(
+        auth=WXMAuth.from_env(), retries=policy, max_concurrency=5, max_answer_bytes=2**27
+    ) as client:
         questions: list[Question] = await client.questions.active()
         window = ResponseFilter(
             questionnaires=["Main"],

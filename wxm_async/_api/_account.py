@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from .._http import Sender, segment
+from .._http import Sender, number_segment, segment
 from .._models import Profile, Settings, SubUser, SubUserPage
 
 __all__ = ["Account"]
@@ -38,9 +38,9 @@ class Account:
             page: The page number; the first page is the client's ``first_page``.
             search: Only users whose user name, name or email contains it; default all.
         """
-        path = f"/api/account/getsubusers/page/{page}"
+        path = f"/api/account/getsubusers/page/{number_segment(page, 'page', at_least=0)}"
         if search:
-            path += f"/{segment(search)}"
+            path += f"/{segment(search, 'search')}"
         return await self._sender.call("GET", path, SubUserPage, idempotent=True)
 
     async def api_key(self) -> str:
@@ -59,7 +59,7 @@ class Account:
         """Return the string stored under ``key``, or ``None``: ``GET /api/UserData/{key}``."""
         return await self._sender.call(
             "GET",
-            f"/api/UserData/{segment(key)}",
+            f"/api/UserData/{segment(key, 'key')}",
             str | None,  # type: ignore[arg-type]
             idempotent=True,
         )
@@ -68,7 +68,7 @@ class Account:
         """Store ``value`` under ``key``: ``POST /api/UserData/{key}``."""
         await self._sender.send(
             "POST",
-            f"/api/UserData/{segment(key)}",
+            f"/api/UserData/{segment(key, 'key')}",
             body={"value": value},
             idempotent=True,  # writing the same value twice changes nothing
         )

@@ -29,7 +29,7 @@ class Delivery:
             NotFoundError: There is no such plan.
         """
         return await self._sender.call(
-            "GET", f"/api/DeliveryPlan/{segment(plan_id)}", DeliveryPlan, idempotent=True
+            "GET", f"/api/DeliveryPlan/{segment(plan_id, 'plan_id')}", DeliveryPlan, idempotent=True
         )
 
     async def dispatches(self) -> list[Dispatch]:
@@ -43,7 +43,10 @@ class Delivery:
             NotFoundError: There is no such dispatch.
         """
         return await self._sender.call(
-            "GET", f"/api/Dispatches/{segment(dispatch_id)}", Dispatch, idempotent=True
+            "GET",
+            f"/api/Dispatches/{segment(dispatch_id, 'dispatch_id')}",
+            Dispatch,
+            idempotent=True,
         )
 
     async def templates(self) -> list[ContentTemplate]:
@@ -62,7 +65,7 @@ class Delivery:
         """
         return await self._sender.call(
             "GET",
-            f"/api/DeliveryEventsBy/Target/{segment(target)}",
+            f"/api/DeliveryEventsBy/Target/{segment(target, 'target')}",
             list[DeliveryTarget],
             idempotent=True,
         )

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from attrs import frozen
 
-from .._http import Sender, segment
+from .._http import Sender, number_segment, segment
 from .._models import Note, ResponseFilter, ResponsePage, SurveyResponse
 from .._pagination import PageIterator
 
@@ -54,7 +54,8 @@ class Responses:
         """
         return await self._sender.call(
             "POST",
-            f"/api/answers/page/{page}/{rows}",
+            f"/api/answers/page/{number_segment(page, 'page', at_least=0)}"
+            f"/{number_segment(rows, 'rows', at_least=1)}",
             ResponsePage,
             body=filter or _EVERYTHING,
             idempotent=True,
@@ -107,7 +108,10 @@ class Responses:
             NotFoundError: There is no response with that id.
         """
         return await self._sender.call(
-            "GET", f"/api/answer/{segment(response_id)}", SurveyResponse, idempotent=True
+            "GET",
+            f"/api/answer/{segment(response_id, 'response_id')}",
+            SurveyResponse,
+            idempotent=True,
         )
 
     async def add_note(
@@ -124,7 +128,7 @@ class Responses:
         """
         await self._sender.send(
             "POST",
-            f"/api/Answers/Note/{segment(response_id)}",
+            f"/api/Answers/Note/{segment(response_id, 'response_id')}",
             body=Note(text=text, note_time=note_time),
             idempotent=False,
         )

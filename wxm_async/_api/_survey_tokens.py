@@ -120,7 +120,10 @@ class SurveyTokens:
             NotFoundError: There is no such token.
         """
         return await self._sender.call(
-            "GET", f"/api/SurveyToken/Id/{segment(token_id)}", SurveyToken, idempotent=True
+            "GET",
+            f"/api/SurveyToken/Id/{segment(token_id, 'token_id')}",
+            SurveyToken,
+            idempotent=True,
         )
 
     async def delete(self, token_id: str) -> None:
@@ -131,7 +134,7 @@ class SurveyTokens:
             WXMError: WXM answered ``false``.
         """
         done = await self._sender.call(
-            "GET", f"/api/surveytoken/delete/{segment(token_id)}", bool, idempotent=True
+            "GET", f"/api/surveytoken/delete/{segment(token_id, 'token_id')}", bool, idempotent=True
         )
         if not done:
             raise WXMError(f"WXM did not delete the survey token {token_id!r} (it answered false)")

@@ -1,0 +1,214 @@
+"""Reading an answer's body with a cap on its decoded size, in bounded steps.
+
+httpx decodes ``Content-Encoding`` one network chunk at a time but without a bound on
+what one chunk inflates to: 1,827 bytes sent as ``gzip, gzip`` become 1 GiB in a single
+step. So the library reads the raw bytes and inflates them itself, at most ``_STEP``
+bytes at a time through each coding, and stops as soon as the decoded size passes the
+cap: memory stays near the cap whatever the server sends.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
+
+import httpx
+
+from ._exceptions import DecodeError, ResponseTooLargeError
+
+__all__ = [
+    "ACCEPT_ENCODING",
+    "DEFAULT_MAX_ANSWER_BYTES",
+    "LOGIN_ANSWER_LIMIT",
+    "read_capped",
+]
+
+DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024
+"""64 MiB: the decoded size of an answer ``WXMClient`` reads, unless told otherwise.
+
+A page of 1,000 survey responses is about 0.7 MB, so this leaves room for pages of
+tens of thousands; ``responses.list()`` of a whole large account may need more.
+"""
+LOGIN_ANSWER_LIMIT = 64 * 1024
+"""64 KiB: the decoded size of a login answer; WXM's is about 1 KB."""
+ACCEPT_ENCODING = "gzip, deflate"
+"""The codings the library asks for (as WXM's own SDK does) and decodes in steps."""
+
+#: The most bytes one decoding step yields.
+_STEP = 64 * 1024
+#: The most codings one answer may stack (``gzip, gzip`` is two).
+_MAX_CODINGS = 3
+
+
+async def read_capped(
+    response: httpx.Response,
+    limit: int,
+    *,
+    what: str,
+    limit_name: str | None = None,
+    request: httpx.Request | None = None,
+) -> bytes:
+    """Read ``response``'s body, decoded, refusing to hold more than ``limit`` bytes.
+
+    The body then is ``response.content``, as after ``aread()``. A response that was
+    already read is only measured. The response is closed whatever happens.
+
+    Args:
+        response: A response whose body has not been read, or has.
+        limit: The most decoded bytes to accept.
+        what: What the body is, for messages (``"the answer to GET /api/answers"``).
+        limit_name: The option that sets ``limit``, for the message, if there is one.
+        request: The request for the errors to carry (without its secrets).
+
+    Returns:
+        The decoded body.
+
+    Raises:
+        ResponseTooLargeError: The decoded body is larger than ``limit``.
+        DecodeError: A coding the library does not decode, or a corrupt one.
+        httpx.TransportError: The connection failed while reading.
+    """
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:
+        pass
+    else:
+        if len(content) > limit:
+            raise _too_large(what, limit, limit_name, request)
+        return content
+    raws = _raw(response)
+    try:
+        pipeline = _pipeline(response, what=what, request=request)
+        chunks: list[bytes] = []
+        size = 0
+        async for raw in raws:
+            for piece in pipeline.feed(raw):
+                size += len(piece)
+                if size > limit:
+                    raise _too_large(what, limit, limit_name, request)
+                chunks.append(piece)
+        for piece in pipeline.end():
+            size += len(piece)
+            if size > limit:
+                raise _too_large(what, limit, limit_name, request)
+            chunks.append(piece)
+    except zlib.error:
+        raise DecodeError(
+            f"could not decode {what}: its Content-Encoding is corrupt", request=request
+        ) from None
+    finally:
+        if isinstance(raws, AsyncGenerator):
+            await raws.aclose()
+        await response.aclose()
+    content = b"".join(chunks)
+    # httpx has no public way to hand a response the body read for it; this is what
+    # its own aread() sets, and what .content, .text and a later aread() then use.
+    response._content = content
+    return content
+
+
+def _raw(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The raw (still encoded) body, as ``aiter_raw()`` gives it, and closable early.
+
+    ``aiter_raw()`` wraps the stream's iterator in one more generator, which nothing
+    closes when the reading stops half way (trio then warns as it is collected).
+    """
+    if response.is_stream_consumed or not isinstance(response.stream, httpx.AsyncByteStream):
+        raise httpx.StreamConsumed()
+    response.is_stream_consumed = True
+    return aiter(response.stream)
+
+
+def _too_large(
+    what: str, limit: int, limit_name: str | None, request: httpx.Request | None
+) -> ResponseTooLargeError:
+    option = f" (WXMClient's {limit_name})" if limit_name else ""
+    return ResponseTooLargeError(
+        f"{what} is larger than {limit:,} bytes{option} once decoded; it was not read further",
+        request=request,
+        limit=limit,
+    )
+
+
+class _Inflate:
+    """One gzip or deflate coding, inflated at most ``_STEP`` bytes at a time."""
+
+    def __init__(self, coding: str) -> None:
+        self._deflate = coding == "deflate"
+        # deflate should carry zlib's header, but some servers send it raw (as httpx
+        # also allows): a first failure retries as raw deflate.
+        wbits = zlib.MAX_WBITS if self._deflate else zlib.MAX_WBITS | 16
+        self._inflater = zlib.decompressobj(wbits)
+        self._started = False
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        if not self._started and data:
+            self._started = True
+            if self._deflate:
+                probe = self._inflater.copy()
+                try:
+                    probe.decompress(data[:2])
+                except zlib.error:
+                    self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        while True:
+            if self._inflater.eof:
+                return  # anything after the end of the stream is ignored, as httpx does
+            out = self._inflater.decompress(data, _STEP)
+            data = self._inflater.unconsumed_tail
+            if out:
+                yield out
+            if not data and len(out) < _STEP:
+                return
+
+    def end(self) -> Iterator[bytes]:
+        yield from self.feed(b"")
+
+
+class _Pipeline:
+    """The codings of one answer, each feeding the next, in the order they undo."""
+
+    def __init__(self, layers: list[_Inflate]) -> None:
+        self._layers = layers
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        return self._through(0, (data,))
+
+    def end(self) -> Iterator[bytes]:
+        for index, layer in enumerate(self._layers):
+            yield from self._through(index + 1, layer.end())
+
+    def _through(self, index: int, pieces: Iterable[bytes]) -> Iterator[bytes]:
+        if index == len(self._layers):
+            yield from pieces
+            return
+        layer = self._layers[index]
+        yield from self._through(index + 1, (out for piece in pieces for out in layer.feed(piece)))
+
+
+def _pipeline(response: httpx.Response, *, what: str, request: httpx.Request | None) -> _Pipeline:
+    """Build the decoders ``response``'s ``Content-Encoding`` asks for.
+
+    Raises:
+        DecodeError: A coding other than gzip, deflate and identity, or too many.
+    """
+    codings = [
+        value.strip().lower()
+        for value in response.headers.get_list("content-encoding", split_commas=True)
+        if value.strip()
+    ]
+    codings = [c for c in codings if c != "identity"]
+    if len(codings) > _MAX_CODINGS:
+        raise DecodeError(
+            f"could not decode {what}: {len(codings)} content codings, at most "
+            f"{_MAX_CODINGS} are decoded",
+            request=request,
+        )
+    for coding in codings:
+        if coding not in ("gzip", "x-gzip", "deflate"):
+            raise DecodeError(
+                f"could not decode {what}: its Content-Encoding {coding[:40]!r} is not one "
+                f"the library decodes (it asks for {ACCEPT_ENCODING})",
+                request=request,
+            )
+    # Codings are listed in the order they were applied: undo the last first.
+    return _Pipeline([_Inflate(coding) for coding in reversed(codings)])
