@@ -18,6 +18,7 @@ from ._client import (
     WXMClient,
 )
 from ._config import ENV_API_KEY, ENV_BASE_URL, ENV_PASSWORD, ENV_TOKEN_KEY, ENV_USERNAME
+from ._converter import from_wire, to_wire
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -29,6 +30,7 @@ from ._exceptions import (
     DecodeError,
     LoginInterruptedError,
     NotFoundError,
+    PaginationError,
     PermissionDeniedError,
     RateLimitedError,
     RequestNotReplayableError,
@@ -119,6 +121,7 @@ __all__ = [
     "NotFoundError",
     "Note",
     "PageIterator",
+    "PaginationError",
     "PermissionDeniedError",
     "Profile",
     "Question",
@@ -150,4 +153,6 @@ __all__ = [
     "WXMBearerAuth",
     "WXMClient",
     "WXMError",
+    "from_wire",
+    "to_wire",
 ]

@@ -33,7 +33,7 @@ DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=20)
 """20 connections: WXM's rate limit is low (its docs say 15 requests per some unit)."""
 DEFAULT_FIRST_PAGE = 0
-"""The number of the first page of paged listings (WXM's own .NET client starts at 0)."""
+"""The number of the first page of responses (WXM's own .NET client starts at 0)."""
 
 try:
     _USER_AGENT = f"wxm-async/{version('wxm-async')}"
@@ -71,8 +71,10 @@ class WXMClient:
             included), instead of the one the client would make. It is not closed by
             ``aclose()``; ``auth``, ``base_url``, ``timeout``, ``limits`` and
             ``transport`` must then be left out.
-        first_page: The number of the first page of paged listings; WXM does not
-            document it (see "What WXM leaves unsaid" in the docs).
+        first_page: The number of the first page of responses
+            (``/api/answers/page/{page}/{rows}``); WXM does not document it, and its
+            own .NET client starts at 0 (see "What WXM leaves unsaid" in the docs).
+            Sub-user pages start at 1, as in that client.
 
     Raises:
         ConfigurationError: No ``auth`` (and no ``http_client``), or ``http_client``
@@ -145,7 +147,7 @@ class WXMClient:
         self.responses = Responses(self._sender, first_page)
         self.survey_tokens = SurveyTokens(self._sender)
         self.delivery = Delivery(self._sender)
-        self.account = Account(self._sender, first_page)
+        self.account = Account(self._sender)
         self.analytics = Analytics(self._sender)
 
     @classmethod

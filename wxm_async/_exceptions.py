@@ -5,6 +5,7 @@ The tree::
     WXMError                      the root: catch this to catch everything below
     ├── ConfigurationError        bad or missing configuration (arguments, environment)
     ├── DecodeError               an answer the library could not decode
+    ├── PaginationError           a paged listing repeated a page instead of going on
     ├── LoginInterruptedError     the login a request waited on never completed
     ├── RequestNotReplayableError a 401 met a request whose body was a stream
     ├── TokenStoreError           a shared token store could not be read or written
@@ -48,6 +49,7 @@ __all__ = [
     "DecodeError",
     "LoginInterruptedError",
     "NotFoundError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitedError",
     "RequestNotReplayableError",
@@ -97,6 +99,15 @@ class DecodeError(WXMError):
 
     The message says what was expected and where, with cattrs' paths
     (``expected int @ $.expires_in``). It never quotes the body, which may hold secrets.
+    """
+
+
+class PaginationError(WXMError):
+    """A paged listing sent the same page again instead of the next one.
+
+    Raised by ``PageIterator`` when a page has the ``currentPage`` of the page before,
+    or the same items: a server that ignores the page number would otherwise be asked
+    for pages forever. The items yielded before it are all distinct.
     """
 
 

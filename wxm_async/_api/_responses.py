@@ -9,7 +9,7 @@ from attrs import frozen
 
 from .._http import Sender, segment
 from .._models import Note, ResponseFilter, ResponsePage, SurveyResponse
-from .._pagination import PageIterator
+from .._pagination import PageIterator, Paging
 
 __all__ = ["DEFAULT_PAGE_SIZE", "Responses"]
 
@@ -17,6 +17,13 @@ DEFAULT_PAGE_SIZE = 500
 """Responses per page when iterating; WXM documents no maximum."""
 
 _EVERYTHING = ResponseFilter()
+_RESPONSE_PAGING: Paging[ResponsePage, SurveyResponse] = Paging(
+    items=lambda page: page.responses,
+    key=lambda response: response.id,
+    current_page=lambda page: page.page,
+    total_pages=lambda page: page.total_pages,
+    total_count=lambda page: page.total_count,
+)
 
 
 @frozen
@@ -67,7 +74,9 @@ class Responses:
 
         Memory holds one page, however many responses match. Responses that arrive
         while iterating can shift the pages; pin ``filter.before`` to a moment in the
-        past for a stable snapshot.
+        past for a stable snapshot. It goes on to the end when WXM leaves out
+        ``totalPages``, never asks for more pages than ``totalCount`` fills, and
+        raises ``PaginationError`` rather than loop if WXM repeats a page.
 
         Example:
             ```python
@@ -78,6 +87,9 @@ class Responses:
         Args:
             filter: Which responses; default all.
             page_size: Responses per page.
+
+        Raises:
+            PaginationError: WXM answered the same page twice in a row.
         """
 
         async def fetch(page: int) -> ResponsePage:
@@ -86,8 +98,9 @@ class Responses:
         return PageIterator(
             fetch,
             first_page=self._first_page,
-            items=lambda page: page.responses,
-            total_pages=lambda page: page.total_pages,
+            page_size=page_size,
+            paging=_RESPONSE_PAGING,
+            what="POST /api/answers/page/{page}/{rows}",
         )
 
     async def count(self, filter: ResponseFilter | None = None) -> int:
