@@ -133,7 +133,7 @@ async def test_without_total_pages_iteration_goes_on_to_the_first_short_page() -
 
 
 async def test_without_total_pages_total_count_carries_iteration_to_the_end() -> None:
-    """totalPages missing (null), totalCount 6: all 6 responses, not the first page's 2."""
+    """With totalPages null and totalCount 6: all 6 responses, not the first page's 2."""
     seen: list[str] = []
     script = {
         n: {
@@ -164,7 +164,8 @@ async def test_iteration_never_fetches_more_pages_than_total_count_allows() -> N
     }
     async with client_on(scripted_wxm(script, seen)) as client:
         found = [r.id async for r in client.responses.iterate(page_size=2)]
-    assert found == ["r-0", "r-1", "r-2", "r-3"] and len(seen) == 2
+    assert found == ["r-0", "r-1", "r-2", "r-3"]
+    assert len(seen) == 2
 
 
 @pytest.mark.parametrize("current_page", [0, None])
@@ -181,10 +182,15 @@ async def test_a_server_ignoring_the_page_number_raises_instead_of_looping(
 
     async with client_on(httpx.MockTransport(handle)) as client:
         found: list[str] = []
-        with pytest.raises(PaginationError, match="page 1 repeated"):
+
+        async def collect() -> None:
             async for response in client.responses.iterate(page_size=2):
                 found.append(response.id)
-    assert found == ["r-0", "r-1"] and len(seen) == 2
+
+        with pytest.raises(PaginationError, match="page 1 repeated"):
+            await collect()
+    assert found == ["r-0", "r-1"]
+    assert len(seen) == 2
 
 
 async def test_sub_user_pages_start_at_1_and_carry_the_search_segment() -> None:

@@ -52,10 +52,12 @@ NULLY_ANSWER: dict[str, Any] = {
 
 
 def test_null_lists_and_scalars_take_their_defaults() -> None:
-    """null for a list is an empty tuple, null for a scalar its default; null items are skipped."""
+    """A null list is an empty tuple, null for a scalar its default; null items are skipped."""
     response = decode(NULLY_ANSWER, SurveyResponse, what="an answer", request=None)
     assert response.notes == ()
-    assert response.user is None and response.channel is None and response.device_id is None
+    assert response.user is None
+    assert response.channel is None
+    assert response.device_id is None
     assert response.archived is False
     assert response.duration == 42
     assert [a.question_id for a in response.answers] == ["nps"]
@@ -76,7 +78,8 @@ def test_every_list_field_of_every_model_takes_null() -> None:
     plan = decode(
         {"id": "p", "schedule": None, "isLive": None}, DeliveryPlan, what="p", request=None
     )
-    assert plan.steps == () and plan.is_live is False
+    assert plan.steps == ()
+    assert plan.is_live is False
     target = decode({"id": "e", "events": None}, DeliveryTarget, what="e", request=None)
     assert target.events == ()
     settings = decode(
@@ -88,11 +91,13 @@ def test_every_list_field_of_every_model_takes_null() -> None:
          "netPromoter": None, "weightedScore": None, "responseCount": None},
         Summary, what="s", request=None,
     )  # fmt: skip
-    assert summary.questions[0].counts == {} and summary.response_count == 0
+    assert summary.questions[0].counts == {}
+    assert summary.response_count == 0
     page = decode({"responses": None, "currentPage": None}, ResponsePage, what="p", request=None)
     assert page == ResponsePage()
     users = decode({"users": None}, SubUserPage, what="u", request=None)
-    assert users.users == () and users.total_pages is None
+    assert users.users == ()
+    assert users.total_pages is None
 
 
 def test_a_bare_null_where_a_list_is_expected_is_an_empty_list() -> None:
@@ -127,7 +132,8 @@ def test_dates_as_wxm_writes_them(wire: str, expected: datetime | None) -> None:
     dispatch = decode({"id": "d", "created": wire}, Dispatch, what="d", request=None)
     assert dispatch.created == expected
     if expected is not None:
-        assert dispatch.created is not None and dispatch.created.utcoffset() is not None
+        assert dispatch.created is not None
+        assert dispatch.created.utcoffset() is not None
 
 
 def test_numbers_cross_between_int_and_float() -> None:
@@ -136,7 +142,9 @@ def test_numbers_cross_between_int_and_float() -> None:
         {"totalResponses": 10.0, "netPromoter": {"netPromoters": 30.4, "promoters": 5}},
         NPSReport, what="nps", request=None,
     )  # fmt: skip
-    assert report.total_responses == 10 and report.nps is not None and report.nps.score == 30
+    assert report.total_responses == 10
+    assert report.nps is not None
+    assert report.nps.score == 30
     plan = decode(
         {"id": "p", "schedule": [{"delayByHours": 2}]}, DeliveryPlan, what="p", request=None
     )
@@ -144,7 +152,7 @@ def test_numbers_cross_between_int_and_float() -> None:
 
 
 def test_summary_reads_rating_trend_as_dates_to_numbers() -> None:
-    """ratingTrend is a map from date to number; weightedScore a whole number."""
+    """A ratingTrend is a map from date to number; weightedScore a whole number."""
     summary = decode(
         {"summary": [{"ratingTrend": {"2026-11-01T00:00:00": 8.5, "2026-11-02T00:00:00": 9}}],
          "weightedScore": 8},
@@ -190,7 +198,8 @@ def test_to_wire_gives_json_that_reads_back_equal() -> None:
     text = json.dumps(wire)
     assert wire[0]["locationId"] == "Store visit"
     assert wire[0]["responseDateTime"] == "2026-11-01T10:00:00.000Z"
-    assert wire[0]["notes"] == [] and wire[0]["deviceId"] is None
+    assert wire[0]["notes"] == []
+    assert wire[0]["deviceId"] is None
     assert from_wire(json.loads(text)[0], SurveyResponse) == response
 
 
@@ -233,9 +242,9 @@ def test_response_filter_takes_iso_strings_dates_and_datetimes(
 
 def test_response_filter_names_the_field_of_a_wrong_date() -> None:
     """A number is a TypeError, a bad or zoneless string a ValueError, each naming the field."""
-    with pytest.raises(TypeError, match="^after must be"):
+    with pytest.raises(TypeError, match=r"^after must be"):
         ResponseFilter(after=20260101)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="^before must be"):
+    with pytest.raises(ValueError, match=r"^before must be"):
         ResponseFilter(before="next week")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="^after must be a timezone-aware"):
+    with pytest.raises(ValueError, match=r"^after must be a timezone-aware"):
         ResponseFilter(after="2026-01-01T09:00:00")  # type: ignore[arg-type]
