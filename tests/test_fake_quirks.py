@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from wxm_async import AuthenticationError, WXMAuth, WXMClient
 from wxm_async.testing import FakeWXM
 
 from .conftest import IN_PROCESS_URL, PASSWORD, USERNAME
@@ -107,3 +108,15 @@ async def test_with_notes_false_filters_nothing(quirky: httpx.AsyncClient) -> No
     everything = await get(quirky, "/api/answers/count", {})
     assert await get(quirky, "/api/answers/count", {"withNotes": False}) == everything
     assert await get(quirky, "/api/answers/count", {"withNotes": True}) == 0
+
+
+@pytest.mark.parametrize("status", [400, 401])
+async def test_a_wrong_password_is_an_authentication_error_at_either_status(status: int) -> None:
+    """WXM's status for a wrong password is unknown: 400 and 401 both raise AuthenticationError."""
+    fake = FakeWXM(bad_login_status=status)
+    async with WXMClient(
+        auth=WXMAuth(USERNAME, "wrong"), base_url=IN_PROCESS_URL, transport=fake.transport()
+    ) as client:
+        with pytest.raises(AuthenticationError) as caught:
+            await client.questions.active()
+    assert caught.value.status_code == status

@@ -69,6 +69,7 @@ from ._models import (
     SurveyToken,
 )
 from ._pagination import PageIterator
+from ._rate import RequestRate
 from ._redis_store import DEFAULT_LEASE, RedisTokenStore
 from ._retry import DEFAULT_RETRY_STATUSES, RetryPolicy
 from ._shared import DEFAULT_FAILURE_WINDOW
@@ -132,6 +133,7 @@ __all__ = [
     "RateLimitedError",
     "RedisTokenStore",
     "RequestNotReplayableError",
+    "RequestRate",
     "ResponseFilter",
     "ResponsePage",
     "Responses",

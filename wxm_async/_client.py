@@ -16,6 +16,7 @@ from ._auth import WXMAuth
 from ._config import base_url_from_env
 from ._exceptions import ConfigurationError
 from ._http import Sender
+from ._rate import RequestRate, TokenBucket
 from ._retry import RetryPolicy
 
 __all__ = [
@@ -28,8 +29,9 @@ __all__ = [
 
 DEFAULT_BASE_URL = "https://api.getcloudcherry.com"
 """WXM's API; accounts on other stations use it too (WXM routes them)."""
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
-"""60 s to read an answer (response queries can be slow), 10 s to connect."""
+DEFAULT_TIMEOUT = httpx.Timeout(360.0, connect=10.0)
+"""360 s to read an answer, as WXM's own .NET client allows (unpaged responses, summaries
+and counts over a large account are slow); 10 s to connect, so a dead host fails fast."""
 DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=20)
 """20 connections: WXM's rate limit is low (its docs say 15 requests per some unit)."""
 DEFAULT_FIRST_PAGE = 0
@@ -61,7 +63,9 @@ class WXMClient:
         auth: How to authenticate: a ``WXMAuth`` (or any ``httpx.Auth``). Required
             unless ``http_client`` is given; see also ``from_env()``.
         base_url: WXM's address. Default ``https://api.getcloudcherry.com``.
-        timeout: httpx's timeouts. Default: 60 s to read, 10 s to connect.
+        timeout: httpx's timeouts. Default: 360 s to read (as WXM's own client), 10 s
+            to connect. The slow queries (``responses.list()``, ``count()``,
+            ``analytics.summary()``, ``nps()``) also take a ``timeout`` for one call.
         limits: The connection pool's size. Default: 20 connections.
         transport: An httpx transport, e.g. ``FakeWXM().transport()`` in tests.
         retries: What to retry and how long to wait. Default: ``RetryPolicy()``.
@@ -75,6 +79,9 @@ class WXMClient:
             (``/api/answers/page/{page}/{rows}``); WXM does not document it, and its
             own .NET client starts at 0 (see "What WXM leaves unsaid" in the docs).
             Sub-user pages start at 1, as in that client.
+        rate_limit: Pace the requests to stay under WXM's quota, e.g.
+            ``RequestRate(requests=950, per=60)``; every attempt, retries included,
+            waits for its turn. Default: no pacing (429s are retried instead).
 
     Raises:
         ConfigurationError: No ``auth`` (and no ``http_client``), or ``http_client``
@@ -101,6 +108,7 @@ class WXMClient:
         max_concurrency: int | None = None,
         http_client: httpx.AsyncClient | None = None,
         first_page: int = DEFAULT_FIRST_PAGE,
+        rate_limit: RequestRate | None = None,
     ) -> None:
         if http_client is not None:
             given = [
@@ -136,12 +144,18 @@ class WXMClient:
             self._owns_http = True
         if max_concurrency is None:
             max_concurrency = (limits or DEFAULT_LIMITS).max_connections or 100
+        if rate_limit is not None and not isinstance(rate_limit, RequestRate):
+            raise ConfigurationError(
+                f"rate_limit must be a RequestRate, e.g. RequestRate(requests=950, per=60), "
+                f"not {type(rate_limit).__name__}"
+            )
         if max_concurrency < 1:
             raise ConfigurationError(f"max_concurrency must be 1 or more, not {max_concurrency}")
         self._sender = Sender(
             self._http,
             anyio.CapacityLimiter(max_concurrency),
             retries if retries is not None else RetryPolicy(),
+            rate=TokenBucket(rate_limit) if rate_limit is not None else None,
         )
         self.questions = Questions(self._sender)
         self.responses = Responses(self._sender, first_page)

@@ -28,6 +28,7 @@ from ._exceptions import (
     RateLimitedError,
     error_for_status,
 )
+from ._rate import TokenBucket
 from ._retry import RetryPolicy, parse_retry_after
 
 __all__ = ["Sender", "redacted", "segment"]
@@ -46,6 +47,7 @@ class Sender:
     retries: RetryPolicy
     clock: Callable[[], float] = time.monotonic
     random: Callable[[], float] = field(factory=lambda: random.random)
+    rate: TokenBucket | None = None  # WXMClient(rate_limit=...): paces every attempt
 
     async def call(
         self,
@@ -55,6 +57,7 @@ class Sender:
         *,
         body: object = None,
         idempotent: bool,
+        timeout: httpx.Timeout | float | None = None,
     ) -> T:
         """Send one call and decode its answer into ``answer`` (a type).
 
@@ -64,20 +67,27 @@ class Sender:
             answer: The type of the decoded answer: a model, ``list[Model]``, ``int``...
             body: A model or plain JSON to send, or ``None`` for no body.
             idempotent: Whether the call may safely be sent twice.
+            timeout: httpx's timeouts for this call only; default the client's.
 
         Raises:
             APIStatusError: WXM answered with an error status (the subclass for it).
             APIConnectionError: No answer, after the retries.
             DecodeError: The answer does not fit ``answer``.
         """
-        response = await self.send(method, path, body=body, idempotent=idempotent)
+        response = await self.send(method, path, body=body, idempotent=idempotent, timeout=timeout)
         what = f"the answer to {method} {path}"
         request = redacted(response.request)
         data = json_body(response, what=what, request=request)
         return decode(data, answer, what=what, request=request)  # type: ignore[no-any-return]
 
     async def send(
-        self, method: str, path: str, *, body: object = None, idempotent: bool
+        self,
+        method: str,
+        path: str,
+        *,
+        body: object = None,
+        idempotent: bool,
+        timeout: httpx.Timeout | float | None = None,
     ) -> httpx.Response:
         """Send one call, retrying as the policy says; return the successful response.
 
@@ -95,8 +105,14 @@ class Sender:
             login_failure: APIStatusError | None = None
             try:
                 async with self.limiter:
+                    if self.rate is not None:
+                        await self.rate.acquire()
                     response = await self.http.request(
-                        method, path, content=content, headers=headers
+                        method,
+                        path,
+                        content=content,
+                        headers=headers,
+                        timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
                     )
             except httpx.TransportError as exc:
                 outcome: int | httpx.TransportError = exc
