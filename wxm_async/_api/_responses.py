@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 from datetime import datetime
 
+import httpx
 from attrs import frozen
 
 from .._http import Sender, segment
@@ -33,13 +34,18 @@ class Responses:
     _sender: Sender
     _first_page: int
 
-    async def list(self, filter: ResponseFilter | None = None) -> builtins.list[SurveyResponse]:
+    async def list(
+        self, filter: ResponseFilter | None = None, *, timeout: httpx.Timeout | float | None = None
+    ) -> builtins.list[SurveyResponse]:
         """Return every response that matches, in one answer: ``POST /api/answers``.
 
-        For many responses, ``iterate()`` is kinder to both sides.
+        For many responses, ``iterate()`` is kinder to both sides. WXM answers
+        ``null`` when nothing matches: that is an empty list.
 
         Args:
             filter: Which responses; default all.
+            timeout: httpx's timeouts for this call, e.g. ``600`` seconds for a large
+                account; default the client's (360 s to read).
         """
         return await self._sender.call(
             "POST",
@@ -47,6 +53,7 @@ class Responses:
             builtins.list[SurveyResponse],
             body=filter or _EVERYTHING,
             idempotent=True,
+            timeout=timeout,
         )
 
     async def page(
@@ -103,14 +110,22 @@ class Responses:
             what="POST /api/answers/page/{page}/{rows}",
         )
 
-    async def count(self, filter: ResponseFilter | None = None) -> int:
+    async def count(
+        self, filter: ResponseFilter | None = None, *, timeout: httpx.Timeout | float | None = None
+    ) -> int:
         """Return how many responses match: ``POST /api/answers/count``.
 
         Args:
             filter: Which responses; default all.
+            timeout: httpx's timeouts for this call; default the client's.
         """
         return await self._sender.call(
-            "POST", "/api/answers/count", int, body=filter or _EVERYTHING, idempotent=True
+            "POST",
+            "/api/answers/count",
+            int,
+            body=filter or _EVERYTHING,
+            idempotent=True,
+            timeout=timeout,
         )
 
     async def get(self, response_id: str) -> SurveyResponse:
