@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import httpx
 import pytest
@@ -107,7 +108,7 @@ async def test_pages_returns_the_pages_themselves() -> None:
     assert {p.total_count for p in pages} == {5}
 
 
-def scripted_wxm(pages: dict[int, dict[str, object]], seen: list[str]) -> httpx.MockTransport:
+def scripted_wxm(pages: Mapping[int, Mapping[str, object]], seen: list[str]) -> httpx.MockTransport:
     """Answers each page number with the given body (an empty page past the script)."""
 
     def handle(request: httpx.Request) -> httpx.Response:

@@ -245,6 +245,6 @@ def test_response_filter_names_the_field_of_a_wrong_date() -> None:
     with pytest.raises(TypeError, match=r"^after must be"):
         ResponseFilter(after=20260101)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"^before must be"):
-        ResponseFilter(before="next week")  # type: ignore[arg-type]
+        ResponseFilter(before="next week")
     with pytest.raises(ValueError, match=r"^after must be a timezone-aware"):
-        ResponseFilter(after="2026-01-01T09:00:00")  # type: ignore[arg-type]
+        ResponseFilter(after="2026-01-01T09:00:00")

@@ -14,6 +14,7 @@ Shared token stores keep a versioned JSON document (``encode_at_rest`` and
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
@@ -119,7 +120,9 @@ def _structure_factory(cls: type) -> Any:
     or missing field takes its default, and unknown fields are ignored. Only a field
     without a default (the object's identity, such as ``id``) must be there.
     """
-    generated = make_dict_structure_fn(cls, _converter, **_renamed(cls))
+    generated: Callable[[dict[str, Any], type], Any] = make_dict_structure_fn(
+        cls, _converter, **_renamed(cls)
+    )
     names = wire_names(cls)
     optional = frozenset(names[a.name] for a in attrs.fields(cls) if a.default is not attrs.NOTHING)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 from attrs import field, frozen
@@ -10,40 +10,42 @@ from attrs import field, frozen
 __all__ = ["QuestionFilter", "ResponseFilter"]
 
 
-def _moment(name: str) -> Callable[[object], datetime | None]:
-    """Build the converter of a date bound: a datetime, a date or an ISO 8601 string.
+def _moment(name: str, value: object) -> datetime | None:
+    """Read a date bound: a datetime, a date or an ISO 8601 string.
 
     A date means midnight UTC at its start. A datetime (or a string with a time) must
     carry its time zone: without one the moment is ambiguous.
     """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f"{name} must be an ISO 8601 date or date and time, not {value!r}"
+            ) from None
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            raise ValueError(
+                f"{name} must be a timezone-aware datetime (e.g. datetime.now(UTC)), "
+                "or a string with an offset (e.g. '2026-01-01T00:00:00Z')"
+            )
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    raise TypeError(
+        f"{name} must be a datetime, a date or an ISO 8601 string, not {type(value).__name__}"
+    )
 
-    def convert(value: object) -> datetime | None:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            text = value.strip()
-            try:
-                value = (
-                    date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
-                )
-            except ValueError:
-                raise ValueError(
-                    f"{name} must be an ISO 8601 date or date and time, not {value!r}"
-                ) from None
-        if isinstance(value, datetime):
-            if value.utcoffset() is None:
-                raise ValueError(
-                    f"{name} must be a timezone-aware datetime (e.g. datetime.now(UTC)), "
-                    "or a string with an offset (e.g. '2026-01-01T00:00:00Z')"
-                )
-            return value
-        if isinstance(value, date):
-            return datetime(value.year, value.month, value.day, tzinfo=UTC)
-        raise TypeError(
-            f"{name} must be a datetime, a date or an ISO 8601 string, not {type(value).__name__}"
-        )
 
-    return convert
+def _after(value: datetime | date | str | None) -> datetime | None:
+    return _moment("after", value)
+
+
+def _before(value: datetime | date | str | None) -> datetime | None:
+    return _moment("before", value)
 
 
 def _strings(values: Iterable[str]) -> tuple[str, ...]:
@@ -126,8 +128,8 @@ class ResponseFilter:
     """
 
     questionnaires: tuple[str, ...] = field(default=(), converter=_strings)
-    after: datetime | None = field(default=None, converter=_moment("after"))
-    before: datetime | None = field(default=None, converter=_moment("before"))
+    after: datetime | None = field(default=None, converter=_after)
+    before: datetime | None = field(default=None, converter=_before)
     channel: str | None = None
     archived: bool | None = None
     with_notes: bool | None = None
