@@ -76,10 +76,6 @@ def _structure_bool(value: object, _: object) -> bool:
     raise ValueError("expected true, false, 'True', 'False', 0 or 1")
 
 
-#: .NET's ``DateTime.MinValue``: WXM's "never" in a date that is not nullable.
-_NET_MIN_YEAR = 1
-
-
 def _parse_date(value: object) -> datetime | None:
     """RFC 1123 (``.issued``) or ISO 8601 with 0-7 fractional digits; naive means UTC.
 
