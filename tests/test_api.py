@@ -1,4 +1,9 @@
-"""Every namespace method against the fake WXM, in process and over loopback."""
+"""Every namespace method against the default fake WXM, in process and over loopback.
+
+The default fake answers as WXM does (``null`` lists and strings, unknown fields, naive,
+seven-digit and MinValue dates, a bare ``null`` for no responses): each method must
+take those answers as they come.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from .conftest import USERNAME
 pytestmark = pytest.mark.anyio
 
 SEEDED = 120  # the fake's default number of responses
+LIVE = 114  # of which not archived: what WXM's filters keep unless told otherwise
 IN_A_WEEK = datetime.now(UTC) + timedelta(days=7)
 
 
@@ -55,13 +61,30 @@ async def test_questions_by_questionnaire(client: WXMClient) -> None:
 
 async def test_count_list_and_filters_agree(client: WXMClient) -> None:
     """count() and list() agree, with and without a filter, and the filter applies."""
-    assert await client.responses.count() == SEEDED
-    assert len(await client.responses.list()) == SEEDED
+    assert await client.responses.count() == LIVE
+    assert len(await client.responses.list()) == LIVE
     email = ResponseFilter(channel="email")
     by_email = await client.responses.list(email)
-    assert 0 < len(by_email) < SEEDED
+    assert 0 < len(by_email) < LIVE
     assert all(r.channel == "email" for r in by_email)
     assert await client.responses.count(email) == len(by_email)
+
+
+async def test_no_match_is_an_empty_list(client: WXMClient) -> None:
+    """WXM answers null when nothing matches: list() gives [], count() 0, iterate() nothing."""
+    nothing = ResponseFilter(questionnaires=["No such questionnaire"])
+    assert await client.responses.list(nothing) == []
+    assert await client.responses.count(nothing) == 0
+    assert [r async for r in client.responses.iterate(nothing)] == []
+
+
+async def test_archived_responses_come_only_when_asked_for(client: WXMClient) -> None:
+    """Unset archived keeps live responses only, as WXM does; archived=True only the others."""
+    live = await client.responses.list()
+    archived = await client.responses.list(ResponseFilter(archived=True))
+    assert not any(r.archived for r in live)
+    assert len(archived) == SEEDED - LIVE
+    assert all(r.archived for r in archived)
 
 
 async def test_filters_on_dates_and_answers(client: WXMClient) -> None:
@@ -73,7 +96,7 @@ async def test_filters_on_dates_and_answers(client: WXMClient) -> None:
     assert later
     assert all(r.response_date_time and r.response_date_time >= middle for r in later)
     earlier = await client.responses.count(ResponseFilter(before=middle))
-    assert earlier + len(later) == SEEDED
+    assert earlier + len(later) == LIVE
     promoters = await client.responses.list(
         ResponseFilter(questions=[QuestionFilter.greater_than("q1", 8)])
     )
@@ -91,11 +114,11 @@ async def test_pages_and_iteration(client: WXMClient) -> None:
     assert (first.page, len(first.responses), first.total_count, first.total_pages) == (
         0,
         50,
-        SEEDED,
+        LIVE,
         3,
     )
     ids = [r.id async for r in client.responses.iterate(page_size=50)]
-    assert len(ids) == len(set(ids)) == SEEDED
+    assert len(ids) == len(set(ids)) == LIVE
     assert ids == [r.id for r in await client.responses.list()]
 
 
@@ -213,11 +236,12 @@ async def test_settings_profile_and_sub_users(client: WXMClient) -> None:
     assert (await client.account.profile()).user == USERNAME
     users = await client.account.sub_users()
     assert len(users) == 30
-    page = await client.account.sub_users_page(0)
-    assert (page.page, len(page.users), page.total_count, page.total_pages) == (0, 25, 30, 2)
+    page = await client.account.sub_users_page()
+    assert (page.page, len(page.users), page.total_count, page.total_pages) == (1, 25, 30, 2)
     wanted = users[0].email or ""
-    found = await client.account.sub_users_page(0, wanted)
+    found = await client.account.sub_users_page(1, wanted)
     assert [u.id for u in found.users] == [users[0].id]
+    assert [u async for u in client.account.iterate_sub_users()] == users
 
 
 async def test_api_key_and_user_data(client: WXMClient) -> None:
@@ -241,10 +265,13 @@ async def test_nps_and_summary(client: WXMClient) -> None:
     report = await client.analytics.nps()
     assert report.nps is not None
     nps = report.nps
-    assert nps.promoters + nps.passives + nps.detractors == report.total_responses == SEEDED
-    expected = 100 * (nps.promoters - nps.detractors) / SEEDED
-    assert nps.score == pytest.approx(expected, abs=0.01)
+    assert nps.promoters + nps.passives + nps.detractors == report.total_responses == LIVE
+    assert nps.score == round(100 * (nps.promoters - nps.detractors) / LIVE)
+    assert nps.default_index is False
     summary = await client.analytics.summary(ResponseFilter(channel="email"))
     assert summary.response_count == await client.responses.count(ResponseFilter(channel="email"))
     by_id = {s.question.id: s for s in summary.questions if s.question is not None}
     assert sum(by_id["q1"].counts.values()) == summary.response_count
+    assert by_id["q1"].rating_trend
+    assert all(day.utcoffset() is not None for day in by_id["q1"].rating_trend)
+    assert isinstance(summary.weighted_score, int)

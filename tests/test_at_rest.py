@@ -47,8 +47,8 @@ def test_a_record_round_trips_in_wxms_own_key_names() -> None:
         (
             b'{"version": 1, "token": {"token": {"access_token": "s3cret", "expires_in": true},'
             b' "expires": "soon", "refreshLeeway": 1}}',
-            "could not decode the store: invalid value for type, expected float | None "
-            "@ $.token.token.expires_in; invalid value for type, expected float @ $.token.expires",
+            "could not decode the store: expected a number, got a boolean "
+            "@ $.token.token.expires_in; expected a number, got a string @ $.token.expires",
         ),
     ],
 )

@@ -25,4 +25,4 @@ async def test_past_the_rate_limit_the_client_retries_then_raises(
         await client.account.profile()
     assert caught.value.retry_after is not None
     assert 0 < caught.value.retry_after <= 5
-    assert fake.rate_limited == 4  # the policy's four attempts (not waiting), each refused
+    assert fake.rate_limited == 12  # a 429's own budget: 12 tries (not waiting), each refused

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -35,6 +34,12 @@ ANSWER_KEYS = {
 
 
 @pytest.fixture
+def fake() -> FakeWXM:
+    """The tidy fake: these tests check its records and logic (quirks: test_fake_quirks.py)."""
+    return FakeWXM(tidy=True)
+
+
+@pytest.fixture
 async def http(server: Server, auth: WXMAuth) -> AsyncIterator[httpx.AsyncClient]:
     async with server.client(auth) as client:
         yield client
@@ -53,7 +58,13 @@ def client_of(fake: FakeWXM) -> httpx.AsyncClient:
     )
 
 
+SEEDED = 120  # the fake's default number of responses
+LIVE = 114  # of which not archived (one in 20): what a filter without "archived" keeps
+ALL = {"mashup": {"withArchived": True}}  # archived responses too
+
+
 async def everything(http: httpx.AsyncClient, **where: Any) -> list[dict[str, Any]]:
+    """POST /api/answers with ``where`` as the FilterBy."""
     response = await http.post("/api/answers", json=where)
     assert response.status_code == 200
     answers: list[dict[str, Any]] = response.json()
@@ -94,8 +105,8 @@ async def test_all_survey_questionnaires(http: httpx.AsyncClient) -> None:
 
 async def test_an_answer_has_wxms_shape(http: httpx.AsyncClient) -> None:
     """Answers carry every documented key, ISO dates with milliseconds, typed responses."""
-    answers = await everything(http)
-    assert len(answers) == 120
+    answers = await everything(http, **ALL)
+    assert len(answers) == SEEDED
     for answer in answers:
         assert set(answer) == ANSWER_KEYS
         assert ISO_MS.match(answer["responseDateTime"])
@@ -126,14 +137,14 @@ async def test_pages_count_and_totals(http: httpx.AsyncClient) -> None:
     every = await everything(http)
     first = (await http.post("/api/answers/page/0/50", json={})).json()
     assert set(first) == {"currentPage", "responses", "totalCount", "totalPages"}
-    assert (first["currentPage"], first["totalCount"], first["totalPages"]) == (0, 120, 3)
+    assert (first["currentPage"], first["totalCount"], first["totalPages"]) == (0, LIVE, 3)
     assert first["responses"] == every[:50]
     last = (await http.post("/api/answers/page/2/50", json={})).json()
     assert last["responses"] == every[100:]
     past = (await http.post("/api/answers/page/9/50", json={})).json()
-    assert (past["responses"], past["totalCount"], past["totalPages"]) == ([], 120, 3)
+    assert (past["responses"], past["totalCount"], past["totalPages"]) == ([], LIVE, 3)
     count = await http.post("/api/answers/count", json={})
-    assert (count.status_code, count.text) == (200, "120")
+    assert (count.status_code, count.text) == (200, str(LIVE))
 
 
 @pytest.mark.parametrize(
@@ -171,10 +182,12 @@ async def test_a_page_of_many_responses_is_made_on_demand() -> None:
                 "/api/answers/page/3/100",
                 json={"afterdate": "2200-01-01T00:00:00Z", "beforedate": "2200-02-01T00:00:00Z"},
             )
-            count = await http.post("/api/answers/count", json={})
+            count = await http.post("/api/answers/count", json=ALL)
+            live = await http.post("/api/answers/count", json={})
     body = page.json()
     assert count.json() == 10_000_000
-    assert body["totalCount"] == 31 * 24 * 4  # one response per quarter-hour
+    assert live.json() == 9_500_000  # one in 20 is archived
+    assert body["totalCount"] == 31 * 24 * 4 * 19 // 20  # one per quarter-hour, 1 in 20 archived
     assert len(body["responses"]) == 100
     assert body["responses"][0]["responseDateTime"].startswith("2200-01-04")
 
@@ -200,9 +213,12 @@ async def test_location_channel_and_archived_filters(http: httpx.AsyncClient) ->
     email = await everything(http, channel="email")
     assert email == [a for a in every if a["surveyClient"] == "email"]
     assert email
+    assert not any(a["archived"] for a in every)  # WXM's default: live responses only
+    with_archived = await everything(http, **ALL)
     archived = await everything(http, archived=True)
-    assert archived == [a for a in every if a["archived"]]
-    assert archived
+    assert archived == [a for a in with_archived if a["archived"]]
+    assert len(archived) == SEEDED - LIVE
+    assert [a for a in with_archived if not a["archived"]] == every
 
 
 def number(answer: dict[str, Any], question: str) -> int | None:
@@ -266,11 +282,11 @@ async def test_unknown_filter_keys_and_an_empty_body_match_everything(
     http: httpx.AsyncClient,
 ) -> None:
     """Unknown keys are ignored; no body, or {}, is every answer; keys bind ignoring case."""
-    assert (await http.post("/api/answers/count", json={"mood": "happy"})).json() == 120
-    assert (await http.post("/api/answers/count")).json() == 120
+    assert (await http.post("/api/answers/count", json={"mood": "happy"})).json() == LIVE
+    assert (await http.post("/api/answers/count")).json() == LIVE
     cased = await http.post("/api/answers/count", json={"Location": ["SupportFeedback"]})
     plain = await http.post("/api/answers/count", json={"location": ["SupportFeedback"]})
-    assert cased.json() == plain.json() < 120
+    assert cased.json() == plain.json() < LIVE
 
 
 async def test_one_answer_by_id(http: httpx.AsyncClient) -> None:
@@ -301,7 +317,8 @@ async def test_notes_are_added_and_filtered(http: httpx.AsyncClient) -> None:
         }
     ]
     assert [a["id"] for a in await everything(http, withNotes=True)] == [answer_id]
-    assert (await http.post("/api/answers/count", json={"withNotes": False})).json() == 119
+    # withNotes false filters nothing: WXM's own client always sends it.
+    assert (await http.post("/api/answers/count", json={"withNotes": False})).json() == LIVE
     assert (await http.post(f"/api/Answers/Note/{answer_id}", json={"note": 5})).status_code == 400
     unknown = await http.post("/api/Answers/Note/nope", json={"note": "x"})
     assert unknown.status_code == 404
@@ -450,13 +467,14 @@ async def test_sub_users_plain_and_paged(http: httpx.AsyncClient) -> None:
         "isActive",
         "department",
     }
-    first = (await http.get("/api/account/getsubusers/page/0")).json()
-    assert (first["currentPage"], first["totalCount"], first["totalPages"]) == (0, 30, 2)
+    first = (await http.get("/api/account/getsubusers/page/1/")).json()
+    assert (first["currentPage"], first["totalCount"], first["totalPages"]) == (1, 30, 2)
     assert first["users"] == users[:25]
-    second = (await http.get("/api/account/getsubusers/page/1")).json()
+    second = (await http.get("/api/account/getsubusers/page/2")).json()
     assert second["users"] == users[25:]
+    assert (await http.get("/api/account/getsubusers/page/0/")).status_code == 400
     name = users[7]["name"].split()[0]
-    found = (await http.get(f"/api/account/getsubusers/page/0/{name.lower()}")).json()
+    found = (await http.get(f"/api/account/getsubusers/page/1/{name.lower()}")).json()
     assert found["users"]
     assert all(
         name.lower() in (u["userName"] + u["name"] + u["email"]).lower() for u in found["users"]
@@ -473,7 +491,7 @@ def nps_of(answers: list[dict[str, Any]]) -> tuple[int, int, int, float]:
     promoters = sum(s >= 9 for s in scores)
     detractors = sum(s <= 6 for s in scores)
     passive = len(scores) - promoters - detractors
-    return promoters, passive, detractors, round(100 * (promoters - detractors) / len(scores), 2)
+    return promoters, passive, detractors, round(100 * (promoters - detractors) / len(scores))
 
 
 async def test_flash_nps_is_computed_from_the_answers(http: httpx.AsyncClient) -> None:
@@ -518,10 +536,8 @@ async def test_summary_counts_options_per_question(http: httpx.AsyncClient) -> N
         if any(text(a, "q4") == option for a in answers)
     }
     assert summary["netPromoter"]["netPromoters"] == nps_of(answers)[3]
-    assert math.isclose(
-        summary["weightedScore"],
-        sum(n for a in answers if (n := number(a, "q1")) is not None) / len(answers),
-        abs_tol=0.01,
+    assert summary["weightedScore"] == round(  # an int, as WXM's .NET type says
+        sum(n for a in answers if (n := number(a, "q1")) is not None) / len(answers)
     )
 
 

@@ -82,8 +82,8 @@ def test_nps_reads_the_odd_keys() -> None:
                 "promoters": 5,
                 "passive": 3,
                 "detractors": 2,
-                "netPromoters": 30.0,
-                "defaultIndex": 0,
+                "netPromoters": 30,
+                "defaultIndex": False,
             },
         },
         NPSReport,
@@ -92,7 +92,8 @@ def test_nps_reads_the_odd_keys() -> None:
     )
     assert report.total_responses == 10
     assert report.nps is not None
-    assert (report.nps.question_id, report.nps.passives, report.nps.score) == ("nps", 3, 30.0)
+    assert (report.nps.question_id, report.nps.passives, report.nps.score) == ("nps", 3, 30)
+    assert report.nps.default_index is False
 
 
 def test_summary_and_settings_decode() -> None:
@@ -101,7 +102,7 @@ def test_summary_and_settings_decode() -> None:
         {
             "summary": [{"askedQuestion": {"id": "q1", "text": "Which?"}, "response": {"A": 2}}],
             "responseCount": 2,
-            "weightedScore": 4.5,
+            "weightedScore": 4,
             "netPromoter": None,
         },
         Summary,

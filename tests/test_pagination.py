@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import httpx
 import pytest
 
-from wxm_async import ResponseFilter, RetryPolicy, WXMBearerAuth, WXMClient
+from wxm_async import PaginationError, ResponseFilter, RetryPolicy, WXMBearerAuth, WXMClient
 
 pytestmark = pytest.mark.anyio
 
@@ -105,3 +106,107 @@ async def test_pages_returns_the_pages_themselves() -> None:
         pages = await client.responses.iterate(page_size=2).pages()
     assert [len(p.responses) for p in pages] == [2, 2, 1]
     assert {p.total_count for p in pages} == {5}
+
+
+def scripted_wxm(pages: Mapping[int, Mapping[str, object]], seen: list[str]) -> httpx.MockTransport:
+    """Answers each page number with the given body (an empty page past the script)."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        number = int(request.url.path.split("/")[5 if "getsubusers" in request.url.path else 4])
+        return httpx.Response(200, json=pages.get(number, {"responses": [], "users": []}))
+
+    return httpx.MockTransport(handle)
+
+
+def ids(*numbers: int) -> list[dict[str, str]]:
+    return [{"id": f"r-{n}"} for n in numbers]
+
+
+async def test_without_total_pages_iteration_goes_on_to_the_first_short_page() -> None:
+    """Pages without totalPages or totalCount: all 5 responses, up to the short page."""
+    seen: list[str] = []
+    script = {0: {"responses": ids(0, 1)}, 1: {"responses": ids(2, 3)}, 2: {"responses": ids(4)}}
+    async with client_on(scripted_wxm(script, seen)) as client:
+        found = [r.id async for r in client.responses.iterate(page_size=2)]
+    assert found == [f"r-{n}" for n in range(5)]
+    assert len(seen) == 3
+
+
+async def test_without_total_pages_total_count_carries_iteration_to_the_end() -> None:
+    """With totalPages null and totalCount 6: all 6 responses, not the first page's 2."""
+    seen: list[str] = []
+    script = {
+        n: {
+            "currentPage": n,
+            "responses": ids(2 * n, 2 * n + 1),
+            "totalCount": 6,
+            "totalPages": None,
+        }
+        for n in range(3)
+    }
+    async with client_on(scripted_wxm(script, seen)) as client:
+        found = [r.id async for r in client.responses.iterate(page_size=2)]
+    assert found == [f"r-{n}" for n in range(6)]
+    assert len(seen) == 3  # no request past what totalCount allows
+
+
+async def test_iteration_never_fetches_more_pages_than_total_count_allows() -> None:
+    """A totalPages of 1000 but a totalCount of 4 at 2 a page: two requests, not 1000."""
+    seen: list[str] = []
+    script = {
+        n: {
+            "currentPage": n,
+            "responses": ids(2 * n, 2 * n + 1),
+            "totalCount": 4,
+            "totalPages": 1000,
+        }
+        for n in range(1000)
+    }
+    async with client_on(scripted_wxm(script, seen)) as client:
+        found = [r.id async for r in client.responses.iterate(page_size=2)]
+    assert found == ["r-0", "r-1", "r-2", "r-3"]
+    assert len(seen) == 2
+
+
+@pytest.mark.parametrize("current_page", [0, None])
+async def test_a_server_ignoring_the_page_number_raises_instead_of_looping(
+    current_page: int | None,
+) -> None:
+    """The same page again (same currentPage, or same ids without one) is a PaginationError."""
+    seen: list[str] = []
+    page = {"currentPage": current_page, "responses": ids(0, 1), "totalPages": 10**9}
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(200, json=page)
+
+    async with client_on(httpx.MockTransport(handle)) as client:
+        found: list[str] = []
+
+        async def collect() -> None:
+            async for response in client.responses.iterate(page_size=2):
+                found.append(response.id)
+
+        with pytest.raises(PaginationError, match="page 1 repeated"):
+            await collect()
+    assert found == ["r-0", "r-1"]
+    assert len(seen) == 2
+
+
+async def test_sub_user_pages_start_at_1_and_carry_the_search_segment() -> None:
+    """As WXM's .NET client: /page/1/ (empty search) first, then /page/2/, and /page/1/ann."""
+    seen: list[str] = []
+    users = {
+        1: {"currentPage": 1, "users": [{"id": "u1"}, {"id": "u2"}], "totalCount": 3},
+        2: {"currentPage": 2, "users": [{"id": "u3"}], "totalCount": 3},
+    }
+    async with client_on(scripted_wxm(users, seen)) as client:
+        found = [u.id async for u in client.account.iterate_sub_users()]
+        await client.account.sub_users_page(search="ann")
+    assert found == ["u1", "u2", "u3"]
+    assert seen == [
+        "/api/account/getsubusers/page/1/",
+        "/api/account/getsubusers/page/2/",
+        "/api/account/getsubusers/page/1/ann",
+    ]

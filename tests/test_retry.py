@@ -68,10 +68,36 @@ def test_backoff_grows_exponentially_up_to_the_cap() -> None:
     assert policy.backoff(1, lambda: 0.5) == 1.0
 
 
-@pytest.mark.parametrize("status", [429, 502, 503, 504])
-def test_transient_statuses_are_retried(status: int) -> None:
-    """429, 502, 503 and 504 are retried for idempotent calls."""
-    assert decide(RetryPolicy(wait_initial=0.5), status) == 0.5
+@pytest.mark.parametrize(("status", "wait"), [(429, 1.0), (502, 0.5), (503, 0.5), (504, 0.5)])
+def test_transient_statuses_are_retried(status: int, wait: float) -> None:
+    """429, 502, 503 and 504 are retried for idempotent calls (a 429 after 1 s first)."""
+    assert decide(RetryPolicy(wait_initial=0.5), status) == wait
+
+
+def waits_until_giving_up(policy: RetryPolicy, status: int) -> list[float]:
+    """The waits the policy asks for after one failure after another, without Retry-After."""
+    waits: list[float] = []
+    while (wait := decide(policy, status, attempt=len(waits) + 1, elapsed=sum(waits))) is not None:
+        waits.append(wait)
+    return waits
+
+
+def test_the_default_policy_rides_out_a_per_minute_quota() -> None:
+    """429s without Retry-After are retried for over a minute (1, 2, 4, 8, 15, 15... s), within 120 s."""
+    waits = waits_until_giving_up(RetryPolicy(), 429)
+    assert waits[:5] == [1.0, 2.0, 4.0, 8.0, 15.0]
+    assert sum(waits) >= 90  # a whole minute's window, and then some
+    assert sum(waits) <= RetryPolicy().rate_limit_timeout == 120
+    assert len(waits_until_giving_up(RetryPolicy(), 503)) == 3  # other failures: 4 tries
+
+
+def test_a_429_honours_retry_after_within_its_own_budget() -> None:
+    """Retry-After up to max_retry_after is waited, for as long as the 429 budget lasts."""
+    policy = RetryPolicy()
+    assert decide(policy, 429, attempt=5, elapsed=50.0, retry_after=45.0) == 45.0
+    assert decide(policy, 429, attempt=5, elapsed=100.0, retry_after=45.0) is None
+    assert decide(policy, 503, attempt=2, elapsed=50.0, retry_after=45.0) is None  # 60 s budget
+    assert decide(RetryPolicy.off(), 429) is None
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 422, 500])
@@ -85,7 +111,7 @@ def test_non_idempotent_calls_retry_only_what_wxm_did_not_act_on() -> None:
     policy = RetryPolicy(wait_initial=0.5)
     assert decide(policy, 503, idempotent=False) is None
     assert decide(policy, httpx.ReadError("reset", request=REQUEST), idempotent=False) is None
-    assert decide(policy, 429, idempotent=False) == 0.5
+    assert decide(policy, 429, idempotent=False) == 1.0
     assert decide(policy, httpx.ConnectError("refused", request=REQUEST), idempotent=False) == 0.5
 
 

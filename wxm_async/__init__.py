@@ -16,6 +16,7 @@ import logging as _logging
 from ._auth import WXMAuth
 from ._client import WXMClient
 from ._config import ENV_API_KEY, ENV_BASE_URL, ENV_PASSWORD, ENV_TOKEN_KEY, ENV_USERNAME
+from ._converter import from_wire, to_wire
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -27,6 +28,7 @@ from ._exceptions import (
     DecodeError,
     LoginInterruptedError,
     NotFoundError,
+    PaginationError,
     PermissionDeniedError,
     RateLimitedError,
     RequestNotReplayableError,
@@ -66,6 +68,7 @@ from ._models import (
 )
 from ._pagination import PageIterator
 from ._public import publish as _publish
+from ._rate import RequestRate
 from ._retry import RetryPolicy
 from ._static_auth import BasicAuthWarning, WXMBasicAuth, WXMBearerAuth
 from ._version import __version__ as __version__
@@ -104,6 +107,7 @@ __all__ = [
     "NotFoundError",
     "Note",
     "PageIterator",
+    "PaginationError",
     "PermissionDeniedError",
     "Profile",
     "Question",
@@ -112,6 +116,7 @@ __all__ = [
     "Questionnaire",
     "RateLimitedError",
     "RequestNotReplayableError",
+    "RequestRate",
     "ResponseFilter",
     "ResponsePage",
     "ResponseTooLargeError",
@@ -131,6 +136,8 @@ __all__ = [
     "WXMBearerAuth",
     "WXMClient",
     "WXMError",
+    "from_wire",
+    "to_wire",
 ]
 
 _publish(__name__, globals())

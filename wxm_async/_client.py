@@ -20,6 +20,7 @@ from ._config import base_url_from_env, check_number
 from ._converter import json_body
 from ._exceptions import ConfigurationError
 from ._http import QueryParams, Sender, caller_path
+from ._rate import RequestRate, TokenBucket
 from ._redact import redacted
 from ._retry import RetryPolicy
 
@@ -33,12 +34,13 @@ __all__ = [
 
 DEFAULT_BASE_URL = "https://api.getcloudcherry.com"
 """WXM's API; accounts on other stations use it too (WXM routes them)."""
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
-"""60 s to read an answer (response queries can be slow), 10 s to connect."""
+DEFAULT_TIMEOUT = httpx.Timeout(360.0, connect=10.0)
+"""360 s to read an answer, as WXM's own .NET client allows (unpaged responses, summaries
+and counts over a large account are slow); 10 s to connect, so a dead host fails fast."""
 DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=20)
 """20 connections: WXM's rate limit is low (its docs say 15 requests per some unit)."""
 DEFAULT_FIRST_PAGE = 0
-"""The number of the first page of paged listings (WXM's own .NET client starts at 0)."""
+"""The number of the first page of responses (WXM's own .NET client starts at 0)."""
 
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
@@ -68,7 +70,9 @@ class WXMClient:
         auth: How to authenticate: a ``WXMAuth`` (or any ``httpx.Auth``). Required
             unless ``http_client`` is given; see also ``from_env()``.
         base_url: WXM's address. Default ``https://api.getcloudcherry.com``.
-        timeout: httpx's timeouts. Default: 60 s to read, 10 s to connect.
+        timeout: httpx's timeouts. Default: 360 s to read (as WXM's own client), 10 s
+            to connect. The slow queries (``responses.list()``, ``count()``,
+            ``analytics.summary()``, ``nps()``) also take a ``timeout`` for one call.
         limits: The connection pool's size. Default: 20 connections.
         transport: An httpx transport, e.g. ``FakeWXM().transport()`` in tests.
         retries: What to retry and how long to wait. Default: ``RetryPolicy()``.
@@ -78,11 +82,16 @@ class WXMClient:
             included), instead of the one the client would make. It is not closed by
             ``aclose()``; ``auth``, ``base_url``, ``timeout``, ``limits`` and
             ``transport`` must then be left out.
-        first_page: The number of the first page of paged listings; WXM does not
-            document it (see "What WXM leaves unsaid" in the docs).
+        first_page: The number of the first page of responses
+            (``/api/answers/page/{page}/{rows}``); WXM does not document it, and its
+            own .NET client starts at 0 (see "What WXM leaves unsaid" in the docs).
+            Sub-user pages start at 1, as in that client.
         max_answer_bytes: The largest answer (or error body) read, in bytes once
             decoded; a larger one raises ``ResponseTooLargeError``. Default 64 MiB,
             about 90,000 survey responses in one answer.
+        rate_limit: Pace the requests to stay under WXM's quota, e.g.
+            ``RequestRate(requests=950, per=60)``; every attempt, retries included,
+            waits for its turn. Default: no pacing (429s are retried instead).
 
     Raises:
         ConfigurationError: No ``auth`` (and no ``http_client``), or ``http_client``
@@ -111,6 +120,7 @@ class WXMClient:
         http_client: httpx.AsyncClient | None = None,
         first_page: int = DEFAULT_FIRST_PAGE,
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+        rate_limit: RequestRate | None = None,
     ) -> None:
         _check_options(timeout, limits, first_page, max_answer_bytes)
         if http_client is not None:
@@ -147,6 +157,11 @@ class WXMClient:
             self._owns_http = True
         if max_concurrency is None:
             max_concurrency = (limits or DEFAULT_LIMITS).max_connections or 100
+        if rate_limit is not None and not isinstance(rate_limit, RequestRate):
+            raise ConfigurationError(
+                f"rate_limit must be a RequestRate, e.g. RequestRate(requests=950, per=60), "
+                f"not {type(rate_limit).__name__}"
+            )
         check_number("max_concurrency", max_concurrency, at_least=1, whole=True)
         self._first_page = first_page
         self._attach(
@@ -155,6 +170,7 @@ class WXMClient:
                 anyio.CapacityLimiter(max_concurrency),
                 retries if retries is not None else RetryPolicy(),
                 max_answer_bytes=max_answer_bytes,
+                rate=TokenBucket(rate_limit) if rate_limit is not None else None,
             )
         )
 
@@ -165,7 +181,7 @@ class WXMClient:
         self.responses = Responses(sender, self._first_page)
         self.survey_tokens = SurveyTokens(sender)
         self.delivery = Delivery(sender)
-        self.account = Account(sender, self._first_page)
+        self.account = Account(sender)
         self.analytics = Analytics(sender)
 
     @classmethod

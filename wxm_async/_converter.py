@@ -16,8 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from collections.abc import Callable
 from typing import Any, TypeVar, get_type_hints
 
 import attrs
@@ -28,6 +27,7 @@ from cattrs.v import format_exception
 
 from . import _models as m
 from ._exceptions import DecodeError
+from ._wire_values import json_kind, register_value_hooks
 
 __all__ = [
     "AT_REST_VERSION",
@@ -36,8 +36,10 @@ __all__ = [
     "decode_response",
     "encode_at_rest",
     "error_body",
+    "from_wire",
     "json_body",
     "structure",
+    "to_wire",
     "unstructure",
 ]
 
@@ -46,70 +48,7 @@ T = TypeVar("T")
 _converter = cattrs.Converter(forbid_extra_keys=False)
 
 
-def _structure_str(value: object, _: object) -> str:
-    # cattrs' default would turn a number or an object into a string without a word.
-    if isinstance(value, str):
-        return value
-    raise TypeError(f"expected a string, got {type(value).__name__}")
-
-
-def _structure_int(value: object, _: object) -> int:
-    if isinstance(value, bool):
-        raise TypeError("expected a number, got a boolean")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        return int(value.strip())  # ValueError for anything but digits
-    raise TypeError(f"expected a number, got {type(value).__name__}")
-
-
-def _structure_float(value: object, _: object) -> float:
-    if isinstance(value, bool):
-        raise TypeError("expected a number, got a boolean")
-    if isinstance(value, int | float):
-        return float(value)
-    raise TypeError(f"expected a number, got {type(value).__name__}")
-
-
-def _structure_bool(value: object, _: object) -> bool:
-    # WXM sends some flags as the strings "True" and "False".
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    raise ValueError("expected true, false, 'True' or 'False'")
-
-
-def _structure_datetime(value: object, _: object) -> datetime:
-    """Parse RFC 1123 (``.issued``) or ISO 8601 (everything else); naive means UTC."""
-    if not isinstance(value, str):
-        raise TypeError(f"expected a date string, got {type(value).__name__}")
-    text = value.strip()
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError):
-            raise ValueError("expected an RFC 1123 or ISO 8601 date") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
-_converter.register_structure_hook(str, _structure_str)
-_converter.register_structure_hook(int, _structure_int)
-_converter.register_structure_hook(float, _structure_float)
-_converter.register_structure_hook(bool, _structure_bool)
-_converter.register_structure_hook(datetime, _structure_datetime)
-
-
-def _unstructure_datetime(value: datetime) -> str:
-    """ISO 8601 in UTC with milliseconds, as WXM writes dates: ``2026-11-01T10:00:00.000Z``."""
-    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-_converter.register_unstructure_hook(datetime, _unstructure_datetime)
+register_value_hooks(_converter)
 
 #: Wire keys that are not the camelCase of the attribute's name.
 _WIRE_NAMES: dict[type, dict[str, str]] = {
@@ -176,7 +115,27 @@ def _renamed(cls: type) -> dict[str, Any]:
 
 
 def _structure_factory(cls: type) -> Any:
-    return make_dict_structure_fn(cls, _converter, **_renamed(cls))
+    """A model from a JSON object, taking WXM's answers as they come.
+
+    WXM (ASP.NET, Newtonsoft defaults) sends ``null`` for whatever is unset, lists
+    included, and adds or drops fields between accounts and versions. So a ``null``
+    or missing field takes its default, and unknown fields are ignored. Only a field
+    without a default (the object's identity, such as ``id``) must be there.
+    """
+    generated: Callable[[dict[str, Any], type], Any] = make_dict_structure_fn(
+        cls, _converter, **_renamed(cls)
+    )
+    names = wire_names(cls)
+    optional = frozenset(names[a.name] for a in attrs.fields(cls) if a.default is not attrs.NOTHING)
+
+    def structure(value: object, _: object) -> Any:
+        if not isinstance(value, dict):
+            raise TypeError(f"expected an object, got {_json_kind(value)}")
+        if None in value.values():
+            value = {k: v for k, v in value.items() if v is not None or k not in optional}
+        return generated(value, cls)
+
+    return structure
 
 
 def _unstructure_factory(cls: type) -> Any:
@@ -230,9 +189,59 @@ _structure_token_fields = make_dict_structure_fn(
 _converter.register_structure_hook(m.AccessToken, _structure_access_token)
 
 
+#: Writes every field, unset ones as ``null`` as WXM does: for ``to_wire``. A copy of
+#: the converter, so that the two can never disagree on a name or a date.
+_complete = _converter.copy()
+_complete.register_unstructure_hook_factory(
+    attrs.has, lambda cls: make_dict_unstructure_fn(cls, _complete, **_renamed(cls))
+)
+
+
 def unstructure(value: object) -> Any:
     """Turn a model into the JSON WXM expects (camelCase keys, ISO dates, no unset fields)."""
     return _converter.unstructure(value)
+
+
+def to_wire(value: object) -> Any:
+    """Turn a model (or a list or dict of them) back into WXM's JSON, ready for ``json.dumps``.
+
+    Keys are WXM's own (``locationId``, ``responses``, ``surveyClient``...), dates
+    are ISO 8601 strings in UTC (``2026-11-01T10:00:00.000Z``), tuples are lists,
+    and every field is written, unset ones as ``null``. ``from_wire`` reads it back
+    into an equal model.
+
+    Example:
+        ```python
+        responses = await client.responses.list()
+        print(json.dumps(to_wire(responses)))
+        ```
+
+    Args:
+        value: A model of wxm_async, or a list, tuple or dict of them.
+
+    Returns:
+        Plain JSON data: dicts, lists, strings, numbers, booleans and ``None``.
+    """
+    return _complete.unstructure(value)
+
+
+def from_wire(data: Any, cls: type[T]) -> T:
+    """Read WXM's JSON (as WXM sends it, or as ``to_wire`` wrote it) into a model.
+
+    It is as tolerant as the client: ``null`` and missing fields take their
+    defaults, unknown fields are ignored.
+
+    Args:
+        data: Decoded JSON, e.g. from ``json.loads``.
+        cls: The model to build, e.g. ``SurveyResponse``.
+
+    Returns:
+        An instance of ``cls``.
+
+    Raises:
+        DecodeError: The data does not fit ``cls``; the message gives each path.
+    """
+    return decode(data, cls, what=f"the {cls.__name__}", request=None)  # type: ignore[no-any-return]
 
 
 def structure(data: Any, cls: type[T], *, what: str, request: httpx.Request | None) -> T:
@@ -376,14 +385,12 @@ def _problems(exc: BaseException, path: str, cls: Any) -> list[str]:
         indexed, unindexed = exc.group_exceptions()
         found = [p for e, note in indexed for p in _problems(e, f"{path}[{note.index}]", note.type)]
         return found + [p for e in unindexed for p in _problems(e, path, None)]
-    return [f"{format_exception(exc, cls)} @ {path}"]
+    own = isinstance(exc, TypeError | ValueError) and str(exc).startswith("expected ")
+    return [f"{exc if own else format_exception(exc, cls)} @ {path}"]
 
 
 def _key(name: str) -> str:
     return f".{name}" if name.isidentifier() else f"[{name!r}]"
 
 
-def _json_kind(data: object) -> str:
-    return {list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(data), type(data).__name__
-    )
+_json_kind = json_kind

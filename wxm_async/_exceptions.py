@@ -6,6 +6,7 @@ The tree::
     ├── ConfigurationError        bad or missing configuration (arguments, environment)
     ├── DecodeError               an answer the library could not decode
     ├── ResponseTooLargeError     an answer larger, once decoded, than the library reads
+    ├── PaginationError           a paged listing repeated a page instead of going on
     ├── LoginInterruptedError     the login a request waited on never completed
     ├── RequestNotReplayableError a 401 met a request whose body was a stream
     ├── TokenStoreError           a shared token store could not be read or written
@@ -52,6 +53,7 @@ __all__ = [
     "DecodeError",
     "LoginInterruptedError",
     "NotFoundError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitedError",
     "RequestNotReplayableError",
@@ -120,6 +122,15 @@ class ResponseTooLargeError(WXMError):
     def __init__(self, message: str, *, request: httpx.Request | None, limit: int) -> None:
         super().__init__(message, request=request)
         self.limit = limit
+
+
+class PaginationError(WXMError):
+    """A paged listing sent the same page again instead of the next one.
+
+    Raised by ``PageIterator`` when a page has the ``currentPage`` of the page before,
+    or the same items: a server that ignores the page number would otherwise be asked
+    for pages forever. The items yielded before it are all distinct.
+    """
 
 
 class LoginInterruptedError(WXMError):

@@ -32,6 +32,7 @@ from ._exceptions import (
     error_for_status,
 )
 from ._login import is_login
+from ._rate import TokenBucket
 from ._redact import redacted, without_query
 from ._retry import RetryPolicy, parse_retry_after
 
@@ -68,6 +69,7 @@ class Sender:
     random: Callable[[], float] = field(factory=lambda: random.random)
     timeout: httpx.Timeout | None = None  # None: the httpx client's own
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
+    rate: TokenBucket | None = None  # WXMClient(rate_limit=...): paces every attempt
 
     async def call(
         self,
@@ -77,6 +79,7 @@ class Sender:
         *,
         body: object = None,
         idempotent: bool,
+        timeout: httpx.Timeout | float | None = None,
     ) -> T:
         """Send one call and decode its answer into ``answer`` (a type).
 
@@ -86,6 +89,7 @@ class Sender:
             answer: The type of the decoded answer: a model, ``list[Model]``, ``int``...
             body: A model or plain JSON to send, or ``None`` for no body.
             idempotent: Whether the call may safely be sent twice.
+            timeout: httpx's timeouts for this call only; default the client's.
 
         Raises:
             APIStatusError: WXM answered with an error status (the subclass for it).
@@ -93,14 +97,20 @@ class Sender:
             DecodeError: The answer does not fit ``answer``.
             ResponseTooLargeError: The answer is larger than ``max_answer_bytes``.
         """
-        response = await self.send(method, path, body=body, idempotent=idempotent)
+        response = await self.send(method, path, body=body, idempotent=idempotent, timeout=timeout)
         what = f"the answer to {method} {path}"
         request = redacted(response.request)
         data = json_body(response, what=what, request=request)
         return decode(data, answer, what=what, request=request)  # type: ignore[no-any-return]
 
     async def send(
-        self, method: str, path: str, *, body: object = None, idempotent: bool
+        self,
+        method: str,
+        path: str,
+        *,
+        body: object = None,
+        idempotent: bool,
+        timeout: httpx.Timeout | float | None = None,
     ) -> httpx.Response:
         """Send one call, retrying as the policy says; return the successful response.
 
@@ -120,7 +130,9 @@ class Sender:
             login_failure: APIStatusError | None = None
             try:
                 async with self.limiter:
-                    response = await self._exchange(method, path, content, headers)
+                    if self.rate is not None:
+                        await self.rate.acquire()
+                    response = await self._exchange(method, path, content, headers, timeout)
             except httpx.TransportError as exc:
                 outcome: int | httpx.TransportError = exc
                 retry_after = None
@@ -163,9 +175,17 @@ class Sender:
             await anyio.sleep(wait)
 
     async def _exchange(
-        self, method: str, path: str, content: bytes | None, headers: dict[str, str]
+        self,
+        method: str,
+        path: str,
+        content: bytes | None,
+        headers: dict[str, str],
+        timeout: httpx.Timeout | float | None = None,
     ) -> httpx.Response:
         """Send one request and read its answer (or error body), decoded, up to the cap.
+
+        ``timeout`` is this call's, else the sender's (``with_options``), else the
+        httpx client's own.
 
         Raises:
             ResponseTooLargeError: The body is larger than ``max_answer_bytes``.
@@ -177,7 +197,7 @@ class Sender:
             path,
             content=content,
             headers=headers,
-            timeout=httpx.USE_CLIENT_DEFAULT if self.timeout is None else self.timeout,
+            timeout=_first(timeout, self.timeout),
         )
         response = await self.http.send(request, stream=True)
         try:
@@ -281,6 +301,16 @@ def _connection_error(exc: httpx.TransportError, method: str, path: str) -> APIC
         return cls(f"{what}: no answer from WXM ({_describe(exc)})", request=redacted(sent))
     request = redacted(sent) if sent is not None else None
     return cls(f"{method} {path}: no answer from WXM ({_describe(exc)})", request=request)
+
+
+def _first(
+    *timeouts: httpx.Timeout | float | None,
+) -> httpx.Timeout | float | httpx._client.UseClientDefault:
+    """The first timeout given, else the httpx client's own."""
+    for timeout in timeouts:
+        if timeout is not None:
+            return timeout
+    return httpx.USE_CLIENT_DEFAULT
 
 
 def _describe(outcome: int | httpx.TransportError) -> str:

@@ -51,6 +51,14 @@ class RetryPolicy:
     ``Retry-After`` from WXM replaces it. No retry starts after ``timeout`` seconds
     from the first attempt, or when the wait would end after it.
 
+    A 429 means WXM's quota is used up, and WXM's quota is per unit of time (a minute
+    fits what is known): so a 429 has budgets of its own, long enough to ride out a
+    per-minute window. It is retried up to ``rate_limit_attempts`` tries in all,
+    within ``rate_limit_timeout`` seconds of the first attempt, waiting what
+    ``Retry-After`` asks (up to ``max_retry_after``) or, without one, 1 s, 2 s, 4 s,
+    8 s, then ``rate_limit_wait_max`` (15 s) each time, plus jitter. WXM's own .NET
+    client waits 1 s then 15 s, six times (about 76 s in all).
+
     Attributes:
         attempts: Tries in all, the first included; 1 turns retries off.
         timeout: Seconds from the first attempt after which no retry starts.
@@ -60,6 +68,11 @@ class RetryPolicy:
         wait_exp_base: How much each backoff grows over the one before.
         max_retry_after: The longest ``Retry-After`` honoured, in seconds; a 429 asking
             for more fails at once with ``RateLimitedError``.
+        rate_limit_attempts: Tries in all when WXM answers 429 (its quota is used up).
+        rate_limit_timeout: Seconds from the first attempt after which no retry of a
+            429 starts: at least a minute's window and some.
+        rate_limit_wait_initial: The first wait after a 429 without ``Retry-After``.
+        rate_limit_wait_max: The longest wait after a 429 without ``Retry-After``.
         statuses: The statuses retried.
         wait: ``False`` retries without waiting at all: for tests (see
             ``without_waiting()``).
@@ -76,13 +89,17 @@ class RetryPolicy:
     wait_jitter: float = field(default=0.5, validator=number(at_least=0))
     wait_exp_base: float = field(default=2.0, validator=number(at_least=1))
     max_retry_after: float = field(default=60.0, validator=number(at_least=0))
+    rate_limit_attempts: int = field(default=12, validator=number(at_least=1, whole=True))
+    rate_limit_timeout: float = field(default=120.0, validator=number(at_least=0))
+    rate_limit_wait_initial: float = field(default=1.0, validator=number(at_least=0))
+    rate_limit_wait_max: float = field(default=15.0, validator=number(at_least=0))
     statuses: frozenset[int] = field(default=DEFAULT_RETRY_STATUSES, converter=frozenset)
     wait: bool = True
 
     @classmethod
     def off(cls) -> RetryPolicy:
-        """Return a policy that never retries."""
-        return cls(attempts=1)
+        """Return a policy that never retries, not even a 429."""
+        return cls(attempts=1, rate_limit_attempts=1)
 
     def without_waiting(self) -> RetryPolicy:
         """Return this policy with every wait removed: retries happen at once (for tests)."""
@@ -124,12 +141,23 @@ class RetryPolicy:
         Returns:
             The wait in seconds (0 when waiting is switched off), or ``None``: give up.
         """
-        if attempt >= self.attempts or not self._retryable(outcome, idempotent):
+        if self.attempts == 1 or not self._retryable(outcome, idempotent):
             return None
         if retry_after is not None and retry_after > self.max_retry_after:
             return None
-        wait = retry_after if retry_after is not None else self.backoff(attempt, random)
-        if elapsed + wait > self.timeout:
+        if outcome == 429:
+            attempts, timeout = self.rate_limit_attempts, self.rate_limit_timeout
+            backoff = (
+                min(self.rate_limit_wait_max, self.rate_limit_wait_initial * 2 ** (attempt - 1))
+                + self.wait_jitter * random()
+            )
+        else:
+            attempts, timeout = self.attempts, self.timeout
+            backoff = self.backoff(attempt, random)
+        if attempt >= attempts:
+            return None
+        wait = retry_after if retry_after is not None else backoff
+        if elapsed + wait > timeout:
             return None
         return wait if self.wait else 0.0
 

@@ -150,3 +150,34 @@ async def share_the_token() -> None:
             message: str = error.message
     auth = WXMAuth("user", "key", store=on_host)
     await fleet.aclose()
+
+
+async def export_under_the_quota() -> None:
+    from datetime import date
+    from typing import Any
+
+    from wxm_async import (
+        PaginationError,
+        RequestRate,
+        ResponseFilter,
+        SubUserPage,
+        SurveyResponse,
+        WXMClient,
+        from_wire,
+        to_wire,
+    )
+
+    paced = RequestRate(requests=950, per=60)
+    async with WXMClient(auth=WXMAuth("user", "key"), rate_limit=paced) as client:
+        window = ResponseFilter(after="2026-01-01", before=date(2026, 2, 1))
+        try:
+            async for response in client.responses.iterate(window):
+                wire: Any = to_wire(response)
+                again: SurveyResponse = from_wire(wire, SurveyResponse)
+        except PaginationError as looping:
+            text: str = looping.message
+        many: list[SurveyResponse] = await client.responses.list(window, timeout=900)
+        async for user in client.account.iterate_sub_users():
+            name: str | None = user.user_name
+        page: SubUserPage = await client.account.sub_users_page()
+        total: int | None = page.total_count

@@ -6,8 +6,20 @@ from attrs import frozen
 
 from .._http import Sender, number_segment, segment
 from .._models import Profile, Settings, SubUser, SubUserPage
+from .._pagination import PageIterator, Paging
 
-__all__ = ["Account"]
+__all__ = ["FIRST_SUB_USER_PAGE", "Account"]
+
+FIRST_SUB_USER_PAGE = 1
+"""The first page of sub-users, as WXM's own .NET client numbers them."""
+
+_SUB_USER_PAGING: Paging[SubUserPage, SubUser] = Paging(
+    items=lambda page: page.users,
+    key=lambda user: user.id,
+    current_page=lambda page: page.page,
+    total_pages=lambda page: page.total_pages,
+    total_count=lambda page: page.total_count,
+)
 
 
 @frozen
@@ -15,7 +27,6 @@ class Account:
     """The account and the logged-in user (``client.account``)."""
 
     _sender: Sender
-    _first_page: int
 
     async def settings(self) -> Settings:
         """Return the account's settings: ``GET /api/settings``."""
@@ -31,17 +42,45 @@ class Account:
             "GET", "/api/account/getsubusers", list[SubUser], idempotent=True
         )
 
-    async def sub_users_page(self, page: int, search: str = "") -> SubUserPage:
+    async def sub_users_page(
+        self, page: int = FIRST_SUB_USER_PAGE, search: str = ""
+    ) -> SubUserPage:
         """Return one page of sub-users: ``GET /api/account/getsubusers/page/{page}/{search}``.
 
+        As WXM's own .NET client does, the first page is 1 and the path always ends
+        with the search segment, empty for all users
+        (``/api/account/getsubusers/page/1/``). WXM picks the page size.
+
         Args:
-            page: The page number; the first page is the client's ``first_page``.
+            page: The page number; the first is 1.
             search: Only users whose user name, name or email contains it; default all.
         """
-        path = f"/api/account/getsubusers/page/{number_segment(page, 'page', at_least=0)}"
-        if search:
-            path += f"/{segment(search, 'search')}"
+        path = (
+            f"/api/account/getsubusers/page/{number_segment(page, 'page', at_least=1)}"
+            f"/{segment(search, 'search') if search else ''}"
+        )
         return await self._sender.call("GET", path, SubUserPage, idempotent=True)
+
+    def iterate_sub_users(self, search: str = "") -> PageIterator[SubUserPage, SubUser]:
+        """Iterate every sub-user, one page at a time, from page 1.
+
+        Args:
+            search: Only users whose user name, name or email contains it; default all.
+
+        Raises:
+            PaginationError: WXM answered the same page twice in a row.
+        """
+
+        async def fetch(page: int) -> SubUserPage:
+            return await self.sub_users_page(page, search)
+
+        return PageIterator(
+            fetch,
+            first_page=FIRST_SUB_USER_PAGE,
+            page_size=None,  # WXM's choice; the first full page tells it
+            paging=_SUB_USER_PAGING,
+            what="GET /api/account/getsubusers/page/{page}/{search}",
+        )
 
     async def api_key(self) -> str:
         """Return the account's API key: ``GET /api/GetAPIKey``. The key is a secret."""

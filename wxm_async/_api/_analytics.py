@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 from attrs import frozen
 
 from .._http import Sender
@@ -18,22 +19,40 @@ class Analytics:
 
     _sender: Sender
 
-    async def summary(self, filter: ResponseFilter | None = None) -> Summary:
+    async def summary(
+        self, filter: ResponseFilter | None = None, *, timeout: httpx.Timeout | float | None = None
+    ) -> Summary:
         """Summarise the matching responses question by question: ``POST /api/summary``.
 
         Args:
             filter: Which responses; default all.
+            timeout: httpx's timeouts for this call, e.g. ``600`` seconds for a large
+                account; default the client's (360 s to read).
         """
         return await self._sender.call(
-            "POST", "/api/summary", Summary, body=filter or _EVERYTHING, idempotent=True
+            "POST",
+            "/api/summary",
+            Summary,
+            body=filter or _EVERYTHING,
+            idempotent=True,
+            timeout=timeout,
         )
 
-    async def nps(self, filter: ResponseFilter | None = None) -> NPSReport:
+    async def nps(
+        self, filter: ResponseFilter | None = None, *, timeout: httpx.Timeout | float | None = None
+    ) -> NPSReport:
         """Return the Net Promoter Score of the matching responses: ``POST /api/FlashNPS``.
 
         Args:
             filter: Which responses; default all.
+            timeout: httpx's timeouts for this call, e.g. ``600`` seconds for a large
+                account; default the client's (360 s to read).
         """
         return await self._sender.call(
-            "POST", "/api/FlashNPS", NPSReport, body=filter or _EVERYTHING, idempotent=True
+            "POST",
+            "/api/FlashNPS",
+            NPSReport,
+            body=filter or _EVERYTHING,
+            idempotent=True,
+            timeout=timeout,
         )

@@ -61,7 +61,14 @@ class Delivery:
         ``GET /api/DeliveryEventsBy/Target/{target}``.
 
         Args:
-            target: The recipient: an email address or a phone number.
+            target: The recipient's unique customer id: the value of the question the
+                delivery plan names in ``uniqueCustomerIDByPreFilledQuestionTag``
+                (often an email address or a phone number), hashed as WXM stores it
+                when that question is marked as personal data. WXM's own
+                Invitations module passes it so.
+
+        Returns:
+            One record per invitation sent to the recipient; an empty list if none.
         """
         return await self._sender.call(
             "GET",

@@ -5,11 +5,12 @@ from __future__ import annotations
 import builtins
 from datetime import datetime
 
+import httpx
 from attrs import frozen
 
 from .._http import Sender, number_segment, segment
 from .._models import Note, ResponseFilter, ResponsePage, SurveyResponse
-from .._pagination import PageIterator
+from .._pagination import PageIterator, Paging
 
 __all__ = ["DEFAULT_PAGE_SIZE", "Responses"]
 
@@ -17,6 +18,13 @@ DEFAULT_PAGE_SIZE = 500
 """Responses per page when iterating; WXM documents no maximum."""
 
 _EVERYTHING = ResponseFilter()
+_RESPONSE_PAGING: Paging[ResponsePage, SurveyResponse] = Paging(
+    items=lambda page: page.responses,
+    key=lambda response: response.id,
+    current_page=lambda page: page.page,
+    total_pages=lambda page: page.total_pages,
+    total_count=lambda page: page.total_count,
+)
 
 
 @frozen
@@ -26,13 +34,18 @@ class Responses:
     _sender: Sender
     _first_page: int
 
-    async def list(self, filter: ResponseFilter | None = None) -> builtins.list[SurveyResponse]:
+    async def list(
+        self, filter: ResponseFilter | None = None, *, timeout: httpx.Timeout | float | None = None
+    ) -> builtins.list[SurveyResponse]:
         """Return every response that matches, in one answer: ``POST /api/answers``.
 
-        For many responses, ``iterate()`` is kinder to both sides.
+        For many responses, ``iterate()`` is kinder to both sides. WXM answers
+        ``null`` when nothing matches: that is an empty list.
 
         Args:
             filter: Which responses; default all.
+            timeout: httpx's timeouts for this call, e.g. ``600`` seconds for a large
+                account; default the client's (360 s to read).
         """
         return await self._sender.call(
             "POST",
@@ -40,6 +53,7 @@ class Responses:
             builtins.list[SurveyResponse],
             body=filter or _EVERYTHING,
             idempotent=True,
+            timeout=timeout,
         )
 
     async def page(
@@ -68,7 +82,9 @@ class Responses:
 
         Memory holds one page, however many responses match. Responses that arrive
         while iterating can shift the pages; pin ``filter.before`` to a moment in the
-        past for a stable snapshot.
+        past for a stable snapshot. It goes on to the end when WXM leaves out
+        ``totalPages``, never asks for more pages than ``totalCount`` fills, and
+        raises ``PaginationError`` rather than loop if WXM repeats a page.
 
         Example:
             ```python
@@ -79,6 +95,9 @@ class Responses:
         Args:
             filter: Which responses; default all.
             page_size: Responses per page.
+
+        Raises:
+            PaginationError: WXM answered the same page twice in a row.
         """
 
         async def fetch(page: int) -> ResponsePage:
@@ -87,18 +106,27 @@ class Responses:
         return PageIterator(
             fetch,
             first_page=self._first_page,
-            items=lambda page: page.responses,
-            total_pages=lambda page: page.total_pages,
+            page_size=page_size,
+            paging=_RESPONSE_PAGING,
+            what="POST /api/answers/page/{page}/{rows}",
         )
 
-    async def count(self, filter: ResponseFilter | None = None) -> int:
+    async def count(
+        self, filter: ResponseFilter | None = None, *, timeout: httpx.Timeout | float | None = None
+    ) -> int:
         """Return how many responses match: ``POST /api/answers/count``.
 
         Args:
             filter: Which responses; default all.
+            timeout: httpx's timeouts for this call; default the client's.
         """
         return await self._sender.call(
-            "POST", "/api/answers/count", int, body=filter or _EVERYTHING, idempotent=True
+            "POST",
+            "/api/answers/count",
+            int,
+            body=filter or _EVERYTHING,
+            idempotent=True,
+            timeout=timeout,
         )
 
     async def get(self, response_id: str) -> SurveyResponse:

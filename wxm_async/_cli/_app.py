@@ -260,6 +260,11 @@ def _demo_table(result: _demo.DemoResult, *, concurrency: int, token_lifetime: i
             f"{result.retries:,}",
             f"after {_demo.FAULTS_503} injected 503s and {_demo.FAULTS_429} 429s",
         ),
+        (
+            "quota 429s",
+            f"{result.rate_limited:,}",
+            f"the fake allows {_demo.QUOTA:,} requests/s; the client paces itself at {_demo.PACE:,}",
+        ),
         ("failures", f"{result.failures:,}", "calls that raised"),
         ("elapsed", f"{result.elapsed:.2f} s", ""),
         ("throughput", f"{result.throughput:,.0f} calls/s", ""),

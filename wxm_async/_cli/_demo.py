@@ -1,8 +1,11 @@
 """``wxm demo``: a high-concurrency batch through ``WXMClient`` against the fake WXM.
 
-The fake runs on loopback with short-lived tokens. Halfway through, every token is
-revoked; a quarter and three quarters of the way through, the fake answers a few calls
-with 503 and 429, as a busy WXM would. The calls should all succeed regardless.
+The fake runs on loopback with short-lived tokens, answering in WXM's own shapes
+(``null`` lists, unknown fields, odd dates), under a request quota as WXM has one; the
+client paces itself a little under that quota (``WXMClient(rate_limit=...)``), so the
+quota never answers 429. Halfway through, every token is revoked; a quarter and three
+quarters of the way through, the fake answers a few calls with 503 and 429, as a busy
+WXM would. The calls should all succeed regardless.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from attrs import frozen
 from .._auth import WXMAuth
 from .._client import WXMClient
 from .._exceptions import WXMError
-from ..testing import FakeWXM, serve
+from .._rate import RequestRate
+from ..testing import FakeWXM, RateLimit, serve
 
 __all__ = [
     "DEFAULT_CALLS",
@@ -43,6 +47,11 @@ FAULTS_503 = 3
 """Calls answered 503 a quarter of the way through."""
 FAULTS_429 = 2
 """Calls answered 429 (with ``Retry-After: 1``) three quarters of the way through."""
+QUOTA = 300
+"""The fake's quota: requests per second (WXM's is per unit of time; a second keeps the
+demo short)."""
+PACE = 285
+"""The client's pace: requests per second, 5% under the quota."""
 
 Call = Callable[[WXMClient, int], Awaitable[object]]
 
@@ -71,6 +80,8 @@ class DemoResult:
             replays each once after a new login.
         retries: Retries the client made after a 429, 5xx or transport failure.
         revocations: Times every token was revoked.
+        rate_limited: Requests the fake's quota answered 429 (the client's pace keeps
+            it at 0).
         elapsed: Seconds from the first call to the last answer.
         latencies: Each call's time, in seconds, retries and logins included.
     """
@@ -82,6 +93,7 @@ class DemoResult:
     replays: int
     retries: int
     revocations: int
+    rate_limited: int = 0
     elapsed: float
     latencies: Sequence[float]
 
@@ -147,7 +159,7 @@ async def run_demo(
     Returns:
         What happened.
     """
-    fake = FakeWXM(token_lifetime=token_lifetime)
+    fake = FakeWXM(token_lifetime=token_lifetime, rate_limit=RateLimit(requests=QUOTA, per=1.0))
     latencies: list[float] = []
     failures: list[str] = []
     revocations = 0
@@ -182,6 +194,7 @@ async def run_demo(
             auth=WXMAuth("demo", "demo-password"),
             base_url=base_url,
             max_concurrency=concurrency,
+            rate_limit=RequestRate(requests=PACE, per=1.0),
             limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
         )
         with _counting_retries() as retries:
@@ -199,6 +212,7 @@ async def run_demo(
         replays=fake.denied,
         retries=retries.count,
         revocations=revocations,
+        rate_limited=fake.rate_limited,
         elapsed=elapsed,
         latencies=latencies,
     )

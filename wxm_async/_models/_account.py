@@ -88,13 +88,13 @@ class SubUserPage:
     """One page of sub-users.
 
     Attributes:
-        page: The page number asked for (``currentPage``).
+        page: The page number WXM says this is (``currentPage``), if it says.
         users: The sub-users on this page.
-        total_count: How many sub-users match, on all pages.
-        total_pages: How many pages there are.
+        total_count: How many sub-users match, on all pages, if WXM says.
+        total_pages: How many pages there are, if WXM says.
     """
 
-    page: int
+    page: int | None = None
     users: tuple[SubUser, ...] = ()
-    total_count: int = 0
-    total_pages: int = 0
+    total_count: int | None = None
+    total_pages: int | None = None

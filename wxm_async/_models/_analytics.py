@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from attrs import field, frozen
 
 from ._questions import Question
@@ -19,8 +21,9 @@ class NetPromoterScore:
         promoters: How many answered 9 or 10.
         passives: How many answered 7 or 8 (``passive``).
         detractors: How many answered 0 to 6.
-        score: Percent promoters minus percent detractors, -100 to 100
-            (``netPromoters``).
+        score: Percent promoters minus percent detractors, -100 to 100, a whole
+            number as WXM computes it (``netPromoters``).
+        default_index: WXM's ``defaultIndex`` flag, if it sends one.
     """
 
     question_id: str | None = None
@@ -28,7 +31,8 @@ class NetPromoterScore:
     promoters: int = 0
     passives: int = 0
     detractors: int = 0
-    score: float = 0.0
+    score: int = 0
+    default_index: bool | None = None
 
 
 @frozen(kw_only=True)
@@ -51,10 +55,12 @@ class QuestionSummary:
     Attributes:
         question: The question (``askedQuestion``).
         counts: How many responses gave each option (``response``).
+        rating_trend: The mean rating per day (``ratingTrend``), timezone-aware dates.
     """
 
     question: Question | None = None
     counts: dict[str, int] = field(factory=dict)
+    rating_trend: dict[datetime, float] = field(factory=dict)
 
 
 @frozen(kw_only=True)
@@ -64,12 +70,13 @@ class Summary:
     Attributes:
         questions: Each question's answers, counted (``summary``).
         response_count: How many responses were summarised.
-        weighted_score: WXM's weighted score of the responses, if it computes one.
+        weighted_score: WXM's weighted score of the responses (a whole number), if it
+            computes one.
         nps: The Net Promoter Score, if the account has an NPS question
             (``netPromoter``).
     """
 
     questions: tuple[QuestionSummary, ...] = ()
     response_count: int = 0
-    weighted_score: float | None = None
+    weighted_score: int | None = None
     nps: NetPromoterScore | None = None

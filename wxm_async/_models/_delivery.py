@@ -45,6 +45,7 @@ class DeliveryPlan:
         steps: Its messages, in order (``schedule``).
         status: Its state as WXM reports it.
         user: The account that owns it.
+        last_run: When it last ran, timezone-aware; ``None`` if never.
     """
 
     id: str
@@ -54,6 +55,7 @@ class DeliveryPlan:
     steps: tuple[DeliveryStep, ...] = ()
     status: str | None = None
     user: str | None = None
+    last_run: datetime | None = None
 
 
 @frozen(kw_only=True)
@@ -124,7 +126,9 @@ class DeliveryTarget:
 
     Attributes:
         id: The record's id.
-        target: The recipient (an email address or phone number).
+        target: The recipient: the customer's unique id, as the delivery plan's
+            ``uniqueCustomerIDByPreFilledQuestionTag`` question holds it (hashed when
+            that question is marked as personal data).
         dispatch_id: The dispatch that invited them.
         delivery_workflow_id: The delivery workflow (``deliveryWorkFlowId``).
         questionnaire: The questionnaire (``location``).

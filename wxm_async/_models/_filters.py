@@ -3,19 +3,49 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
-from typing import Any
+from datetime import UTC, date, datetime
 
-from attrs import Attribute, field, frozen
+from attrs import field, frozen
 
 __all__ = ["QuestionFilter", "ResponseFilter"]
 
 
-def _aware(_: object, attribute: Attribute[Any], value: datetime | None) -> None:
-    if value is not None and value.utcoffset() is None:
-        raise ValueError(
-            f"{attribute.name} must be a timezone-aware datetime (e.g. datetime.now(UTC))"
-        )
+def _moment(name: str, value: object) -> datetime | None:
+    """Read a date bound: a datetime, a date or an ISO 8601 string.
+
+    A date means midnight UTC at its start. A datetime (or a string with a time) must
+    carry its time zone: without one the moment is ambiguous.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f"{name} must be an ISO 8601 date or date and time, not {value!r}"
+            ) from None
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            raise ValueError(
+                f"{name} must be a timezone-aware datetime (e.g. datetime.now(UTC)), "
+                "or a string with an offset (e.g. '2026-01-01T00:00:00Z')"
+            )
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    raise TypeError(
+        f"{name} must be a datetime, a date or an ISO 8601 string, not {type(value).__name__}"
+    )
+
+
+def _after(value: datetime | date | str | None) -> datetime | None:
+    return _moment("after", value)
+
+
+def _before(value: datetime | date | str | None) -> datetime | None:
+    return _moment("before", value)
 
 
 def _strings(values: Iterable[str]) -> tuple[str, ...]:
@@ -82,19 +112,24 @@ class ResponseFilter:
 
     Attributes:
         questionnaires: Only responses to these questionnaires (``location``).
-        after: Only responses given at or after this moment (``afterdate``);
-            timezone-aware.
-        before: Only responses given before this moment (``beforedate``); timezone-aware.
+        after: Only responses given at or after this moment (``afterdate``): a
+            timezone-aware datetime, a date (midnight UTC), or an ISO 8601 string
+            (``"2026-01-01"``, ``"2026-01-01T09:00:00+05:30"``).
+        before: Only responses given before this moment (``beforedate``); as ``after``.
         channel: Only responses from this channel, e.g. ``"JS-Web"``, ``"email"``.
-        archived: Only archived (``True``) or only live (``False``) responses.
-        with_notes: Only responses that have notes.
+        archived: ``True``: only archived responses. Left unset (or ``False``): only
+            live ones, as WXM does: its ``archived`` is a bool that defaults to
+            ``false``, and a response filter without it leaves archived responses out.
+        with_notes: ``True``: only responses that have notes. ``False`` or unset: no
+            filter on notes (WXM's own .NET client always sends ``false``, so WXM
+            cannot read it as "only responses without notes").
         questions: Only responses whose answers meet every condition
             (``filterquestions``).
     """
 
     questionnaires: tuple[str, ...] = field(default=(), converter=_strings)
-    after: datetime | None = field(default=None, validator=_aware)
-    before: datetime | None = field(default=None, validator=_aware)
+    after: datetime | None = field(default=None, converter=_after)
+    before: datetime | None = field(default=None, converter=_before)
     channel: str | None = None
     archived: bool | None = None
     with_notes: bool | None = None

@@ -33,13 +33,13 @@ class Note:
     """A note someone added to a response.
 
     Attributes:
-        text: The note.
+        text: The note, or ``None`` for a note of attachments only.
         user: The user who added it.
         author_name: The author's name.
         note_time: When it was added, timezone-aware.
     """
 
-    text: str
+    text: str | None = None
     user: str | None = None
     author_name: str | None = None
     note_time: datetime | None = None
@@ -79,13 +79,13 @@ class ResponsePage:
     """One page of responses, as ``POST /api/answers/page/{page}/{rows}`` gives it.
 
     Attributes:
-        page: The page number asked for (``currentPage``).
+        page: The page number WXM says this is (``currentPage``), if it says.
         responses: The responses on this page.
-        total_count: How many responses match the filter, on all pages.
-        total_pages: How many pages there are at this page size.
+        total_count: How many responses match the filter, on all pages, if WXM says.
+        total_pages: How many pages there are at this page size, if WXM says.
     """
 
-    page: int
+    page: int | None = None
     responses: tuple[SurveyResponse, ...] = ()
-    total_count: int = 0
-    total_pages: int = 0
+    total_count: int | None = None
+    total_pages: int | None = None

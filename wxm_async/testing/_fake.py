@@ -111,10 +111,16 @@ class FakeWXM:
         seed: Seeds the generated data.
         responses: How many survey responses the account has (made on demand, so
             100,000 or more cost no memory).
-        page_base: The number of the first page on paged routes (WXM's is undocumented;
-            its .NET SDK starts at 0).
+        page_base: The number of the first page of responses (WXM's is undocumented;
+            its .NET SDK starts at 0). Sub-user pages start at 1, as in that SDK.
         max_page_size: The most ``rows`` a page of responses may have; more is a 400.
         rate_limit: A request-rate limit, or None (the default) for none.
+        tidy: ``False`` (the default) answers as WXM does: ``null`` for unset lists
+            and strings, optional fields left out, fields the client does not know,
+            naive and seven-digit dates, .NET's ``0001-01-01T00:00:00`` for "never".
+            ``True`` answers with tidy records instead: ``[]`` for empty lists, every
+            field present, ISO dates in UTC with milliseconds. The quirks and their
+            sources are listed in ``docs/reference/fake-wxm.md``.
 
     Attributes:
         logins: Successful logins so far.
@@ -140,6 +146,7 @@ class FakeWXM:
         page_base: int = 0,
         max_page_size: int = DEFAULT_MAX_PAGE_SIZE,
         rate_limit: RateLimit | None = None,
+        tidy: bool = False,
     ) -> None:
         self._accounts = _accounts.Accounts(
             accounts if accounts is not None else {"demo": "demo-password"}
@@ -171,6 +178,7 @@ class FakeWXM:
             responses=responses,
             page_base=page_base,
             max_page_size=max_page_size,
+            tidy=tidy,
         )
         self._routes = [
             Route("POST", "/api/LoginToken", self._login_route, protected=False),

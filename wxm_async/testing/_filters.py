@@ -1,7 +1,10 @@
 """WXM's filter object (FilterBy): parsed from a request body, matched against answers.
 
 Keys bind ignoring case, unknown keys are ignored, ``null`` is the same as absent, and a
-key of the wrong type makes the request invalid (400).
+key of the wrong type makes the request invalid (400). As in WXM's .NET types,
+``archived`` and ``withNotes`` are bools that default to ``false``: ``archived: false``
+keeps live responses only (``mashup.withArchived`` adds the archived ones), and
+``withNotes: false`` filters nothing (WXM's own client always sends it).
 """
 
 from __future__ import annotations
@@ -51,18 +54,17 @@ class FilterBy:
     locations: frozenset[str] | None = None  # lower-cased questionnaire names
     after_ms: int | None = None  # inclusive
     before_ms: int | None = None  # exclusive
-    archived: bool | None = None
+    archived: bool | None = False  # WXM's default: live responses only; None: both
     channel: str | None = None  # lower-cased surveyClient
     checks: tuple[QuestionCheck, ...] = ()
     any_check: bool = False  # groupBy "OR": one passing check is enough
-    with_notes: bool | None = None
+    with_notes: bool | None = None  # True: only with notes; never "only without"
 
     @property
     def dates_only(self) -> bool:
-        """Whether only the dates restrict the answers (then the fake needs no scan)."""
+        """Whether only the dates and ``archived`` restrict the answers (then no scan)."""
         return (
             self.locations is None
-            and self.archived is None
             and self.channel is None
             and not self.checks
             and self.with_notes is None
@@ -78,7 +80,7 @@ class FilterBy:
             return False
         if self.channel is not None and channel.lower() != self.channel:
             return False
-        return self.with_notes is None or has_notes == self.with_notes
+        return not self.with_notes or has_notes
 
     def matches_checks(self, answer: Mapping[str, Any]) -> bool:
         """Whether ``answer`` passes the ``filterquestions`` checks (all, or one for OR)."""
@@ -103,15 +105,18 @@ def parse_filter(body: Mapping[str, Any]) -> FilterBy:
     before = body.get("beforedate")
     channel = typed(body, "channel", str)
     checks, any_check = _parse_checks(typed(body, "filterquestions", list, []))
+    mashup = typed(body, "mashup", dict, {})
+    with_archived = typed({str(k).lower(): v for k, v in mashup.items()}, "withArchived", bool)
+    archived = typed(body, "archived", bool, False)
     return FilterBy(
         locations=locations,
         after_ms=None if after is None else parse_iso(after, "afterdate"),
         before_ms=None if before is None else parse_iso(before, "beforedate"),
-        archived=typed(body, "archived", bool),
+        archived=None if with_archived else archived,
         channel=channel.lower() if channel else None,
         checks=checks,
         any_check=any_check,
-        with_notes=typed(body, "withNotes", bool),
+        with_notes=typed(body, "withNotes", bool) or None,
     )
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from functools import partial
 
+from . import _quirks
 from ._catalog import settings
 from ._wire import Answer, Invalid, Request, Route, json_object, ok, typed
 from ._world import World
 
 SUB_USER_PAGE_SIZE = 25
 """Sub-users per page of ``/api/account/getsubusers/page/{page}/{search}``."""
+FIRST_SUB_USER_PAGE = 1
+"""The first sub-user page, as WXM's own .NET client asks for it."""
 
 
 def routes(world: World) -> list[Route]:
@@ -19,6 +22,8 @@ def routes(world: World) -> list[Route]:
         Route("GET", "/api/Profile", _profile),
         Route("GET", "/api/account/getsubusers", partial(_sub_users, world)),
         Route("GET", "/api/account/getsubusers/page/{page}", partial(_sub_user_page, world)),
+        # The .NET client's path when it searches for nothing: an empty last segment.
+        Route("GET", "/api/account/getsubusers/page/{page}/", partial(_sub_user_page, world)),
         Route(
             "GET", "/api/account/getsubusers/page/{page}/{search}", partial(_sub_user_page, world)
         ),
@@ -28,7 +33,10 @@ def routes(world: World) -> list[Route]:
 
 
 def _settings(world: World, request: Request) -> Answer:
-    return ok(settings(world.user))
+    tidy = settings(world.user)
+    return ok(
+        {**tidy, "locationList": [world.wire(_quirks.location, x) for x in tidy["locationList"]]}
+    )
 
 
 def _profile(request: Request) -> Answer:
@@ -36,7 +44,7 @@ def _profile(request: Request) -> Answer:
 
 
 def _sub_users(world: World, request: Request) -> Answer:
-    return ok(world.sub_users)
+    return ok([world.wire(_quirks.sub_user, u) for u in world.sub_users])
 
 
 def _sub_user_page(world: World, request: Request, page: str, search: str = "") -> Answer:
@@ -46,11 +54,13 @@ def _sub_user_page(world: World, request: Request, page: str, search: str = "") 
         for u in world.sub_users
         if any(wanted in (u[key] or "").lower() for key in ("userName", "name", "email"))
     ]
-    number, on_page, pages = world.page(page, SUB_USER_PAGE_SIZE, len(found))
+    number, on_page, pages = world.page(
+        page, SUB_USER_PAGE_SIZE, len(found), base=FIRST_SUB_USER_PAGE
+    )
     return ok(
         {
             "currentPage": number,
-            "users": [found[k] for k in on_page],
+            "users": [world.wire(_quirks.sub_user, found[k]) for k in on_page],
             "totalCount": len(found),
             "totalPages": pages,
         }

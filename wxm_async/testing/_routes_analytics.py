@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
+from . import _quirks
 from ._catalog import NPS_QUESTION_ID
 from ._wire import Answer, Request, Route, ok
 from ._world import World
@@ -34,7 +35,8 @@ def net_promoter(question: dict[str, Any], answers: Sequence[dict[str, Any]]) ->
     ]
     promoters = sum(score >= 9 for score in scores)
     detractors = sum(score <= 6 for score in scores)
-    net = round(100 * (promoters - detractors) / len(scores), 2) if scores else 0.0
+    # WXM's netPromoters is an int (the .NET DTO's type), so the score is rounded.
+    net = round(100 * (promoters - detractors) / len(scores)) if scores else 0
     return {
         "questionID": question["id"],
         "questionText": question["text"],
@@ -42,7 +44,7 @@ def net_promoter(question: dict[str, Any], answers: Sequence[dict[str, Any]]) ->
         "passive": len(scores) - promoters - detractors,
         "detractors": detractors,
         "netPromoters": net,
-        "defaultIndex": 0,
+        "defaultIndex": False,
     }
 
 
@@ -66,12 +68,13 @@ def _summary(world: World, request: Request) -> Answer:
         numeric = question["displayType"] in ("Scale", "Number")
         given = [r for a in answers for r in a["responses"] if r["questionId"] == question["id"]]
         counts = Counter(str(r["numberInput"]) if numeric else r["textInput"] for r in given)
-        mean = (
-            round(sum(r["numberInput"] for r in given) / len(given), 2)
-            if numeric and given
-            else 0.0
+        summary.append(
+            {
+                "askedQuestion": world.wire(_quirks.question, question),
+                "response": dict(counts),
+                "ratingTrend": _rating_trend(question, answers) if numeric else {},
+            }
         )
-        summary.append({"askedQuestion": question, "response": dict(counts), "ratingTrend": mean})
     nps = net_promoter(_nps_question(world), answers)
     scores = [
         r["numberInput"]
@@ -82,10 +85,21 @@ def _summary(world: World, request: Request) -> Answer:
     return ok(
         {
             "summary": summary,
-            "weightedScore": round(sum(scores) / len(scores), 2) if scores else 0.0,
+            "weightedScore": round(sum(scores) / len(scores)) if scores else 0,
             "responseCount": len(answers),
             "assortedWordCloud": [],
             "tags": [],
             "netPromoter": nps,
         }
     )
+
+
+def _rating_trend(question: dict[str, Any], answers: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """The mean answer per day (midnight UTC, a naive .NET date as key), as ``ratingTrend``."""
+    by_day: dict[str, list[int]] = {}
+    for answer in answers:
+        day = answer["responseDateTime"][:10] + "T00:00:00"
+        for response in answer["responses"]:
+            if response["questionId"] == question["id"]:
+                by_day.setdefault(day, []).append(response["numberInput"])
+    return {day: round(sum(v) / len(v), 2) for day, v in sorted(by_day.items())}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from . import _quirks
 from ._wire import (
     Answer,
     Invalid,
@@ -35,7 +36,13 @@ def routes(world: World) -> list[Route]:
 
 def _answers(world: World, request: Request) -> Answer:
     found = world.answers.select(world.filter_of(request))
-    return ok([world.answers.answer(i) for i in found])
+    if not found and not world.tidy:
+        return ok(None)  # WXM's answer when nothing matches: null, not []
+    return ok([_shaped(world, i) for i in found])
+
+
+def _shaped(world: World, i: int) -> dict[str, object]:
+    return world.wire(_quirks.answer, world.answers.answer(i))
 
 
 def _page(world: World, request: Request, page: str, rows: str) -> Answer:
@@ -48,7 +55,7 @@ def _page(world: World, request: Request, page: str, rows: str) -> Answer:
     return ok(
         {
             "currentPage": number,
-            "responses": [world.answers.answer(found[k]) for k in on_page],
+            "responses": [_shaped(world, found[k]) for k in on_page],
             "totalCount": len(found),
             "totalPages": pages,
         }
@@ -67,7 +74,7 @@ def _index(world: World, answer_id: str) -> int:
 
 
 def _one(world: World, request: Request, answer_id: str) -> Answer:
-    return ok(world.answers.answer(_index(world, answer_id)))
+    return ok(_shaped(world, _index(world, answer_id)))
 
 
 def _note(world: World, request: Request, answer_id: str) -> Answer:
@@ -79,7 +86,8 @@ def _note(world: World, request: Request, answer_id: str) -> Answer:
     when = body.get("notetime")
     moment = now_ms() if when is None else parse_iso(when, "noteTime")
     assert request.user is not None
-    world.answers.notes.setdefault(i, []).append(
-        {"user": request.user, "authorName": request.user, "noteTime": iso(moment), "note": text}
+    world.answers.add_note(
+        i,
+        {"user": request.user, "authorName": request.user, "noteTime": iso(moment), "note": text},
     )
     return ok(True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from . import _quirks
 from ._catalog import questionnaires
 from ._wire import Answer, Invalid, Request, Route, json_object, ok, typed
 from ._world import World
@@ -20,11 +21,11 @@ def routes(world: World) -> list[Route]:
 
 
 def _active(world: World, request: Request) -> Answer:
-    return ok([q for q in world.questions if not q["isRetired"]])
+    return ok([world.wire(_quirks.question, q) for q in world.questions if not q["isRetired"]])
 
 
 def _all(world: World, request: Request) -> Answer:
-    return ok(world.questions)
+    return ok([world.wire(_quirks.question, q) for q in world.questions])
 
 
 def _of_questionnaire(world: World, request: Request) -> Answer:
@@ -33,7 +34,11 @@ def _of_questionnaire(world: World, request: Request) -> Answer:
         raise Invalid("'name' is required.")
     wanted = name.lower()
     return ok(
-        [q for q in world.questions if wanted in (loc.lower() for loc in q["displayLocation"])]
+        [
+            world.wire(_quirks.question, q)
+            for q in world.questions
+            if wanted in (loc.lower() for loc in q["displayLocation"])
+        ]
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from . import _quirks
 from ._catalog import DAY_MS
 from ._wire import (
     Answer,
@@ -97,28 +98,27 @@ def _create(world: World, request: Request) -> Answer:
     if not location:
         raise Invalid("'location' is required.")
     till = body.get("validtill")
-    return ok(
-        _token(
-            world,
-            location=location,
-            valid_till=None if till is None else parse_iso(till, "validTill"),
-            valid_uses=typed(body, "validUses", int, -1),
-            prefill=_prefill(body.get("prefill"), "preFill"),
-            note=typed(body, "note", str),
-            language=typed(body, "preferredLanguage", str),
-        )
+    token = _token(
+        world,
+        location=location,
+        valid_till=None if till is None else parse_iso(till, "validTill"),
+        valid_uses=typed(body, "validUses", int, -1),
+        prefill=_prefill(body.get("prefill"), "preFill"),
+        note=typed(body, "note", str),
+        language=typed(body, "preferredLanguage", str),
     )
+    return ok(world.wire(_quirks.token, token))
 
 
 def _list(world: World, request: Request) -> Answer:
-    return ok(list(world.tokens.values()))
+    return ok([world.wire(_quirks.token, token) for token in world.tokens.values()])
 
 
 def _one(world: World, request: Request, token_id: str) -> Answer:
     token = world.tokens.get(token_id.lower())
     if token is None:
         raise NotFound(f"No survey token has the id '{token_id}'.")
-    return ok(token)
+    return ok(world.wire(_quirks.token, token))
 
 
 def _delete(world: World, request: Request, token_id: str) -> Answer:

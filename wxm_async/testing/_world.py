@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from attrs import define, field
@@ -25,6 +26,7 @@ class World:
         responses: How many survey responses the account has.
         page_base: The index of the first page on paged routes.
         max_page_size: The most rows a page of responses may have.
+        tidy: Whether to answer with the tidy records, without WXM's quirks.
     """
 
     user: str
@@ -32,6 +34,7 @@ class World:
     responses: int
     page_base: int
     max_page_size: int
+    tidy: bool = False
     answers: AnswerSet = field(init=False)
     questions: list[dict[str, Any]] = field(init=False)
     delivery_plans: list[dict[str, Any]] = field(init=False)
@@ -54,19 +57,34 @@ class World:
         self.delivery_events = _catalog.delivery_events(self.seed, self.user)
         self.sub_users = _catalog.sub_users(self.seed, self.user)
 
-    def page(self, page: str, size: int, total: int) -> tuple[int, range, int]:
+    def wire(
+        self, shape: Callable[[dict[str, Any]], dict[str, Any]], record: dict[str, Any]
+    ) -> dict[str, Any]:
+        """``record`` as WXM sends it (``shape`` from ``_quirks``), or as it is when tidy."""
+        return record if self.tidy else shape(record)
+
+    def page(
+        self, page: str, size: int, total: int, *, base: int | None = None
+    ) -> tuple[int, range, int]:
         """Page number, the indices on it, and the page count, for ``total`` items.
 
+        Args:
+            page: The page asked for, from the path.
+            size: Items per page.
+            total: Items in all.
+            base: The first page's number; default ``page_base``.
+
         Raises:
-            Invalid: ``page`` is not a whole number or is below ``page_base``.
+            Invalid: ``page`` is not a whole number or is below the first page.
         """
+        first = self.page_base if base is None else base
         try:
             number = int(page)
         except ValueError:
             raise Invalid("'page' must be a whole number.") from None
-        if number < self.page_base:
-            raise Invalid(f"'page' starts at {self.page_base}.")
-        start = (number - self.page_base) * size
+        if number < first:
+            raise Invalid(f"'page' starts at {first}.")
+        start = (number - first) * size
         return number, range(min(start, total), min(start + size, total)), math.ceil(total / size)
 
     def filter_of(self, request: Request) -> FilterBy:
