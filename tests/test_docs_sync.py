@@ -97,7 +97,7 @@ def test_the_sync_how_to_runs_in_order(
             answer = namespace["active_questions"](object())
             assert len(answer["questions"]) == 5
     printed = capsys.readouterr().out
-    assert "5 questions; 120 responses; I am demo" in printed
+    assert "5 questions; 114 responses; I am demo" in printed
     assert "archived;" in printed
     assert fake.logins == 1
 

@@ -24,7 +24,7 @@ CALLS: dict[str, Call] = {
     "delivery.events": lambda c, i: c.delivery.events(i),
     "account.user_data": lambda c, i: c.account.user_data(i),
     "account.set_user_data": lambda c, i: c.account.set_user_data(i, "v"),
-    "account.sub_users_page": lambda c, i: c.account.sub_users_page(0, i),
+    "account.sub_users_page": lambda c, i: c.account.sub_users_page(1, i),
 }
 
 BAD_IDS = {
