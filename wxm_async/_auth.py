@@ -35,7 +35,13 @@ from ._config import credentials_from_env
 from ._exceptions import ConfigurationError, RequestNotReplayableError
 from ._recovery import MAX_SENDS, Recovery, read_small
 from ._redact import redacted, without_query
-from ._store import DEFAULT_REFRESH_LEEWAY, MemoryTokenStore, TokenStore, check_seconds
+from ._store import (
+    DEFAULT_REFRESH_LEEWAY,
+    CachedToken,
+    MemoryTokenStore,
+    TokenStore,
+    check_seconds,
+)
 
 __all__ = ["WXMAuth"]
 
@@ -107,6 +113,7 @@ class WXMAuth(httpx.Auth):
         self._store: TokenStore = store if store is not None else MemoryTokenStore()
         self._clock = clock
         self._origin: tuple[str, str, int | None] | None = None
+        self._accepted = 0  # answers other than 401 so far: WXM accepts some token
         self._recovery = Recovery(
             store=self._store,
             clock=clock,
@@ -210,6 +217,8 @@ class WXMAuth(httpx.Auth):
             token = None
         sends = 0
         answered = False  # a probe found the token alive, or could not tell: 401 is final
+        accepted = -1  # answers not 401 through this auth when this request met its first
+        first_refused = 0.0  # when it did
         try:
             while True:
                 if token is None:
@@ -222,10 +231,19 @@ class WXMAuth(httpx.Auth):
                 request.headers["Authorization"] = token.authorization
                 response = yield request
                 sends += 1
-                if response.status_code != 401 or sends == MAX_SENDS or answered:
+                if response.status_code != 401:
+                    self._accepted += 1
+                    return
+                if sends == MAX_SENDS or answered:
                     return
                 if self._recovery.refuses(request, token):
                     return  # this endpoint refuses this live token: the 401 is the answer
+                # A token from a login begun after this request's first 401, and WXM has
+                # answered nothing but 401 since: it refuses every token, and another
+                # login will not help.
+                refuses_all = accepted == self._accepted and _since(token, first_refused)
+                if accepted < 0:
+                    accepted, first_refused = self._accepted, self._clock()
                 await read_small(response)
                 if token is self._store.current():
                     probed = False
@@ -235,14 +253,15 @@ class WXMAuth(httpx.Auth):
                         while isinstance(judged, httpx.Request):
                             probed = True
                             judged = await verdict.asend((yield judged))
-                    if judged is not False:  # alive (the endpoint refuses it), or unknown
+                    if judged is False:
+                        self._store.discard(token)
+                    if judged is not False or refuses_all:  # alive, unknown, or all refused
                         if not probed:
                             return  # the 401 is the answer
                         # httpx answers the caller with the last response: send the
                         # request once more, so that the answer is its own, not the probe's.
                         answered = True
                         continue
-                    self._store.discard(token)
                 self._check_replayable(request)
                 _log.debug(
                     "WXM answered 401 to %s %s; replaying it with another token",
@@ -278,6 +297,11 @@ class WXMAuth(httpx.Auth):
                 f"{_format_origin(origin)}: use another client or auth for that host",
                 request=redacted(request),
             )
+
+
+def _since(token: CachedToken, moment: float) -> bool:
+    """Whether ``token`` came from a login of this process begun at ``moment`` or later."""
+    return token.requested_at is not None and token.requested_at >= moment
 
 
 def _format_origin(origin: tuple[str, str, int | None]) -> str:

@@ -41,8 +41,10 @@ Flow = AsyncGenerator[httpx.Request | T, httpx.Response]
 
 _log = logging.getLogger("wxm_async.auth")
 
-#: The most times one request is sent: the first send and two replays.
-MAX_SENDS = 3
+#: The most times one request is sent: the first send and four replays (one per token
+#: WXM rejected; a token that dies in flight under load, or a revocation in a chain,
+#: each take one).
+MAX_SENDS = 5
 #: How long, in seconds, a live token's refusal by one endpoint is remembered.
 REFUSAL_MEMORY = 60.0
 #: How many abandoned logins a request waits through before it gives up.
