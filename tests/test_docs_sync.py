@@ -19,7 +19,7 @@ from typing import Any
 import anyio
 import pytest
 
-from wxm_async import AuthenticationError, WXMClient
+from wxm_async import AuthenticationError, ConfigurationError, WXMClient
 from wxm_async.testing import FakeWXM
 
 from .conftest import PASSWORD, USERNAME
@@ -181,3 +181,17 @@ def test_call_from_inside_the_loop_raises_runtime_error(wxm_sync: types.ModuleTy
 
     with pytest.raises(RuntimeError, match="event loop thread"):
         w.call(calls_back)
+
+
+def test_a_client_that_cannot_be_made_leaves_no_thread_behind(
+    wxm_sync: types.ModuleType,
+) -> None:
+    """make_client raising (a missing variable) stops the portal's loop before raising."""
+    before = threading.active_count()
+
+    def missing() -> WXMClient:
+        raise ConfigurationError("WXM_USERNAME is not set")
+
+    with pytest.raises(ConfigurationError):
+        wxm_sync.SyncWXM(missing)
+    assert threading.active_count() == before

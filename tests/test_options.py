@@ -113,3 +113,14 @@ def test_a_steep_backoff_never_overflows() -> None:
     policy = RetryPolicy(attempts=5000, wait_exp_base=1e300, wait_max=10, wait_jitter=0)
     assert policy.backoff(4000, lambda: 0.0) == 10
     assert RetryPolicy(attempts=5000).backoff(3000, lambda: 0.0) == 10
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("timeout", [NAN, INF, -1.0, 0.0, "5", httpx.Timeout(5.0, read=NAN)])
+async def test_a_timeout_for_one_call_or_a_derived_client_is_checked(timeout: object) -> None:
+    """with_options(timeout=) and a per-call timeout refuse what the constructor refuses."""
+    async with client() as c:
+        with pytest.raises(ConfigurationError, match="timeout"):
+            c.with_options(timeout=timeout)  # type: ignore[arg-type]
+        with pytest.raises(ConfigurationError, match="timeout"):
+            await c.responses.count(timeout=timeout)  # type: ignore[arg-type]

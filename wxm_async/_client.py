@@ -16,7 +16,7 @@ import httpx
 from ._api import Account, Analytics, Delivery, Questions, Responses, SurveyTokens
 from ._auth import WXMAuth
 from ._body import DEFAULT_MAX_ANSWER_BYTES
-from ._config import base_url_from_env, check_number
+from ._config import base_url_from_env, check_number, check_timeout
 from ._converter import json_body
 from ._exceptions import ConfigurationError
 from ._http import QueryParams, Sender, caller_path
@@ -247,10 +247,12 @@ class WXMClient:
             A new ``WXMClient``; this one is unchanged.
 
         Raises:
-            ConfigurationError: ``max_concurrency`` is below 1.
+            ConfigurationError: ``timeout`` is not a positive finite number (or
+                ``httpx.Timeout`` of them), or ``max_concurrency`` is below 1.
         """
-        if max_concurrency is not None and max_concurrency < 1:
-            raise ConfigurationError(f"max_concurrency must be 1 or more, not {max_concurrency}")
+        check_timeout("timeout", timeout)
+        if max_concurrency is not None:
+            check_number("max_concurrency", max_concurrency, at_least=1, whole=True)
         sender = self._sender
         derived = copy.copy(self)
         derived._owns_http = False  # the pool and the auth stay this client's
@@ -388,13 +390,7 @@ def _check_options(
     """Refuse numeric options that are NaN, infinite or out of range, by name."""
     check_number("first_page", first_page, at_least=0, whole=True)
     check_number("max_answer_bytes", max_answer_bytes, at_least=1, whole=True)
-    if isinstance(timeout, httpx.Timeout):
-        for part in ("connect", "read", "write", "pool"):
-            value = getattr(timeout, part)
-            if value is not None:
-                check_number(f"timeout.{part}", value, at_least=0)
-    elif timeout is not None:
-        check_number("timeout", timeout, at_least=0)
+    check_timeout("timeout", timeout)
     if limits is not None:
         for part, least in (("max_connections", 1), ("max_keepalive_connections", 0)):
             value = getattr(limits, part)

@@ -132,3 +132,27 @@ def number(
         )
 
     return validate
+
+
+def check_timeout(name: str, timeout: object) -> None:
+    """Refuse a timeout (seconds, or an ``httpx.Timeout``) that is not a positive finite number.
+
+    ``None`` (the default) passes, as does ``None`` for one part of an ``httpx.Timeout``
+    (no limit on that part, as httpx has it).
+
+    Raises:
+        ConfigurationError: The timeout, or one of its parts, is not a number, NaN,
+            infinite, or not above 0; the message names it.
+    """
+    import httpx  # the config module otherwise needs no HTTP
+
+    if timeout is None:
+        return
+    if isinstance(timeout, httpx.Timeout):
+        for part in ("connect", "read", "write", "pool"):
+            value = getattr(timeout, part)
+            if value is not None:
+                check_number(f"{name}.{part}", value, more_than=0)
+        return
+    check_number(name, timeout, more_than=0)
+

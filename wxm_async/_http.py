@@ -20,7 +20,7 @@ import httpx
 from attrs import define, field
 
 from ._body import ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES, read_capped
-from ._config import check_number
+from ._config import check_number, check_timeout
 from ._converter import decode, error_body, json_body, unstructure
 from ._exceptions import (
     APIConnectionError,
@@ -118,7 +118,9 @@ class Sender:
             APIStatusError: WXM answered with an error status (the subclass for it).
             APIConnectionError: No answer, after the retries.
             ResponseTooLargeError: The answer is larger than ``max_answer_bytes``.
+            ConfigurationError: ``timeout`` is not a positive finite number.
         """
+        check_timeout("timeout", timeout)
         content = None if body is None else json.dumps(unstructure(body)).encode()
         headers = {"Accept-Encoding": ACCEPT_ENCODING}
         if content is not None:
