@@ -210,3 +210,68 @@ async def test_sub_user_pages_start_at_1_and_carry_the_search_segment() -> None:
         "/api/account/getsubusers/page/2/",
         "/api/account/getsubusers/page/1/ann",
     ]
+
+
+def scripted_pages(answer: object) -> httpx.MockTransport:
+    """Answers each response page with ``answer(page, rows)``: a hostile server's paging."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        *_, page, rows = request.url.path.split("/")
+        return httpx.Response(200, json=answer(int(page), int(rows)))  # type: ignore[operator]
+
+    return httpx.MockTransport(handle)
+
+
+def response_ids(numbers: range | list[int]) -> list[dict[str, str]]:
+    return [{"id": f"r-{i}"} for i in numbers]
+
+
+async def test_a_server_going_in_circles_is_refused() -> None:
+    """Pages A, B, A, B... with no totals: PaginationError once a page has nothing new."""
+    cycle = scripted_pages(
+        lambda page, rows: {"responses": response_ids(range(5) if page % 2 else range(5, 10))}
+    )
+    got: list[str] = []
+
+    async def collect(client: WXMClient) -> None:
+        async for response in client.responses.iterate(page_size=5):
+            got.append(response.id)
+
+    async with client_on(cycle) as client:
+        with pytest.raises(PaginationError, match="none new"):
+            await collect(client)
+    assert sorted(got) == sorted(f"r-{i}" for i in range(10))
+
+
+async def test_total_count_wins_over_a_total_pages_that_disagrees() -> None:
+    """The server caps rows at 25, says totalPages 1 for the rows asked, and 60 in all."""
+    hostile = scripted_pages(
+        lambda page, rows: {
+            "responses": response_ids(range(page * 25, min(page * 25 + 25, 60))),
+            "totalPages": 1,
+            "totalCount": 60,
+        }
+    )
+    async with client_on(hostile) as client:
+        got = [r.id async for r in client.responses.iterate(page_size=100)]
+    assert got == [f"r-{i}" for i in range(60)]
+
+
+async def test_a_server_capping_the_page_size_loses_nothing_without_totals() -> None:
+    """Asked 5 a page, it gives 3 (and no totals): every one of the 12 comes out."""
+    capped = scripted_pages(
+        lambda page, rows: {"responses": response_ids(range(page * 3, min(page * 3 + 3, 12)))}
+    )
+    async with client_on(capped) as client:
+        got = [r.id async for r in client.responses.iterate(page_size=5)]
+    assert got == [f"r-{i}" for i in range(12)]
+
+
+async def test_overlapping_pages_yield_each_response_once() -> None:
+    """New responses shift the pages (page p holds 3p..3p+4): no response comes out twice."""
+    overlapping = scripted_pages(
+        lambda page, rows: {"responses": response_ids(range(3 * page, min(3 * page + 5, 14)))}
+    )
+    async with client_on(overlapping) as client:
+        got = [r.id async for r in client.responses.iterate(page_size=5)]
+    assert got == [f"r-{i}" for i in range(14)]

@@ -155,4 +155,3 @@ def check_timeout(name: str, timeout: object) -> None:
                 check_number(f"{name}.{part}", value, more_than=0)
         return
     check_number(name, timeout, more_than=0)
-
