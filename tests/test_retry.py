@@ -162,3 +162,23 @@ def test_nonsense_policies_are_refused(bad: dict[str, float]) -> None:
     """A policy that cannot work fails when it is made, not when it is used."""
     with pytest.raises(ConfigurationError, match=next(iter(bad))):
         RetryPolicy(**bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("retry_after", [0.0, 1.0])
+def test_a_quota_with_a_small_retry_after_is_ridden_out_over_time(retry_after: float) -> None:
+    """429s saying Retry-After 0 or 1: the waits still add up to the quota's minute and more."""
+    policy = RetryPolicy()
+    elapsed, attempt = 0.0, 1
+    while (
+        wait := policy.wait_before_retry(
+            attempt=attempt,
+            elapsed=elapsed,
+            idempotent=True,
+            outcome=429,
+            retry_after=retry_after,
+            random=lambda: 0.0,
+        )
+    ) is not None:
+        elapsed += wait
+        attempt += 1
+    assert elapsed >= 90

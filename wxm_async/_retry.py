@@ -54,10 +54,11 @@ class RetryPolicy:
     A 429 means WXM's quota is used up, and WXM's quota is per unit of time (a minute
     fits what is known): so a 429 has budgets of its own, long enough to ride out a
     per-minute window. It is retried up to ``rate_limit_attempts`` tries in all,
-    within ``rate_limit_timeout`` seconds of the first attempt, waiting what
-    ``Retry-After`` asks (up to ``max_retry_after``) or, without one, 1 s, 2 s, 4 s,
-    8 s, then ``rate_limit_wait_max`` (15 s) each time, plus jitter. WXM's own .NET
-    client waits 1 s then 15 s, six times (about 76 s in all).
+    within ``rate_limit_timeout`` seconds of the first attempt, waiting 1 s, 2 s, 4 s,
+    8 s, then ``rate_limit_wait_max`` (15 s) each time, plus jitter, or longer if
+    ``Retry-After`` asks more (up to ``max_retry_after``): a ``Retry-After`` of 0, or a
+    date past, does not use the budget's tries up in a moment. WXM's own .NET client
+    waits 1 s then 15 s, six times (about 76 s in all).
 
     Attributes:
         attempts: Tries in all, the first included; 1 turns retries off.
@@ -71,8 +72,10 @@ class RetryPolicy:
         rate_limit_attempts: Tries in all when WXM answers 429 (its quota is used up).
         rate_limit_timeout: Seconds from the first attempt after which no retry of a
             429 starts: at least a minute's window and some.
-        rate_limit_wait_initial: The first wait after a 429 without ``Retry-After``.
-        rate_limit_wait_max: The longest wait after a 429 without ``Retry-After``.
+        rate_limit_wait_initial: The first wait after a 429 (longer if ``Retry-After``
+            asks more).
+        rate_limit_wait_max: The longest wait after a 429 (longer if ``Retry-After``
+            asks more).
         statuses: The statuses retried.
         wait: ``False`` retries without waiting at all: for tests (see
             ``without_waiting()``).
@@ -148,9 +151,16 @@ class RetryPolicy:
         if outcome == 429:
             attempts, timeout = self.rate_limit_attempts, self.rate_limit_timeout
             backoff = (
-                min(self.rate_limit_wait_max, self.rate_limit_wait_initial * 2 ** (attempt - 1))
+                min(
+                    self.rate_limit_wait_max,
+                    self.rate_limit_wait_initial * 2.0 ** min(attempt - 1, 64),
+                )
                 + self.wait_jitter * random()
             )
+            # A quota is ridden out over the budget's time, not its count: a Retry-After
+            # of 0 (or a date past) says nothing of when the quota resets.
+            if retry_after is not None:
+                retry_after = max(retry_after, backoff)
         else:
             attempts, timeout = self.attempts, self.timeout
             backoff = self.backoff(attempt, random)
