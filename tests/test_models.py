@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from wxm_async import (
+    Answer,
     DecodeError,
     NPSReport,
     QuestionFilter,
@@ -175,3 +177,24 @@ def test_a_survey_token_round_trips() -> None:
     assert token.questionnaire == "Store visit"
     assert token.prefill[0].text == "ann@example.com"
     assert unstructure(token) == wire
+
+
+def test_wxm_null_and_special_values_inside_maps_are_read() -> None:
+    """A null list value is kept as empty; a MinValue date key is skipped; "NaN" is NaN."""
+    summary = decode(
+        {"summary": [{"ratingTrend": {"0001-01-01T00:00:00": 1, "2026-01-01": "NaN"}}]},
+        Summary,
+        what="a summary",
+        request=None,
+    )
+    (trend,) = summary.questions[0].rating_trend.items()
+    assert trend[0].year == 2026
+    assert math.isnan(trend[1])
+    tokens = decode(
+        {"DM-1": None, "DM-2": [{"questionId": "q"}]},
+        dict[str, tuple[Answer, ...]],
+        what="the tokens",
+        request=None,
+    )
+    assert tokens["DM-1"] == ()
+    assert len(tokens["DM-2"]) == 1

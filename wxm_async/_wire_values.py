@@ -57,11 +57,17 @@ def _structure_int(value: object, _: object) -> int:
     raise TypeError(f"expected a number, got {json_kind(value)}")
 
 
+#: How Json.NET writes the doubles JSON has no number for.
+_SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+
 def _structure_float(value: object, _: object) -> float:
     if isinstance(value, bool):
         raise TypeError("expected a number, got a boolean")
     if isinstance(value, int | float):
         return float(value)
+    if isinstance(value, str) and value in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[value]
     raise TypeError(f"expected a number, got {json_kind(value)}")
 
 
@@ -146,7 +152,11 @@ def _structure_sequence_factory(tp: Any, converter: cattrs.Converter) -> Any:
 
 
 def _structure_mapping_factory(tp: Any, converter: cattrs.Converter) -> Any:
-    """``dict[K, V]``: a JSON object; ``null`` is empty and ``null`` values are skipped."""
+    """``dict[K, V]``: a JSON object; ``null`` is empty, ``null`` values are skipped.
+
+    A ``null`` list value is an empty one (it is kept: its key may be what matters, as a
+    new survey token is); a date key that is .NET's MinValue is no date: skipped.
+    """
     key_type, value_type = get_args(tp) or (Any, Any)
 
     def structure(value: object, _: object) -> Any:
@@ -154,12 +164,16 @@ def _structure_mapping_factory(tp: Any, converter: cattrs.Converter) -> Any:
             return {}
         if not isinstance(value, dict):
             raise TypeError(f"expected an object, got {json_kind(value)}")
-        key_handler = converter.get_structure_hook(key_type)
+        key_handler = (
+            _structure_optional_datetime
+            if key_type is datetime
+            else converter.get_structure_hook(key_type)
+        )
         value_handler = converter.get_structure_hook(value_type)
         found = {}
         errors = []
         for key, item in value.items():
-            if item is None:
+            if item is None and not _is_sequence(value_type):
                 continue
             try:
                 structured_key = key_handler(key, key_type)
