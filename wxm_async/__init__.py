@@ -13,6 +13,7 @@ types of the client's namespaces) and ``wxm_async.testing`` (a fake WXM).
 
 import logging as _logging
 
+from ._anonymous import AnonymousAuth
 from ._auth import WXMAuth
 from ._client import WXMClient
 from ._config import ENV_API_KEY, ENV_BASE_URL, ENV_PASSWORD, ENV_TOKEN_KEY, ENV_USERNAME
@@ -63,6 +64,7 @@ from ._models import (
     SubUser,
     SubUserPage,
     Summary,
+    Survey,
     SurveyResponse,
     SurveyToken,
 )
@@ -87,6 +89,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AccessToken",
+    "AnonymousAuth",
     "Answer",
     "AuthenticationError",
     "BadRequestError",
@@ -126,6 +129,7 @@ __all__ = [
     "SubUser",
     "SubUserPage",
     "Summary",
+    "Survey",
     "SurveyResponse",
     "SurveyToken",
     "TokenStoreError",

@@ -74,6 +74,21 @@ _WIRE_NAMES: dict[type, dict[str, str]] = {
         "duration": "responseDuration",
     },
     m.ResponsePage: {"page": "currentPage"},
+    m.Survey: {
+        "prefill": "preFill",
+        "logo_url": "logoURL",
+        "background_url": "backgroundURL",
+        "color_code_1": "colorCode1",
+        "color_code_2": "colorCode2",
+        "color_code_3": "colorCode3",
+        "recaptcha_site_key": "reCaptchaSiteKey",
+    },
+    m.SurveySubmission: {
+        "answers": "responses",
+        "channel": "surveyClient",
+        "duration": "responseDuration",
+    },
+    m.Notification: {"rule": "notification", "response": "answer"},
     m.SubUserPage: {"page": "currentPage"},
     m.QuestionFilter: {},
     m.ResponseFilter: {
