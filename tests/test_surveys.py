@@ -251,3 +251,29 @@ async def test_a_survey_of_nulls_and_unknown_fields_decodes_to_defaults() -> Non
     transport = httpx.MockTransport(lambda request: httpx.Response(200, json=body))
     async with WXMClient(auth=AnonymousAuth(), transport=transport) as client:
         assert await client.surveys.get("DM-1") == Survey()
+
+
+async def test_the_fake_answers_a_survey_with_wxm_s_nulls(fake: FakeWXM) -> None:
+    """No prefill is null, unset branding and empty option lists are null; tidy gives []."""
+    token = await new_token(fake)
+    async with WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD), base_url=IN_PROCESS_URL, transport=fake.transport()
+    ) as admin:
+        bare = (
+            await admin.survey_tokens.create(
+                questionnaire="SupportFeedback", valid_till=datetime.now(UTC) + timedelta(days=1)
+            )
+        ).id
+    async with httpx.AsyncClient(base_url=IN_PROCESS_URL, transport=fake.transport()) as http:
+        quirky = (await http.get(f"/api/SurveyByToken/{bare}")).json()
+        prefilled = (await http.get(f"/api/SurveyByToken/{token}")).json()
+    assert quirky["preFill"] is None
+    assert quirky["logoURL"] is None
+    assert quirky["translated"] is None
+    assert {q["multiSelect"] for q in quirky["questions"] if q["id"] == "q1"} == {None}
+    assert prefilled["preFill"][0]["questionId"] == "q3"
+    tidy = FakeWXM(tidy=True)
+    tidy_token = await new_token(tidy)
+    async with httpx.AsyncClient(base_url=IN_PROCESS_URL, transport=tidy.transport()) as http:
+        tidy_survey = (await http.get(f"/api/SurveyByToken/{tidy_token}")).json()
+    assert tidy_survey["questions"][0]["multiSelect"] == []
