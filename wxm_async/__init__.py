@@ -8,7 +8,8 @@ when WXM answers 401. Processes that share a ``FileTokenStore`` (one host) or a
 
 Public modules: ``wxm_async.stores`` (token stores, and the base to write your own),
 ``wxm_async.defaults`` (the default of every option), ``wxm_async.namespaces`` (the
-types of the client's namespaces) and ``wxm_async.testing`` (a fake WXM).
+types of the client's namespaces), ``wxm_async.webhooks`` (the notifications WXM posts)
+and ``wxm_async.testing`` (a fake WXM).
 """
 
 import logging as _logging
