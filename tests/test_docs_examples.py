@@ -220,7 +220,7 @@ async def test_the_credentials_how_to_runs_in_order(
     """
     text = (DOCS / "how-to" / "credentials.md").read_text(encoding="utf-8")
     fragments = BLOCK.findall(text)
-    assert len(fragments) == 10
+    assert len(fragments) == 11
     fake = FakeWXM(accounts={"your-user": "the-password"})
     saved: dict[str, str] = {}
     wxm_logger = logging.getLogger("wxm_async")
