@@ -277,3 +277,15 @@ async def test_the_fake_answers_a_survey_with_wxm_s_nulls(fake: FakeWXM) -> None
     async with httpx.AsyncClient(base_url=IN_PROCESS_URL, transport=tidy.transport()) as http:
         tidy_survey = (await http.get(f"/api/SurveyByToken/{tidy_token}")).json()
     assert tidy_survey["questions"][0]["multiSelect"] == []
+
+
+async def test_the_fake_keeps_only_the_latest_partials(
+    fake: FakeWXM, anonymous: WXMClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every survey shown opens a partial response; the fake keeps the latest MAX_KEPT."""
+    from wxm_async.testing import _routes_surveys
+
+    monkeypatch.setattr(_routes_surveys, "MAX_KEPT", 2)
+    token = await new_token(fake)
+    shown = [(await anonymous.surveys.get(token)).partial_response_id for _ in range(3)]
+    assert list(fake.surveys.partials) == shown[1:]

@@ -30,6 +30,9 @@ from ._wire import (
 )
 from ._world import World
 
+MAX_KEPT = 10_000
+"""The most submissions and partial responses the log keeps; the oldest go first."""
+
 BRAND_COLORS = ("#838383", "#838383", "#ffffff")
 """The fake's brand colours: those of the web micro-survey's sample survey."""
 
@@ -37,6 +40,8 @@ BRAND_COLORS = ("#838383", "#838383", "#ffffff")
 @define
 class SurveyLog:
     """What respondents did through the fake: submissions and partial saves.
+
+    Each keeps the latest ``MAX_KEPT``, so a fake serving a long load test stays small.
 
     Attributes:
         submitted: The responses recorded, as WXM answered them (tidy), in order.
@@ -90,6 +95,8 @@ def _survey(
     location = record["location"]
     partial_id = f"{log.next_id:024x}"
     log.next_id += 1
+    if len(log.partials) >= MAX_KEPT:
+        del log.partials[next(iter(log.partials))]
     log.partials[partial_id] = {
         "token": record["id"],
         "deviceId": device_id,
@@ -141,6 +148,8 @@ def _submit(world: World, log: SurveyLog, request: Request, token: str) -> Answe
         "deviceId": typed(body, "deviceId", str),
     }
     log.next_id += 1
+    if len(log.submitted) >= MAX_KEPT:
+        del log.submitted[0]
     log.submitted.append(answer)
     return Answer(200, world.wire(_quirks.submitted, answer))
 
