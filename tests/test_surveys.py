@@ -83,7 +83,7 @@ async def test_a_token_s_survey_has_its_questions_prefill_and_partial_id(
     assert [q.id for q in survey.questions] == ["q1", "q2", "q3", "q4"]  # q6 is retired
     assert [(a.question_id, a.text) for a in survey.prefill] == [("q3", "ann@example.com")]
     assert survey.partial_response_id in fake.surveys.partials
-    assert survey.color_code_1 == "#838383"
+    assert survey.color_code1 == "#838383"
     assert survey.logo_url is None  # null on the wire
 
 

@@ -78,9 +78,6 @@ _WIRE_NAMES: dict[type, dict[str, str]] = {
         "prefill": "preFill",
         "logo_url": "logoURL",
         "background_url": "backgroundURL",
-        "color_code_1": "colorCode1",
-        "color_code_2": "colorCode2",
-        "color_code_3": "colorCode3",
         "recaptcha_site_key": "reCaptchaSiteKey",
     },
     m.SurveySubmission: {

@@ -27,9 +27,9 @@ class Survey:
         business_name: The name shown at the top of the survey.
         logo_url: The logo's address (``logoURL``).
         background_url: The background image's address (``backgroundURL``).
-        color_code_1: The first brand colour, e.g. ``"#838383"`` (``colorCode1``).
-        color_code_2: The second brand colour (``colorCode2``).
-        color_code_3: The third brand colour (``colorCode3``).
+        color_code1: The first brand colour, e.g. ``"#838383"`` (``colorCode1``).
+        color_code2: The second brand colour (``colorCode2``).
+        color_code3: The third brand colour (``colorCode3``).
         welcome_text: The text before the first question.
         thankyou_text: The text after the last one.
         disclaimer_text: A disclaimer to show with the survey.
@@ -47,9 +47,9 @@ class Survey:
     business_name: str | None = None
     logo_url: str | None = None
     background_url: str | None = None
-    color_code_1: str | None = None
-    color_code_2: str | None = None
-    color_code_3: str | None = None
+    color_code1: str | None = None
+    color_code2: str | None = None
+    color_code3: str | None = None
     welcome_text: str | None = None
     thankyou_text: str | None = None
     disclaimer_text: str | None = None
