@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -289,3 +290,22 @@ async def test_the_fake_keeps_only_the_latest_partials(
     token = await new_token(fake)
     shown = [(await anonymous.surveys.get(token)).partial_response_id for _ in range(3)]
     assert list(fake.surveys.partials) == shown[1:]
+
+
+async def test_a_naive_response_date_time_is_sent_as_utc(
+    fake: FakeWXM,
+    anonymous: WXMClient,
+    recording: Recording,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A naive response_date_time is UTC, whatever the machine's local time zone."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        token = await new_token(fake)
+        await anonymous.surveys.submit(token, [], response_date_time=datetime(2026, 11, 1, 10))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    sent = json.loads(recording.requests[-1].content)
+    assert sent["responseDateTime"] == "2026-11-01T10:00:00.000Z"

@@ -98,6 +98,8 @@ class Surveys:
         """
         path = f"/api/SurveyByToken/{segment(token, 'token')}"
         when = datetime.now(UTC) if response_date_time is None else response_date_time
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)  # else the converter would take it as local time
         body = SurveySubmission(
             response_date_time=when,
             answers=_answers(answers),
