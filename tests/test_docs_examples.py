@@ -220,7 +220,7 @@ async def test_the_credentials_how_to_runs_in_order(
     """
     text = (DOCS / "how-to" / "credentials.md").read_text(encoding="utf-8")
     fragments = BLOCK.findall(text)
-    assert len(fragments) == 10
+    assert len(fragments) == 11
     fake = FakeWXM(accounts={"your-user": "the-password"})
     saved: dict[str, str] = {}
     wxm_logger = logging.getLogger("wxm_async")
@@ -299,3 +299,14 @@ async def test_the_redis_store_recipe_logs_in_once_for_two_hosts(
             await namespace["host"]()
     assert statuses == [200] * 6
     assert fake.logins == 1
+
+
+def test_the_webhooks_how_to_examples_run() -> None:
+    """The examples of "Receive WXM's notifications" run as written; the recipe is its file."""
+    page = (DOCS / "how-to" / "webhooks.md").read_text(encoding="utf-8")
+    code = BLOCK.findall(page)
+    assert '--8<-- "examples/webhook_receiver.py"\n' in code
+    examples = [c for c in code if "--8<--" not in c]
+    assert examples
+    for example in examples:
+        exec(compile(example, "<docs/how-to/webhooks.md>", "exec"), {})

@@ -22,6 +22,7 @@ import wxm_async.defaults
 import wxm_async.namespaces
 import wxm_async.stores
 import wxm_async.testing
+import wxm_async.webhooks
 from wxm_async import AuthenticationError, SurveyResponse
 from wxm_async._converter import structure
 
@@ -31,8 +32,9 @@ PUBLIC_MODULES = [
     wxm_async.namespaces,
     wxm_async.stores,
     wxm_async.testing,
+    wxm_async.webhooks,
 ]
-SUBMODULES = {"defaults", "namespaces", "stores", "testing"}
+SUBMODULES = {"defaults", "namespaces", "stores", "testing", "webhooks"}
 
 
 def test_the_top_level_keeps_to_the_client_auth_errors_and_models() -> None:

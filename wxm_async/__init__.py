@@ -8,11 +8,13 @@ when WXM answers 401. Processes that share a ``FileTokenStore`` (one host) or a
 
 Public modules: ``wxm_async.stores`` (token stores, and the base to write your own),
 ``wxm_async.defaults`` (the default of every option), ``wxm_async.namespaces`` (the
-types of the client's namespaces) and ``wxm_async.testing`` (a fake WXM).
+types of the client's namespaces), ``wxm_async.webhooks`` (the notifications WXM posts)
+and ``wxm_async.testing`` (a fake WXM).
 """
 
 import logging as _logging
 
+from ._anonymous import AnonymousAuth
 from ._auth import WXMAuth
 from ._client import WXMClient
 from ._config import ENV_API_KEY, ENV_BASE_URL, ENV_PASSWORD, ENV_TOKEN_KEY, ENV_USERNAME
@@ -63,6 +65,7 @@ from ._models import (
     SubUser,
     SubUserPage,
     Summary,
+    Survey,
     SurveyResponse,
     SurveyToken,
 )
@@ -87,6 +90,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AccessToken",
+    "AnonymousAuth",
     "Answer",
     "AuthenticationError",
     "BadRequestError",
@@ -126,6 +130,7 @@ __all__ = [
     "SubUser",
     "SubUserPage",
     "Summary",
+    "Survey",
     "SurveyResponse",
     "SurveyToken",
     "TokenStoreError",

@@ -13,7 +13,7 @@ import anyio
 import attrs
 import httpx
 
-from ._api import Account, Analytics, Delivery, Questions, Responses, SurveyTokens
+from ._api import Account, Analytics, Delivery, Questions, Responses, Surveys, SurveyTokens
 from ._auth import WXMAuth
 from ._body import DEFAULT_MAX_ANSWER_BYTES
 from ._config import base_url_from_env, check_number, check_timeout
@@ -105,6 +105,7 @@ class WXMClient:
         delivery: Delivery plans, dispatches, templates and events.
         account: Settings, profile, sub-users, the API key and user data.
         analytics: Summaries and the Net Promoter Score.
+        surveys: Show, answer and save surveys by token, without credentials.
     """
 
     def __init__(
@@ -183,6 +184,7 @@ class WXMClient:
         self.delivery = Delivery(sender)
         self.account = Account(sender)
         self.analytics = Analytics(sender)
+        self.surveys = Surveys(sender)
 
     @classmethod
     def from_env(

@@ -74,6 +74,18 @@ _WIRE_NAMES: dict[type, dict[str, str]] = {
         "duration": "responseDuration",
     },
     m.ResponsePage: {"page": "currentPage"},
+    m.Survey: {
+        "prefill": "preFill",
+        "logo_url": "logoURL",
+        "background_url": "backgroundURL",
+        "recaptcha_site_key": "reCaptchaSiteKey",
+    },
+    m.SurveySubmission: {
+        "answers": "responses",
+        "channel": "surveyClient",
+        "duration": "responseDuration",
+    },
+    m.Notification: {"rule": "notification", "response": "answer"},
     m.SubUserPage: {"page": "currentPage"},
     m.QuestionFilter: {},
     m.ResponseFilter: {

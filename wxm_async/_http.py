@@ -80,6 +80,7 @@ class Sender:
         body: object = None,
         idempotent: bool,
         timeout: httpx.Timeout | float | None = None,
+        anonymous: bool = False,
     ) -> T:
         """Send one call and decode its answer into ``answer`` (a type).
 
@@ -90,6 +91,7 @@ class Sender:
             body: A model or plain JSON to send, or ``None`` for no body.
             idempotent: Whether the call may safely be sent twice.
             timeout: httpx's timeouts for this call only; default the client's.
+            anonymous: Send it without credentials (see ``send``).
 
         Raises:
             APIStatusError: WXM answered with an error status (the subclass for it).
@@ -97,7 +99,9 @@ class Sender:
             DecodeError: The answer does not fit ``answer``.
             ResponseTooLargeError: The answer is larger than ``max_answer_bytes``.
         """
-        response = await self.send(method, path, body=body, idempotent=idempotent, timeout=timeout)
+        response = await self.send(
+            method, path, body=body, idempotent=idempotent, timeout=timeout, anonymous=anonymous
+        )
         what = f"the answer to {method} {path}"
         request = redacted(response.request)
         data = json_body(response, what=what, request=request)
@@ -111,8 +115,12 @@ class Sender:
         body: object = None,
         idempotent: bool,
         timeout: httpx.Timeout | float | None = None,
+        anonymous: bool = False,
     ) -> httpx.Response:
         """Send one call, retrying as the policy says; return the successful response.
+
+        ``anonymous`` calls (a survey front end's) skip the client's auth: no login, and
+        no ``Authorization`` or ``Cookie`` header, whatever the client was built with.
 
         Raises:
             APIStatusError: WXM answered with an error status (the subclass for it).
@@ -134,7 +142,9 @@ class Sender:
                 async with self.limiter:
                     if self.rate is not None:
                         await self.rate.acquire()
-                    response = await self._exchange(method, path, content, headers, timeout)
+                    response = await self._exchange(
+                        method, path, content, headers, timeout, anonymous=anonymous
+                    )
             except httpx.TransportError as exc:
                 outcome: int | httpx.TransportError = exc
                 retry_after = None
@@ -183,6 +193,8 @@ class Sender:
         content: bytes | None,
         headers: dict[str, str],
         timeout: httpx.Timeout | float | None = None,
+        *,
+        anonymous: bool = False,
     ) -> httpx.Response:
         """Send one request and read its answer (or error body), decoded, up to the cap.
 
@@ -201,7 +213,13 @@ class Sender:
             headers=headers,
             timeout=_first(timeout, self.timeout),
         )
-        response = await self.http.send(request, stream=True)
+        if anonymous:
+            # Not ``auth=None``: httpx would then use credentials in the base URL.
+            request.headers.pop("Authorization", None)
+            request.headers.pop("Cookie", None)
+            response = await self.http.send(request, stream=True, auth=_NO_AUTH)
+        else:
+            response = await self.http.send(request, stream=True)
         try:
             await read_capped(
                 response,
@@ -214,6 +232,9 @@ class Sender:
             raise
         return response
 
+
+_NO_AUTH = httpx.Auth()
+"""httpx's base ``Auth`` sends the request as it is: for calls that take no credentials."""
 
 MAX_ID_LENGTH = 1_000
 """The longest id (in characters) put in a path; WXM's ids are far shorter."""

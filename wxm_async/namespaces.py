@@ -4,9 +4,9 @@
 on. You never build them: the client does.
 """
 
-from ._api import Account, Analytics, Delivery, Questions, Responses, SurveyTokens
+from ._api import Account, Analytics, Delivery, Questions, Responses, Surveys, SurveyTokens
 from ._public import publish as _publish
 
-__all__ = ["Account", "Analytics", "Delivery", "Questions", "Responses", "SurveyTokens"]
+__all__ = ["Account", "Analytics", "Delivery", "Questions", "Responses", "SurveyTokens", "Surveys"]
 
 _publish(__name__, globals())

@@ -74,6 +74,7 @@ async def use_the_client() -> None:
     from datetime import UTC, datetime
 
     from wxm_async import (
+        AnonymousAuth,
         Answer,
         NotFoundError,
         NPSReport,
@@ -84,12 +85,15 @@ async def use_the_client() -> None:
         ResponseFilter,
         ResponsePage,
         RetryPolicy,
+        Survey,
         SurveyResponse,
         SurveyToken,
         WXMClient,
     )
 
     policy: RetryPolicy = RetryPolicy(attempts=3).without_waiting()
+    async with WXMClient(auth=AnonymousAuth()) as anonymous:
+        await anonymous.surveys.get("DM-1")
     async with WXMClient(
         auth=WXMAuth.from_env(), retries=policy, max_concurrency=5, max_answer_bytes=2**27
     ) as client:
@@ -107,6 +111,11 @@ async def use_the_client() -> None:
         token: SurveyToken = await client.survey_tokens.create(
             questionnaire="Main", valid_till=datetime(2027, 1, 1, tzinfo=UTC)
         )
+        survey: Survey = await client.surveys.get(token.id, device_id="d-1")
+        submitted: SurveyResponse = await client.surveys.submit(
+            token.id, survey.prefill, channel="JS-Web", duration=30
+        )
+        await client.surveys.save_partial(survey.partial_response_id, [], complete=True)
         report: NPSReport = await client.analytics.nps(window)
         key: str = await client.account.api_key()
         value: str | None = await client.account.user_data("k")

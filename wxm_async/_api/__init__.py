@@ -6,5 +6,6 @@ from ._delivery import Delivery
 from ._questions import Questions
 from ._responses import Responses
 from ._survey_tokens import SurveyTokens
+from ._surveys import Surveys
 
-__all__ = ["Account", "Analytics", "Delivery", "Questions", "Responses", "SurveyTokens"]
+__all__ = ["Account", "Analytics", "Delivery", "Questions", "Responses", "SurveyTokens", "Surveys"]

@@ -14,8 +14,10 @@ from ._delivery import (
     Dispatch,
 )
 from ._filters import QuestionFilter, ResponseFilter
+from ._notifications import Notification
 from ._questions import Question, Questionnaire
 from ._responses import Answer, Note, ResponsePage, SurveyResponse
+from ._surveys import Survey, SurveySubmission
 from ._token import AccessToken, AtRest, StoredFailure, StoredToken
 from ._tokens import SurveyToken
 
@@ -33,6 +35,7 @@ __all__ = [
     "NPSReport",
     "NetPromoterScore",
     "Note",
+    "Notification",
     "Profile",
     "Question",
     "QuestionFilter",
@@ -46,6 +49,8 @@ __all__ = [
     "SubUser",
     "SubUserPage",
     "Summary",
+    "Survey",
     "SurveyResponse",
+    "SurveySubmission",
     "SurveyToken",
 ]

@@ -27,6 +27,7 @@ from . import (
     _routes_answers,
     _routes_delivery,
     _routes_questions,
+    _routes_surveys,
     _routes_tokens,
 )
 from ._faults import (
@@ -132,6 +133,9 @@ class FakeWXM:
         token_lifetime: The lifetime of tokens issued from now on, in seconds.
         two_factor_code: When set, logins need ``"<user>#<code>"`` as the user name.
         rate_limit: The request-rate limit (a ``RateLimit``), or None; change it any time.
+        surveys: What respondents did through the anonymous survey routes: the
+            responses submitted (``surveys.submitted``) and the partial saves
+            (``surveys.partials``, by ``partialResponseId``).
     """
 
     def __init__(
@@ -193,6 +197,8 @@ class FakeWXM:
             _routes_analytics,
         ):
             self._routes.extend(area.routes(self._world))
+        self.surveys = _routes_surveys.SurveyLog()
+        self._routes.extend(_routes_surveys.routes(self._world, self.surveys))
 
     @property
     def username(self) -> str:

@@ -92,3 +92,29 @@ def dispatch(record: Record) -> Record:
 def sub_user(record: Record) -> Record:
     """A sub-user: the fields the fake does not use, null."""
     return {**record, "enterpriseRole": None, "locationFilter": None}
+
+
+def survey(record: Record) -> Record:
+    """A token's survey: no prefill is ``null``, unset branding ``null``, unknown fields.
+
+    The web micro-survey's sample (``src/models/Survey.ts``) has ``logoURL``,
+    ``backgroundURL``, ``ack`` and ``translated`` null, and fields no client reads.
+    """
+    shaped = {
+        **record,
+        "logoURL": None,
+        "backgroundURL": None,
+        "businessCountry": None,
+        "disclaimerText": None,
+        "ack": None,
+        "translated": None,
+        "doNotSocialShare": None,
+        "questions": [question(q) for q in record["questions"]],
+    }
+    _null_if_empty(shaped, "preFill")
+    return shaped
+
+
+def submitted(record: Record) -> Record:
+    """A response WXM recorded from a survey: as every response, ``notes`` null and so on."""
+    return answer(record)
