@@ -9,8 +9,10 @@ cap: memory stays near the cap whatever the server sends.
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
+from typing import Any
 
 import httpx
 
@@ -20,6 +22,8 @@ __all__ = [
     "ACCEPT_ENCODING",
     "DEFAULT_MAX_ANSWER_BYTES",
     "LOGIN_ANSWER_LIMIT",
+    "error_body",
+    "json_body",
     "read_capped",
 ]
 
@@ -212,3 +216,31 @@ def _pipeline(response: httpx.Response, *, what: str, request: httpx.Request | N
             )
     # Codings are listed in the order they were applied: undo the last first.
     return _Pipeline([_Inflate(coding) for coding in reversed(codings)])
+
+
+def json_body(response: httpx.Response, *, what: str, request: httpx.Request | None) -> Any:
+    """Return a read response's body parsed as JSON.
+
+    Raises:
+        DecodeError: The body is not JSON; the message names its content type and size.
+    """
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested past the parser's depth
+        pass  # raised below, outside this block: the parser's error quotes the body
+    kind = response.headers.get("content-type", "no content type")
+    raise DecodeError(
+        f"could not decode {what}: the body is not JSON ({kind}, {len(response.content)} bytes)",
+        request=request,
+    )
+
+
+def error_body(response: httpx.Response) -> object:
+    """Return a read error response's body: decoded JSON, else its text, else ``None``.
+
+    Never raises: an error's body is kept for the caller to look at, whatever it is.
+    """
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested past the parser's depth
+        return response.text or None

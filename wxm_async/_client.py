@@ -15,9 +15,8 @@ import httpx
 
 from ._api import Account, Analytics, Delivery, Questions, Responses, Surveys, SurveyTokens
 from ._auth import WXMAuth
-from ._body import DEFAULT_MAX_ANSWER_BYTES
-from ._config import base_url_from_env, check_number, check_timeout
-from ._converter import json_body
+from ._body import DEFAULT_MAX_ANSWER_BYTES, json_body
+from ._config import base_url_from_env, check_client_options, check_number, check_timeout
 from ._exceptions import ConfigurationError
 from ._http import QueryParams, Sender, caller_path
 from ._rate import RequestRate, TokenBucket
@@ -123,7 +122,7 @@ class WXMClient:
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
         rate_limit: RequestRate | None = None,
     ) -> None:
-        _check_options(timeout, limits, first_page, max_answer_bytes)
+        check_client_options(timeout, limits, first_page, max_answer_bytes)
         if http_client is not None:
             given = [
                 name
@@ -381,22 +380,3 @@ class WXMClient:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
-
-
-def _check_options(
-    timeout: httpx.Timeout | float | None,
-    limits: httpx.Limits | None,
-    first_page: int,
-    max_answer_bytes: int,
-) -> None:
-    """Refuse numeric options that are NaN, infinite or out of range, by name."""
-    check_number("first_page", first_page, at_least=0, whole=True)
-    check_number("max_answer_bytes", max_answer_bytes, at_least=1, whole=True)
-    check_timeout("timeout", timeout)
-    if limits is not None:
-        for part, least in (("max_connections", 1), ("max_keepalive_connections", 0)):
-            value = getattr(limits, part)
-            if value is not None:
-                check_number(f"limits.{part}", value, at_least=least, whole=True)
-        if limits.keepalive_expiry is not None:
-            check_number("limits.keepalive_expiry", limits.keepalive_expiry, at_least=0)

@@ -21,7 +21,9 @@ __all__ = [
     "ENV_TOKEN_KEY",
     "ENV_USERNAME",
     "base_url_from_env",
+    "check_client_options",
     "check_number",
+    "check_timeout",
     "credentials_from_env",
     "number",
     "token_key_from_env",
@@ -155,3 +157,29 @@ def check_timeout(name: str, timeout: object) -> None:
                 check_number(f"{name}.{part}", value, more_than=0)
         return
     check_number(name, timeout, more_than=0)
+
+
+def check_client_options(
+    timeout: object,
+    limits: object,
+    first_page: int,
+    max_answer_bytes: int,
+) -> None:
+    """Refuse ``WXMClient``'s numeric options that are NaN, infinite or out of range.
+
+    Raises:
+        ConfigurationError: One is; the message names it.
+    """
+    check_number("first_page", first_page, at_least=0, whole=True)
+    check_number("max_answer_bytes", max_answer_bytes, at_least=1, whole=True)
+    check_timeout("timeout", timeout)
+    if limits is not None:
+        import httpx
+
+        assert isinstance(limits, httpx.Limits)
+        for part, least in (("max_connections", 1), ("max_keepalive_connections", 0)):
+            value = getattr(limits, part)
+            if value is not None:
+                check_number(f"limits.{part}", value, at_least=least, whole=True)
+        if limits.keepalive_expiry is not None:
+            check_number("limits.keepalive_expiry", limits.keepalive_expiry, at_least=0)

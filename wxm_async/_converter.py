@@ -26,6 +26,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.v import format_exception
 
 from . import _models as m
+from ._body import json_body
 from ._exceptions import DecodeError
 from ._wire_values import json_kind, register_value_hooks
 
@@ -35,9 +36,7 @@ __all__ = [
     "decode_at_rest",
     "decode_response",
     "encode_at_rest",
-    "error_body",
     "from_wire",
-    "json_body",
     "structure",
     "to_wire",
     "unstructure",
@@ -348,34 +347,6 @@ def decode_response(
     return structure(
         json_body(response, what=what, request=request), cls, what=what, request=request
     )
-
-
-def json_body(response: httpx.Response, *, what: str, request: httpx.Request | None) -> Any:
-    """Return a read response's body parsed as JSON.
-
-    Raises:
-        DecodeError: The body is not JSON; the message names its content type and size.
-    """
-    try:
-        return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError, RecursionError):  # nested past the parser's depth
-        pass  # raised below, outside this block: the parser's error quotes the body
-    kind = response.headers.get("content-type", "no content type")
-    raise DecodeError(
-        f"could not decode {what}: the body is not JSON ({kind}, {len(response.content)} bytes)",
-        request=request,
-    )
-
-
-def error_body(response: httpx.Response) -> object:
-    """Return a read error response's body: decoded JSON, else its text, else ``None``.
-
-    Never raises: an error's body is kept for the caller to look at, whatever it is.
-    """
-    try:
-        return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError, RecursionError):  # nested past the parser's depth
-        return response.text or None
 
 
 def _problems(exc: BaseException, path: str, cls: Any) -> list[str]:

@@ -19,9 +19,9 @@ import anyio
 import httpx
 from attrs import define, field
 
-from ._body import ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES, read_capped
+from ._body import ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES, error_body, json_body, read_capped
 from ._config import check_number, check_timeout
-from ._converter import decode, error_body, json_body, unstructure
+from ._converter import decode, unstructure
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,

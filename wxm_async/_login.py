@@ -22,7 +22,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from ._converter import decode_response, error_body
+from ._body import error_body
+from ._converter import decode_response
 from ._exceptions import (
     AuthenticationError,
     ConfigurationError,

@@ -30,17 +30,16 @@ import os
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import anyio
 import httpx
 from attrs import define, frozen
 
-from ._config import ENV_TOKEN_KEY, token_key_from_env
+from ._cipher import cipher, decrypt
+from ._config import token_key_from_env
 from ._converter import decode_at_rest, encode_at_rest
 from ._exceptions import (
     AuthenticationError,
-    ConfigurationError,
     DecodeError,
     TokenStoreError,
     TwoFactorRequiredError,
@@ -127,7 +126,7 @@ class SharedTokenStore(ABC):
             failure_window=failure_window, max_failure_window=max_failure_window
         )
         key = encryption_key if encryption_key is not None else token_key_from_env(os.environ)
-        self._cipher = _cipher(key) if key else None
+        self._cipher = cipher(key) if key else None
         self._wall_clock = wall_clock
         self._rejected: str | None = None  # the access token WXM last rejected here
         self._cleared_at = -math.inf  # failures recorded before this are forgiven
@@ -191,7 +190,7 @@ class SharedTokenStore(ABC):
             return None
         try:
             if self._cipher is not None:
-                data = _decrypt(self._cipher, data, what=what)
+                data = decrypt(self._cipher, data, what=what)
             return decode_at_rest(data, what=what)
         except DecodeError as error:
             _log.warning("%s; ignoring it, the next login replaces it", error)
@@ -375,35 +374,3 @@ def _failure_error(failure: StoredFailure) -> AuthenticationError:
         error=failure.error,
         error_description=failure.error_description,
     )
-
-
-if TYPE_CHECKING:
-    from cryptography.fernet import Fernet
-
-
-def _cipher(key: str | bytes) -> Fernet:
-    try:
-        from cryptography.fernet import Fernet
-    except ImportError:
-        raise ConfigurationError(
-            "encrypting the token at rest needs cryptography: pip install 'wxm-async[encryption]'"
-        ) from None
-    try:
-        return Fernet(key)
-    except (ValueError, TypeError):
-        # Never the key itself in the message.
-        raise ConfigurationError(
-            f"the token encryption key (encryption_key or {ENV_TOKEN_KEY}) is not a Fernet "
-            "key: 32 url-safe base64-encoded bytes, as Fernet.generate_key() makes"
-        ) from None
-
-
-def _decrypt(cipher: Fernet, data: bytes, *, what: str) -> bytes:
-    from cryptography.fernet import InvalidToken
-
-    try:
-        return cipher.decrypt(data)
-    except InvalidToken:
-        raise DecodeError(
-            f"could not decrypt {what}: it was encrypted with another key, or not encrypted"
-        ) from None

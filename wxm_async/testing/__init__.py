@@ -15,8 +15,9 @@ or on a loopback socket with ``serve(fake)`` (needs the ``testing`` extra).
 """
 
 from .._public import publish as _publish
-from ._fake import DENIED_MESSAGE, FakeWXM, LoginPause
+from ._fake import DENIED_MESSAGE, FakeWXM
 from ._faults import RateLimit
+from ._pause import LoginPause
 from ._server import serve
 
 __all__ = ["DENIED_MESSAGE", "FakeWXM", "LoginPause", "RateLimit", "serve"]

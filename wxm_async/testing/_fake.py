@@ -18,7 +18,6 @@ from typing import Any
 
 import anyio
 import httpx
-from attrs import define, field
 
 from . import (
     _accounts,
@@ -40,10 +39,11 @@ from ._faults import (
     rate_limited,
     status_answer,
 )
+from ._pause import LoginPause
 from ._wire import JSON_TYPE, Answer, Invalid, NotFound, Request, Route, ok
 from ._world import World
 
-__all__ = ["DENIED_MESSAGE", "FakeWXM", "LoginPause"]
+__all__ = ["DENIED_MESSAGE", "FakeWXM"]
 
 DENIED_MESSAGE = "Authorization has been denied for this request."
 """WXM's message in the 401 answer to a request without valid credentials."""
@@ -57,28 +57,6 @@ _IN_PROCESS = "wxm_async.fake.in_process"  # scope key set by FakeWXM.transport(
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-
-
-@define
-class LoginPause:
-    """Logins held at the door of the fake, for tests of what happens meanwhile.
-
-    ``arrived`` is set when the first login reaches the pause; ``release()`` lets every
-    held login through. Works in process (``FakeWXM.transport()``), where the fake runs
-    in the test's own event loop.
-    """
-
-    arrived: anyio.Event = field(factory=anyio.Event)
-    _released: anyio.Event = field(factory=anyio.Event)
-
-    def release(self) -> None:
-        """Let the held logins, and all later ones, through."""
-        self._released.set()
-
-    async def wait(self) -> None:
-        """Wait, as a login, until ``release()``."""
-        self.arrived.set()
-        await self._released.wait()
 
 
 class _InProcessTransport(httpx.ASGITransport):
