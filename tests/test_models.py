@@ -198,3 +198,27 @@ def test_wxm_null_and_special_values_inside_maps_are_read() -> None:
     )
     assert tokens["DM-1"] == ()
     assert len(tokens["DM-2"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"archived": "no"}, "archived"),
+        ({"with_notes": "False"}, "with_notes"),
+        ({"channel": 5}, "channel"),
+        ({"questionnaires": 5}, "string"),
+        ({"questionnaires": [None]}, "string"),
+        ({"questions": ["q1"]}, "QuestionFilter"),
+    ],
+)
+def test_a_careless_filter_is_refused_naming_what_is_wrong(
+    options: dict[str, object], field: str
+) -> None:
+    """Wrong types in a ResponseFilter raise TypeError when it is made, not when sent."""
+    with pytest.raises(TypeError, match=field):
+        ResponseFilter(**options)  # type: ignore[arg-type]
+
+
+def test_a_naive_date_string_is_utc_as_wxm_writes_it() -> None:
+    """after='2026-01-01T00:00:00' (WXM's own naive format) is midnight UTC."""
+    assert ResponseFilter(after="2026-01-01T00:00:00").after == datetime(2026, 1, 1, tzinfo=UTC)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
+from typing import Any
 
-from attrs import field, frozen
+from attrs import field, frozen, validators
 
 __all__ = ["QuestionFilter", "ResponseFilter"]
 
@@ -13,8 +14,9 @@ __all__ = ["QuestionFilter", "ResponseFilter"]
 def _moment(name: str, value: object) -> datetime | None:
     """Read a date bound: a datetime, a date or an ISO 8601 string.
 
-    A date means midnight UTC at its start. A datetime (or a string with a time) must
-    carry its time zone: without one the moment is ambiguous.
+    A date means midnight UTC at its start. A datetime must carry its time zone:
+    without one the moment is ambiguous. A string without one is UTC, as WXM writes
+    its own dates.
     """
     if value is None:
         return None
@@ -26,6 +28,8 @@ def _moment(name: str, value: object) -> datetime | None:
             raise ValueError(
                 f"{name} must be an ISO 8601 date or date and time, not {value!r}"
             ) from None
+        if isinstance(value, datetime) and value.utcoffset() is None:
+            value = value.replace(tzinfo=UTC)  # WXM's own dates are naive UTC
     if isinstance(value, datetime):
         if value.utcoffset() is None:
             raise ValueError(
@@ -40,6 +44,11 @@ def _moment(name: str, value: object) -> datetime | None:
     )
 
 
+def _optional(kind: type) -> Callable[[Any, Any, Any], Any]:
+    """An attrs validator: ``None``, or an instance of ``kind`` (a TypeError naming the field)."""
+    return validators.optional(validators.instance_of(kind))
+
+
 def _after(value: datetime | date | str | None) -> datetime | None:
     return _moment("after", value)
 
@@ -51,6 +60,8 @@ def _before(value: datetime | date | str | None) -> datetime | None:
 def _strings(values: Iterable[str]) -> tuple[str, ...]:
     if isinstance(values, str):  # a lone name, not its letters
         return (values,)
+    if not isinstance(values, Iterable) or not all(isinstance(v, str) for v in values):
+        raise TypeError(f"expected a string or strings, not {values!r:.60}")
     return tuple(values)
 
 
@@ -93,7 +104,12 @@ class QuestionFilter:
 
 
 def _question_filters(values: Iterable[QuestionFilter]) -> tuple[QuestionFilter, ...]:
-    return tuple(values)
+    found = tuple(values)
+    if not all(isinstance(value, QuestionFilter) for value in found):
+        raise TypeError(
+            "questions must be QuestionFilter conditions (QuestionFilter.equal_to(...))"
+        )
+    return found
 
 
 @frozen(kw_only=True)
@@ -130,7 +146,7 @@ class ResponseFilter:
     questionnaires: tuple[str, ...] = field(default=(), converter=_strings)
     after: datetime | None = field(default=None, converter=_after)
     before: datetime | None = field(default=None, converter=_before)
-    channel: str | None = None
-    archived: bool | None = None
-    with_notes: bool | None = None
+    channel: str | None = field(default=None, validator=_optional(str))
+    archived: bool | None = field(default=None, validator=_optional(bool))
+    with_notes: bool | None = field(default=None, validator=_optional(bool))
     questions: tuple[QuestionFilter, ...] = field(default=(), converter=_question_filters)
