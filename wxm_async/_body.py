@@ -222,10 +222,19 @@ def json_body(response: httpx.Response, *, what: str, request: httpx.Request | N
     """Return a read response's body parsed as JSON.
 
     Raises:
-        DecodeError: The body is not JSON; the message names its content type and size.
+        DecodeError: The body is not JSON, or is made of far more objects and lists than
+            any answer of WXM's (see ``_too_dense``); the message names its content type
+            and size.
     """
+    content = response.content
+    if _too_dense(content):
+        raise DecodeError(
+            f"could not decode {what}: {len(content)} bytes of JSON made of more objects and "
+            "lists than any answer of WXM's (parsed, it would take many times that memory)",
+            request=request,
+        )
     try:
-        return json.loads(response.content)
+        return json.loads(content)
     except (ValueError, UnicodeDecodeError, RecursionError):  # nested past the parser's depth
         pass  # raised below, outside this block: the parser's error quotes the body
     kind = response.headers.get("content-type", "no content type")
@@ -240,7 +249,26 @@ def error_body(response: httpx.Response) -> object:
 
     Never raises: an error's body is kept for the caller to look at, whatever it is.
     """
+    if _too_dense(response.content):
+        return response.text or None
     try:
         return json.loads(response.content)
     except (ValueError, UnicodeDecodeError, RecursionError):  # nested past the parser's depth
         return response.text or None
+
+
+#: Real answers spend far more bytes per JSON object or list (ids, texts, dates) than
+#: this; ``[{},{},...]`` spends 3, and parsed, each costs about a hundred.
+_MIN_BYTES_PER_CONTAINER = 32
+
+
+def _too_dense(content: bytes) -> bool:
+    """Whether ``content`` holds more ``{`` and ``[`` than a real answer of its size.
+
+    Counted in C, an upper bound (brackets inside strings count too): a body that
+    passes parses into objects whose memory stays within a small multiple of its size.
+    """
+    if len(content) < 64 * 1024:
+        return False
+    containers = content.count(b"{") + content.count(b"[")
+    return containers > len(content) // _MIN_BYTES_PER_CONTAINER

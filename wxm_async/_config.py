@@ -111,12 +111,20 @@ def check_number(
     except OverflowError:  # an int with more digits than a float holds
         finite = False
     if not finite:
-        raise ConfigurationError(f"{name} must be a finite number, not {value!r:.40}")
+        raise ConfigurationError(f"{name} must be a finite number, not {_shown(value)}")
     assert isinstance(value, int | float)
     if at_least is not None and value < at_least:
-        raise ConfigurationError(f"{name} must be {at_least:g} or more, not {value}")
+        raise ConfigurationError(f"{name} must be {at_least:g} or more, not {_shown(value)}")
     if more_than is not None and value <= more_than:
-        raise ConfigurationError(f"{name} must be more than {more_than:g}, not {value}")
+        raise ConfigurationError(f"{name} must be more than {more_than:g}, not {_shown(value)}")
+
+
+def _shown(value: object) -> str:
+    """``value`` for a message: short, and never a raw error for an int of 4,300+ digits."""
+    try:
+        return f"{value!r:.40}"
+    except ValueError:  # Python refuses to print such an int
+        return "an integer of thousands of digits"
 
 
 def number(

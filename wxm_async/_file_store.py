@@ -170,7 +170,12 @@ class FileTokenStore(SharedTokenStore):
             return AtRest()
         except OSError as error:
             raise _open_error("the token file", self._path, error) from None
-        with os.fdopen(fd, "rb") as file:
+        try:
+            file = os.fdopen(fd, "rb")
+        except OSError as error:  # a directory planted at the path, say
+            os.close(fd)
+            raise _open_error("the token file", self._path, error) from None
+        with file:
             _check_private(os.fstat(fd), "the token file", self._path)
             try:
                 data = file.read(MAX_RECORD_BYTES + 1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import random
 import time
 import unicodedata
@@ -220,13 +221,23 @@ class Sender:
             response = await self.http.send(request, stream=True, auth=_NO_AUTH)
         else:
             response = await self.http.send(request, stream=True)
+        budget = _read_budget(request)
         try:
-            await read_capped(
-                response,
-                self.max_answer_bytes,
-                what=f"the answer to {method} {path}",
-                limit_name="max_answer_bytes",
-            )
+            with anyio.move_on_after(budget) as reading:
+                await read_capped(
+                    response,
+                    self.max_answer_bytes,
+                    what=f"the answer to {method} {path}",
+                    limit_name="max_answer_bytes",
+                )
+            if reading.cancelled_caught:
+                await response.aclose()
+                # A body that trickles in never trips the read timeout, which counts
+                # per read: the whole body gets that long, too.
+                raise httpx.ReadTimeout(
+                    f"the answer did not end within the read timeout ({budget:g} s)",
+                    request=request,
+                )
         except WXMError as exc:
             exc.request = redacted(response.request)
             raise
@@ -324,6 +335,13 @@ def _connection_error(exc: httpx.TransportError, method: str, path: str) -> APIC
         return cls(f"{what}: no answer from WXM ({_describe(exc)})", request=redacted(sent))
     request = redacted(sent) if sent is not None else None
     return cls(f"{method} {path}: no answer from WXM ({_describe(exc)})", request=request)
+
+
+def _read_budget(request: httpx.Request) -> float:
+    """The time a whole answer may take to arrive: the request's read timeout, or none."""
+    timeout = request.extensions.get("timeout", {})
+    read = timeout.get("read") if isinstance(timeout, dict) else None
+    return float(read) if isinstance(read, int | float) else math.inf
 
 
 def _first(

@@ -12,7 +12,9 @@ import time
 from collections.abc import Awaitable, Callable
 
 import anyio
-from attrs import field, frozen, validators
+from attrs import field, frozen
+
+from ._config import number
 
 __all__ = ["RequestRate", "TokenBucket"]
 
@@ -40,9 +42,9 @@ class RequestRate:
         burst: The most requests sent back to back after a quiet spell.
     """
 
-    requests: int = field(validator=validators.ge(1))
-    per: float = field(default=60.0, validator=validators.gt(0))
-    burst: int = field(default=1, validator=validators.ge(1))
+    requests: int = field(validator=number(at_least=1, whole=True))
+    per: float = field(default=60.0, validator=number(more_than=0))
+    burst: int = field(default=1, validator=number(at_least=1, whole=True))
 
     @property
     def interval(self) -> float:
