@@ -74,8 +74,8 @@ async def test_a_quiet_spell_refills_at_most_the_burst() -> None:
     "kwargs", [{"requests": 0}, {"requests": 5, "per": 0}, {"requests": 5, "burst": 0}]
 )
 def test_a_rate_that_allows_nothing_is_refused(kwargs: dict[str, float]) -> None:
-    """RequestRate(requests=0), per=0 or burst=0 is a ValueError, not a hang."""
-    with pytest.raises(ValueError):  # noqa: PT011 - attrs' validators word it
+    """RequestRate(requests=0), per=0 or burst=0 is a ConfigurationError, not a hang."""
+    with pytest.raises(ConfigurationError, match=r"RequestRate\.(requests|per|burst)"):
         RequestRate(**kwargs)  # type: ignore[arg-type]
 
 

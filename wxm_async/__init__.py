@@ -2,8 +2,8 @@
 
 Formerly CloudCherry. ``WXMClient`` is the typed client, one namespace per area of the
 API. ``WXMAuth`` is the ``httpx.Auth`` beneath it: it logs in once for any number of
-concurrent requests, refreshes the token before it expires, and replays a request once
-when WXM answers 401. Processes that share a ``FileTokenStore`` (one host) or a
+concurrent requests, refreshes the token before it expires, and recovers from a 401 by
+itself (a replay per token WXM rejected). Processes that share a ``FileTokenStore`` (one host) or a
 ``RedisTokenStore`` (a fleet) share one token and one login.
 
 Public modules: ``wxm_async.stores`` (token stores, and the base to write your own),

@@ -52,8 +52,10 @@ class WXMAuth(httpx.Auth):
     """Authenticate httpx requests to WXM with a user name and a password or API key.
 
     One ``WXMAuth`` serves any number of concurrent requests with one login: it logs in
-    on the first request, refreshes the token before it expires, and replays a request
-    once when WXM answers 401. Use it with ``httpx.AsyncClient`` (on asyncio or trio).
+    on the first request, refreshes the token before it expires, and when WXM answers
+    401 it replays the request once per token WXM rejected (at most five sends), after
+    one shared login if the token died. Use it with ``httpx.AsyncClient`` (on asyncio
+    or trio).
 
     It sends its token only to the origin (scheme, host, port) of the first request it
     authorizes: a request elsewhere raises ``ConfigurationError`` before anything is
