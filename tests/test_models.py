@@ -222,3 +222,16 @@ def test_a_careless_filter_is_refused_naming_what_is_wrong(
 def test_a_naive_date_string_is_utc_as_wxm_writes_it() -> None:
     """after='2026-01-01T00:00:00' (WXM's own naive format) is midnight UTC."""
     assert ResponseFilter(after="2026-01-01T00:00:00").after == datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_a_null_score_is_no_score_not_zero() -> None:
+    """netPromoters null: score None (an NPS of 0 is a real score); counts null are 0."""
+    report = decode(
+        {"netPromoter": {"netPromoters": None, "promoters": None}},
+        NPSReport,
+        what="an NPS report",
+        request=None,
+    )
+    assert report.nps is not None
+    assert report.nps.score is None
+    assert report.nps.promoters == 0

@@ -22,7 +22,8 @@ class NetPromoterScore:
         passives: How many answered 7 or 8 (``passive``).
         detractors: How many answered 0 to 6.
         score: Percent promoters minus percent detractors, -100 to 100, a whole
-            number as WXM computes it (``netPromoters``).
+            number as WXM computes it (``netPromoters``); ``None`` when WXM leaves it
+            unset (``null``), which is not a score of 0. The counts of a ``null`` are 0.
         default_index: WXM's ``defaultIndex`` flag, if it sends one.
     """
 
@@ -31,7 +32,7 @@ class NetPromoterScore:
     promoters: int = 0
     passives: int = 0
     detractors: int = 0
-    score: int = 0
+    score: int | None = None
     default_index: bool | None = None
 
 
