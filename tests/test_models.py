@@ -225,7 +225,7 @@ def test_a_naive_date_string_is_utc_as_wxm_writes_it() -> None:
 
 
 def test_a_null_score_is_no_score_not_zero() -> None:
-    """netPromoters null: score None (an NPS of 0 is a real score); counts null are 0."""
+    """A null netPromoters is score None (an NPS of 0 is a real score); null counts are 0."""
     report = decode(
         {"netPromoter": {"netPromoters": None, "promoters": None}},
         NPSReport,
