@@ -265,6 +265,7 @@ async def test_a_one_shot_stream_body_is_not_replayed(fake: FakeWXM) -> None:
         assert isinstance(caught.value, WXMError)
         assert caught.value.request is not None
         assert caught.value.request.url.path == "/api/UserData/k"
+        assert "authorization" not in caught.value.request.headers  # a redacted copy
         # The rejected token was dropped: the next request logs in instead of meeting a 401.
         assert (await http.get("/api/Profile")).status_code == 200
     assert fake.requests["POST /api/UserData/{key}"] == 1
