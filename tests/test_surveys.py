@@ -23,6 +23,7 @@ from wxm_async import (
     WXMAuth,
     WXMBearerAuth,
     WXMClient,
+    WXMError,
 )
 from wxm_async.testing import FakeWXM
 
@@ -309,3 +310,47 @@ async def test_a_naive_response_date_time_is_sent_as_utc(
         time.tzset()
     sent = json.loads(recording.requests[-1].content)
     assert sent["responseDateTime"] == "2026-11-01T10:00:00.000Z"
+
+
+async def test_an_anonymous_call_follows_no_redirect_and_so_sends_no_cookie() -> None:
+    """A 302 on a survey call: not followed (httpx would put the client's cookies back)."""
+    seen: list[httpx.Request] = []
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(302, headers={"Location": "/api/SurveyByToken/elsewhere"})
+
+    http = httpx.AsyncClient(
+        base_url="https://wxm.test",
+        transport=httpx.MockTransport(handle),
+        auth=WXMAuth("u", "p"),
+        cookies={"ASP.NET_SessionId": "account-session"},
+        follow_redirects=True,
+    )
+    async with http, WXMClient(http_client=http, retries=RetryPolicy.off()) as client:
+        with pytest.raises(WXMError):
+            await client.surveys.get("R1")
+    assert len(seen) == 1
+    assert "cookie" not in seen[0].headers
+    assert "authorization" not in seen[0].headers
+
+
+async def test_a_response_date_time_that_is_not_a_datetime_is_refused(fake: FakeWXM) -> None:
+    """submit(response_date_time="2020-01-01"): ConfigurationError before anything is sent."""
+    async with WXMClient(
+        auth=AnonymousAuth(), base_url=IN_PROCESS_URL, transport=fake.transport()
+    ) as client:
+        with pytest.raises(ConfigurationError, match="response_date_time"):
+            await client.surveys.submit("t", [], response_date_time="2020-01-01")  # type: ignore[arg-type]
+
+
+async def test_an_error_url_carries_no_user_info() -> None:
+    """A base URL with user:password: the error's request URL leaves them out."""
+    transport = httpx.MockTransport(lambda r: httpx.Response(404, json={}))
+    async with WXMClient(
+        auth=AnonymousAuth(), base_url="https://u:s3cret@wxm.test", transport=transport
+    ) as client:
+        with pytest.raises(WXMError) as caught:
+            await client.surveys.get("R1")
+    assert caught.value.request is not None
+    assert "s3cret" not in str(caught.value.request.url)

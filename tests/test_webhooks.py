@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -74,7 +75,7 @@ def test_bytearray_and_memoryview_are_taken() -> None:
     ("body", "problem"),
     [
         (b"", "not JSON"),
-        (b"\xff\xfe{", "not JSON"),
+        (b"\xff\xfe{", "not UTF-8"),
         (b"<html>502</html>", "not JSON"),
         (b"null", "expected a JSON object"),
         (b"[]", "expected a JSON object"),
@@ -186,3 +187,27 @@ def test_any_bytes_give_a_notification_or_a_decode_error(body: bytes) -> None:
     """Arbitrary bytes never raise anything but DecodeError."""
     with contextlib.suppress(DecodeError):
         parse_notification(body)
+
+
+def test_an_unclosed_string_is_refused_in_linear_time() -> None:
+    """64 KB of escaped quotes and no closing one: a DecodeError at once, no backtracking."""
+    with pytest.raises(DecodeError, match="not JSON"):
+        parse_notification(b'"' + b'\\"' * 32_000)
+
+
+def test_a_utf16_body_cannot_slip_past_the_depth_check() -> None:
+    """JSON in UTF-16 (which json.loads reads) is refused: the nesting check reads UTF-8."""
+    text = '{"notification":"r","pad":"\u0122","x":' + "[" * 990 + "]" * 990
+    body = (text + ',"answer":{"id":"x"}}').encode("utf-16-le")
+    with pytest.raises(DecodeError):
+        parse_notification(body)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"max_bytes": None}, {"max_bytes": "10"}, {"max_depth": math.nan}, {"max_bytes": -1}],
+)
+def test_the_bounds_themselves_are_checked(options: dict[str, object]) -> None:
+    """max_bytes and max_depth must be whole numbers of 1 or more: ConfigurationError."""
+    with pytest.raises(ConfigurationError):
+        parse_notification(b"{}", **options)  # type: ignore[arg-type]

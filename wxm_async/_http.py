@@ -218,7 +218,10 @@ class Sender:
             # Not ``auth=None``: httpx would then use credentials in the base URL.
             request.headers.pop("Authorization", None)
             request.headers.pop("Cookie", None)
-            response = await self.http.send(request, stream=True, auth=_NO_AUTH)
+            # No redirects either: httpx would put the client's cookies back on them.
+            response = await self.http.send(
+                request, stream=True, auth=_NO_AUTH, follow_redirects=False
+            )
         else:
             response = await self.http.send(request, stream=True)
         budget = _read_budget(request)

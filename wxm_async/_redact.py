@@ -15,7 +15,7 @@ CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"
 
 
 def redacted(request: httpx.Request, *, keep_body: bool = True) -> httpx.Request:
-    """Copy ``request`` without its credential headers, for an error to carry.
+    """Copy ``request`` without its credential headers or URL user info, for an error.
 
     Args:
         request: The request the error concerns.
@@ -32,9 +32,8 @@ def redacted(request: httpx.Request, *, keep_body: bool = True) -> httpx.Request
             content = request.content
         except httpx.RequestNotRead:
             content = None
-    return httpx.Request(
-        request.method, request.url, headers=headers, content=content, extensions={}
-    )
+    url = request.url.copy_with(userinfo=b"") if request.url.userinfo else request.url
+    return httpx.Request(request.method, url, headers=headers, content=content, extensions={})
 
 
 def without_query(url: httpx.URL) -> httpx.URL:

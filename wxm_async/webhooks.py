@@ -21,6 +21,7 @@ Example:
 import json as _json
 import re as _re
 
+from ._config import check_number as _check_number
 from ._converter import structure as _structure
 from ._exceptions import ConfigurationError as _ConfigurationError
 from ._exceptions import DecodeError as _DecodeError
@@ -37,12 +38,13 @@ __all__ = [
 MAX_NOTIFICATION_BYTES = 1024 * 1024
 """The largest notification body read by default, in bytes: one response, with room."""
 
+_NOT_JSON = object()
+
 MAX_NOTIFICATION_DEPTH = 64
 """The deepest nesting of arrays and objects taken; WXM's responses nest about 5 deep."""
 
-# A JSON string (skipped whole, so brackets inside it do not count) or a bracket.
-_TOKENS = _re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', _re.DOTALL)
-_OPENING = frozenset(b"[{")
+# What changes the nesting or a string's bounds; everything else is skipped in C.
+_SIGNIFICANT = _re.compile(r'[\[\]{}"\\]')
 
 
 def parse_notification(
@@ -78,44 +80,69 @@ def parse_notification(
         DecodeError: The body is larger than ``max_bytes``, nested deeper than
             ``max_depth``, not JSON, or not a notification (the message gives the
             paths of what does not fit, e.g. ``@ $.answer.responseDateTime``).
-        ConfigurationError: ``body`` is not bytes.
+        ConfigurationError: ``body`` is not bytes, or ``max_bytes`` or ``max_depth``
+            is not a whole number of 1 or more.
     """
     if not isinstance(body, bytes | bytearray | memoryview):
         raise _ConfigurationError(
             f"parse_notification() takes the body as bytes, not {type(body).__name__}"
         )
-    body = bytes(body)
-    if len(body) > max_bytes:
+    _check_number("max_bytes", max_bytes, at_least=1, whole=True)
+    _check_number("max_depth", max_depth, at_least=1, whole=True)
+    size = body.nbytes if isinstance(body, memoryview) else len(body)
+    if size > max_bytes:  # before any copy
         raise _DecodeError(
-            f"could not decode the notification: {len(body)} bytes, "
+            f"could not decode the notification: {size} bytes, "
             f"more than the {max_bytes} taken (max_bytes)"
         )
-    if _too_deep(body, max_depth):
+    try:
+        # UTF-8 only (WXM posts UTF-8 JSON): json.loads would also read UTF-16 and -32,
+        # whose bytes the nesting check below could not follow.
+        text = bytes(body).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _DecodeError(
+            f"could not decode the notification: the body is not UTF-8 ({size} bytes)"
+        ) from None
+    if _too_deep(text, max_depth):
         raise _DecodeError(
             f"could not decode the notification: nested deeper than {max_depth} "
             "arrays and objects (max_depth)"
         )
     try:
-        data = _json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
+        data = _json.loads(text)
+    except (ValueError, RecursionError):
+        data = _NOT_JSON
+    if data is _NOT_JSON:  # raised outside the except: the parser's error quotes the body
         raise _DecodeError(
-            f"could not decode the notification: the body is not JSON ({len(body)} bytes)"
-        ) from None
+            f"could not decode the notification: the body is not JSON ({size} bytes)"
+        )
     return _structure(data, Notification, what="the notification", request=None)
 
 
-def _too_deep(body: bytes, limit: int) -> bool:
-    """Whether ``body`` nests arrays and objects deeper than ``limit`` (strings skipped)."""
+def _too_deep(text: str, limit: int) -> bool:
+    """Whether ``text`` nests arrays and objects deeper than ``limit``; strings skipped.
+
+    One pass, in linear time whatever the text (an unclosed string included).
+    """
     depth = 0
-    for match in _TOKENS.finditer(body):
-        token = match.group()
-        if len(token) != 1:
-            continue  # a string
-        if token[0] in _OPENING:
+    in_string = False
+    skip = -1  # the character a backslash escapes
+    for match in _SIGNIFICANT.finditer(text):
+        at, char = match.start(), match.group()
+        if at == skip:
+            continue
+        if in_string:
+            if char == "\\":
+                skip = at + 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
             depth += 1
             if depth > limit:
                 return True
-        else:
+        elif char in "]}":
             depth -= 1
     return False
 

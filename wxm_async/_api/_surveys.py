@@ -65,8 +65,9 @@ class Surveys:
     ) -> SurveyResponse:
         """Submit one respondent's answers: ``POST /api/SurveyByToken/{token}``.
 
-        It is not retried when no answer comes: a second send could record the
-        response twice.
+        It is retried only where WXM cannot have recorded it (a 429, a connection
+        that never opened), never after a 5xx or a lost answer: a second send could
+        record the response twice.
 
         Example:
             ```python
@@ -98,6 +99,10 @@ class Surveys:
         """
         path = f"/api/SurveyByToken/{segment(token, 'token')}"
         when = datetime.now(UTC) if response_date_time is None else response_date_time
+        if not isinstance(when, datetime):
+            raise ConfigurationError(
+                f"response_date_time must be a datetime, not {type(when).__name__}"
+            )
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)  # else the converter would take it as local time
         body = SurveySubmission(
