@@ -31,7 +31,7 @@ from typing import Self
 
 import httpx
 
-from ._config import credentials_from_env
+from ._config import check_number, credentials_from_env
 from ._exceptions import ConfigurationError, RequestNotReplayableError
 from ._recovery import MAX_SENDS, Recovery, read_small
 from ._redact import redacted, without_query
@@ -40,7 +40,6 @@ from ._store import (
     CachedToken,
     MemoryTokenStore,
     TokenStore,
-    check_seconds,
 )
 
 __all__ = ["WXMAuth"]
@@ -110,7 +109,7 @@ class WXMAuth(httpx.Auth):
             raise ConfigurationError("WXMAuth needs a user name")
         if not password:
             raise ConfigurationError("WXMAuth needs a password or API key")
-        check_seconds("refresh_leeway", refresh_leeway)
+        check_number("refresh_leeway", refresh_leeway, at_least=0)
         self._token_url = httpx.URL(token_url) if token_url is not None else None
         self._store: TokenStore = store if store is not None else MemoryTokenStore()
         self._clock = clock

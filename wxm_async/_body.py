@@ -10,10 +10,12 @@ cap: memory stays near the cap whatever the server sends.
 from __future__ import annotations
 
 import json
+import math
 import zlib
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
 from typing import Any
 
+import anyio
 import httpx
 
 from ._exceptions import DecodeError, ResponseTooLargeError
@@ -51,11 +53,15 @@ async def read_capped(
     what: str,
     limit_name: str | None = None,
     request: httpx.Request | None = None,
+    within: float = math.inf,
 ) -> bytes:
     """Read ``response``'s body, decoded, refusing to hold more than ``limit`` bytes.
 
     The body then is ``response.content``, as after ``aread()``. A response that was
     already read is only measured. The response is closed whatever happens.
+
+    A body that trickles in never trips httpx's read timeout, which counts per read:
+    ``within`` bounds the whole of it.
 
     Args:
         response: A response whose body has not been read, or has.
@@ -63,6 +69,7 @@ async def read_capped(
         what: What the body is, for messages (``"the answer to GET /api/answers"``).
         limit_name: The option that sets ``limit``, for the message, if there is one.
         request: The request for the errors to carry (without its secrets).
+        within: The most seconds the whole body may take to arrive.
 
     Returns:
         The decoded body.
@@ -70,6 +77,7 @@ async def read_capped(
     Raises:
         ResponseTooLargeError: The decoded body is larger than ``limit``.
         DecodeError: A coding the library does not decode, or a corrupt one.
+        httpx.ReadTimeout: The body did not end within ``within`` seconds.
         httpx.TransportError: The connection failed while reading.
     """
     try:
@@ -85,12 +93,17 @@ async def read_capped(
         pipeline = _pipeline(response, what=what, request=request)
         chunks: list[bytes] = []
         size = 0
-        async for raw in raws:
-            for piece in pipeline.feed(raw):
-                size += len(piece)
-                if size > limit:
-                    raise _too_large(what, limit, limit_name, request)
-                chunks.append(piece)
+        with anyio.move_on_after(within) as reading:
+            async for raw in raws:
+                for piece in pipeline.feed(raw):
+                    size += len(piece)
+                    if size > limit:
+                        raise _too_large(what, limit, limit_name, request)
+                    chunks.append(piece)
+        if reading.cancelled_caught:
+            raise httpx.ReadTimeout(
+                f"{what} did not end within {within:g} s", request=response.request
+            )
         for piece in pipeline.end():
             size += len(piece)
             if size > limit:

@@ -96,7 +96,11 @@ async def _read_login(response: httpx.Response) -> WXMError | None:
     request = redacted(response.request, keep_body=False)
     try:
         await read_capped(
-            response, LOGIN_ANSWER_LIMIT, what="the LoginToken answer", request=request
+            response,
+            LOGIN_ANSWER_LIMIT,
+            what="the LoginToken answer",
+            request=request,
+            within=LOGIN_READ_TIME,
         )
     except WXMError as error:
         return error
@@ -180,14 +184,7 @@ class Recovery:
             _log.debug("logging in to %s as %r", url, self.display_name)
             requested_at = self.clock()
             response = yield login
-            with anyio.move_on_after(LOGIN_READ_TIME) as reading:
-                unreadable = await _read_login(response)
-            if reading.cancelled_caught:
-                await response.aclose()
-                raise httpx.ReadTimeout(
-                    f"the login answer did not end within {LOGIN_READ_TIME:g} s", request=login
-                )
-            outcome = unreadable or interpret_login(
+            outcome = await _read_login(response) or interpret_login(
                 response,
                 username=self.display_name,
                 requested_at=requested_at,

@@ -48,17 +48,6 @@ DEFAULT_MAX_FAILURE_WINDOW = 600.0
 """The longest failure window: it doubles on each rejection in a row, up to this."""
 
 
-def check_seconds(name: str, value: float, *, minimum: float = 0.0) -> float:
-    """Return ``value`` as a float if it is a finite number of seconds, ``minimum`` or more.
-
-    Raises:
-        ConfigurationError: It is not a number, NaN, infinite, or too small; the message
-            names it (see ``check_number``, the one check of numeric options).
-    """
-    check_number(name, value, at_least=minimum)
-    return float(value)
-
-
 @frozen
 class FailureWindow:
     """How long a rejected login is remembered: ``first`` seconds, doubling up to ``longest``.
@@ -77,8 +66,8 @@ class FailureWindow:
     longest: float = DEFAULT_MAX_FAILURE_WINDOW
 
     def __attrs_post_init__(self) -> None:
-        check_seconds("failure_window", self.first)
-        check_seconds("max_failure_window", self.longest, minimum=self.first)
+        check_number("failure_window", self.first, at_least=0)
+        check_number("max_failure_window", self.longest, at_least=self.first)
 
     def after(self, rejections: int) -> float:
         """The window, in seconds, after ``rejections`` rejected logins in a row (1, 2, ...)."""
