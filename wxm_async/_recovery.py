@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncGenerator, Callable
-from contextlib import aclosing
-from typing import TypeVar, cast
+from typing import TypeVar
 
 import anyio
 import httpx
@@ -62,29 +61,24 @@ _MAX_REFUSALS = 1024
 async def read_small(response: httpx.Response) -> None:
     """Read an answer the auth does not need, if it is small; else close it.
 
-    Bounded in bytes (64 KiB, by its Content-Length) and in time (2 s).
-
-    httpx reads the answer again after the flow has sent the next request: it finds the
-    bytes read here, or none. A compressed body is dropped, never inflated.
+    Bounded in bytes (64 KiB, by its Content-Length) and in time (2 s), by the one
+    capped reader. httpx reads the answer again after the flow has sent the next
+    request: it finds the bytes read here, or none. A compressed body is dropped, never
+    inflated.
     """
     if hasattr(response, "_content"):
         return
-    raw = bytearray()
-    slow = False
-    if _content_length(response) is not None:
-        chunks = cast(AsyncGenerator[bytes, None], response.aiter_raw())
-        with anyio.move_on_after(_SMALL_READ_TIME) as reading:
-            async with aclosing(chunks):
-                async for chunk in chunks:
-                    raw += chunk
-                    if len(raw) > _SMALL:
-                        break
-        slow = reading.cancelled_caught
-    await response.aclose()
     encoding = response.headers.get("content-encoding", "").strip().lower()
-    small = not slow and len(raw) <= _SMALL and encoding in ("", "identity")
+    if _content_length(response) is not None and encoding in ("", "identity"):
+        try:
+            await read_capped(response, _SMALL, what="a 401's body", within=_SMALL_READ_TIME)
+        except (WXMError, httpx.ReadTimeout):
+            pass  # too large or too slow after all: dropped below
+        else:
+            return
+    await response.aclose()
     # httpx 0.28 keeps a read body here; aread() after the flow then returns it.
-    response._content = bytes(raw) if small else b""
+    response._content = b""
 
 
 async def _read_login(response: httpx.Response) -> WXMError | None:
