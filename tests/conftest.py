@@ -18,10 +18,10 @@ from hypothesis import settings
 
 from wxm_async import RetryPolicy, WXMAuth, WXMClient
 from wxm_async.stores import TokenStore
-from wxm_async.testing import FakeWXM, serve
+from wxm_async.testing import FAKE_PASSWORD, FAKE_USERNAME, FakeWXM, serve
 
-USERNAME = "demo"
-PASSWORD = "demo-password"  # the fake's default account
+USERNAME = FAKE_USERNAME  # the fake's default account, under the short names tests use
+PASSWORD = FAKE_PASSWORD
 IN_PROCESS_URL = "https://wxm.test"
 
 

@@ -22,9 +22,10 @@ import httpx
 
 from wxm_async import WXMAuth, WXMError
 from wxm_async.stores import FileTokenStore, LoginTurn, RedisTokenStore
+from wxm_async.testing import FAKE_PASSWORD, FAKE_USERNAME
 
-USERNAME = "demo"
-PASSWORD = "demo-password"
+USERNAME = FAKE_USERNAME  # the fake's default account
+PASSWORD = FAKE_PASSWORD
 
 
 def make_store(spec: str, base_url: str) -> FileTokenStore | RedisTokenStore:
