@@ -44,8 +44,10 @@ from ._pause import LoginPause
 from ._wire import JSON_TYPE, Invalid, NotFound, Reply, Request, Route, ok
 from ._world import World
 
-__all__ = ["DENIED_MESSAGE", "FakeWXM"]
+__all__ = ["DENIED_MESSAGE", "WXM_FAKE_URL", "FakeWXM"]
 
+WXM_FAKE_URL = "https://wxm.test"
+"""The base URL to send to a fake in process (``transport()``): the host is never contacted."""
 DENIED_MESSAGE = "Authorization has been denied for this request."
 """WXM's message in the 401 answer to a request without valid credentials."""
 DEFAULT_RESPONSES = 120
