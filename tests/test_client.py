@@ -29,7 +29,6 @@ from wxm_async import (
 from wxm_async._converter import structure
 from wxm_async._store import cache_token
 from wxm_async.stores import LoginTurn
-from wxm_async.testing import FakeWXM
 
 from .conftest import PASSWORD, USERNAME
 from .helpers import is_login, recording, token_answer
@@ -295,16 +294,13 @@ async def test_retries_are_logged_without_secrets(caplog: pytest.LogCaptureFixtu
     assert TOKEN not in caplog.text
 
 
-async def test_an_own_http_client_is_used_and_left_open(fake: FakeWXM) -> None:
+async def test_an_own_http_client_is_used_and_left_open(wxm_http: httpx.AsyncClient) -> None:
     """A caller's httpx.AsyncClient carries the calls and stays open after aclose()."""
-    async with httpx.AsyncClient(
-        base_url="https://wxm.test", transport=fake.transport(), auth=WXMAuth(USERNAME, PASSWORD)
-    ) as http:
-        async with WXMClient(http_client=http) as client:
-            assert client.http is http
-            assert (await client.account.profile()).user == USERNAME
-        assert not http.is_closed
-        assert (await http.get("/api/Profile")).status_code == 200
+    async with WXMClient(http_client=wxm_http) as client:
+        assert client.http is wxm_http
+        assert (await client.account.profile()).user == USERNAME
+    assert not wxm_http.is_closed
+    assert (await wxm_http.get("/api/Profile")).status_code == 200
 
 
 async def test_aclose_closes_the_clients_own_connections() -> None:

@@ -83,16 +83,9 @@ async def test_the_request_is_sent_with_the_bearer_token_and_never_without(
     assert (fake.logins, fake.unauthenticated, fake.denied) == (1, 0, 0)
 
 
-async def test_a_streamed_response_stays_streamed(fake: FakeWXM) -> None:
+async def test_a_streamed_response_stays_streamed(wxm_http: httpx.AsyncClient) -> None:
     """The flow does not read the caller's response: client.stream() still streams."""
-    async with (
-        httpx.AsyncClient(
-            transport=fake.transport(),
-            base_url="https://wxm.test",
-            auth=WXMAuth(USERNAME, PASSWORD),
-        ) as http,
-        http.stream("GET", "/api/Questions/Active") as response,
-    ):
+    async with wxm_http.stream("GET", "/api/Questions/Active") as response:
         assert not response.is_stream_consumed
         body = b"".join([chunk async for chunk in response.aiter_bytes()])
     assert body.startswith(b"[")

@@ -16,7 +16,7 @@ from wxm_async import (
     TwoFactorRequiredError,
     WXMAuth,
 )
-from wxm_async.testing import FakeWXM
+from wxm_async.testing import WXM_FAKE_URL, FakeWXM
 
 from .conftest import PASSWORD, USERNAME, Server
 from .helpers import outcomes
@@ -55,15 +55,12 @@ async def test_a_storm_with_a_wrong_password_tries_once_and_everyone_gets_the_fa
     assert fake.requests["GET /api/Profile"] == 0
 
 
-async def test_a_failed_login_is_not_sticky(fake: FakeWXM) -> None:
+async def test_a_failed_login_is_not_sticky(fake: FakeWXM, wxm_http: httpx.AsyncClient) -> None:
     """After a failure, a request that starts later tries to log in again."""
     fake.fail_next_logins(1, status=503, body={"message": "maintenance"})
-    async with httpx.AsyncClient(
-        transport=fake.transport(), base_url="https://wxm.test", auth=WXMAuth(USERNAME, PASSWORD)
-    ) as http:
-        with pytest.raises(ServerError, match="the login for 'demo' failed: WXM answered 503"):
-            await http.get("/api/Profile")
-        assert (await http.get("/api/Profile")).status_code == 200
+    with pytest.raises(ServerError, match="the login for 'demo' failed: WXM answered 503"):
+        await wxm_http.get("/api/Profile")
+    assert (await wxm_http.get("/api/Profile")).status_code == 200
     assert (fake.login_attempts, fake.logins) == (2, 1)
 
 
@@ -77,15 +74,17 @@ async def test_a_failed_login_is_not_sticky(fake: FakeWXM) -> None:
     ],
 )
 async def test_other_login_failures_name_the_status(
-    fake: FakeWXM, status: int, raw: bytes | None, body: object, cls: type[APIStatusError]
+    fake: FakeWXM,
+    wxm_http: httpx.AsyncClient,
+    status: int,
+    raw: bytes | None,
+    body: object,
+    cls: type[APIStatusError],
 ) -> None:
     """5xx, an HTML error page, 429 or 404 at login raise the status's error, naming it."""
     fake.fail_next_logins(1, status=status, body=body, raw=raw)
-    async with httpx.AsyncClient(
-        transport=fake.transport(), base_url="https://wxm.test", auth=WXMAuth(USERNAME, PASSWORD)
-    ) as http:
-        with pytest.raises(cls) as caught:
-            await http.get("/api/Profile")
+    with pytest.raises(cls) as caught:
+        await wxm_http.get("/api/Profile")
     assert type(caught.value) is cls
     assert caught.value.status_code == status
     assert f"WXM answered {status}" in str(caught.value)
@@ -94,7 +93,7 @@ async def test_other_login_failures_name_the_status(
 async def test_two_factor_and_lock_out_answers(fake: FakeWXM) -> None:
     """WXM's two-factor and lock-out answers surface with their own class and reason."""
     fake.two_factor_code = "123456"
-    async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test") as http:
+    async with httpx.AsyncClient(transport=fake.transport(), base_url=WXM_FAKE_URL) as http:
         with pytest.raises(
             TwoFactorRequiredError, match="Valid Two Factor Secure Code Required"
         ) as caught:

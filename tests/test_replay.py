@@ -248,25 +248,24 @@ async def test_a_form_body_is_replayed_whole() -> None:
     assert received == [b"a=1&b=2", b"a=1&b=2"]
 
 
-async def test_a_one_shot_stream_body_is_not_replayed(fake: FakeWXM) -> None:
+async def test_a_one_shot_stream_body_is_not_replayed(
+    fake: FakeWXM, wxm_http: httpx.AsyncClient
+) -> None:
     """A 401 on a streamed body raises RequestNotReplayableError instead of sending it empty."""
 
     async def body() -> AsyncIterator[bytes]:
         yield b'{"value": '
         yield b'"streamed"}'
 
-    async with httpx.AsyncClient(
-        transport=fake.transport(), base_url="https://wxm.test", auth=WXMAuth(USERNAME, PASSWORD)
-    ) as http:
-        await http.get("/api/Profile")
-        fake.revoke_all_tokens()
-        with pytest.raises(RequestNotReplayableError, match="its body was a stream") as caught:
-            await http.post("/api/UserData/k", content=body())
-        assert isinstance(caught.value, WXMError)
-        assert caught.value.request is not None
-        assert caught.value.request.url.path == "/api/UserData/k"
-        assert "authorization" not in caught.value.request.headers  # a redacted copy
-        # The rejected token was dropped: the next request logs in instead of meeting a 401.
-        assert (await http.get("/api/Profile")).status_code == 200
+    await wxm_http.get("/api/Profile")
+    fake.revoke_all_tokens()
+    with pytest.raises(RequestNotReplayableError, match="its body was a stream") as caught:
+        await wxm_http.post("/api/UserData/k", content=body())
+    assert isinstance(caught.value, WXMError)
+    assert caught.value.request is not None
+    assert caught.value.request.url.path == "/api/UserData/k"
+    assert "authorization" not in caught.value.request.headers  # a redacted copy
+    # The rejected token was dropped: the next request logs in instead of meeting a 401.
+    assert (await wxm_http.get("/api/Profile")).status_code == 200
     assert fake.requests["POST /api/UserData/{key}"] == 1
     assert (fake.logins, fake.denied) == (2, 2)  # the call's 401, and the probe's

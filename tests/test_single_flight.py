@@ -8,7 +8,7 @@ import pytest
 
 from wxm_async import WXMAuth
 from wxm_async.stores import CachedToken, LoginTurn, MemoryTokenStore
-from wxm_async.testing import FakeWXM
+from wxm_async.testing import WXM_FAKE_URL, FakeWXM
 
 from .conftest import PASSWORD, USERNAME, ManualClock, Server
 from .helpers import storm
@@ -28,18 +28,13 @@ async def test_a_cold_storm_logs_in_once(server: Server, fake: FakeWXM) -> None:
     assert fake.requests["GET /api/Questions/Active"] == 300
 
 
-async def test_everyone_waits_for_the_one_login_in_flight(fake: FakeWXM) -> None:
+async def test_everyone_waits_for_the_one_login_in_flight(
+    fake: FakeWXM, wxm_http: httpx.AsyncClient
+) -> None:
     """While the first login is held, no other request logs in or goes out."""
     pause = fake.pause_logins()
-    async with (
-        httpx.AsyncClient(
-            transport=fake.transport(),
-            base_url="https://wxm.test",
-            auth=WXMAuth(USERNAME, PASSWORD),
-        ) as http,
-        anyio.create_task_group() as tg,
-    ):
-        tg.start_soon(storm, http, 50)
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(storm, wxm_http, 50)
         await pause.arrived.wait()
         assert fake.login_attempts == 1
         assert fake.requests["GET /api/Questions/Active"] == 0
@@ -64,7 +59,7 @@ async def test_the_fast_path_never_asks_the_store_to_decide(fake: FakeWXM) -> No
     store = CountingStore()
     auth = WXMAuth(USERNAME, PASSWORD, store=store)
     async with httpx.AsyncClient(
-        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+        transport=fake.transport(), base_url=WXM_FAKE_URL, auth=auth
     ) as http:
         await http.get("/api/Profile")
         assert store.claims == 1
@@ -82,7 +77,7 @@ async def test_a_storm_in_the_refresh_window_logs_in_once_and_nobody_waits(
     fake = FakeWXM(token_lifetime=1000, clock=clock)
     auth = WXMAuth(USERNAME, PASSWORD, clock=clock)
     async with httpx.AsyncClient(
-        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+        transport=fake.transport(), base_url=WXM_FAKE_URL, auth=auth
     ) as http:
         await http.get("/api/Profile")
         old = auth.store.current()
@@ -104,10 +99,8 @@ async def test_two_auths_sharing_a_store_share_the_login(fake: FakeWXM) -> None:
     first = WXMAuth(USERNAME, PASSWORD, store=store)
     second = WXMAuth(USERNAME, PASSWORD, store=store)
     async with (
-        httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test", auth=first) as a,
-        httpx.AsyncClient(
-            transport=fake.transport(), base_url="https://wxm.test", auth=second
-        ) as b,
+        httpx.AsyncClient(transport=fake.transport(), base_url=WXM_FAKE_URL, auth=first) as a,
+        httpx.AsyncClient(transport=fake.transport(), base_url=WXM_FAKE_URL, auth=second) as b,
         anyio.create_task_group() as tg,
     ):
         tg.start_soon(storm, a, 50)
