@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from wxm_async import BasicAuthWarning, ConfigurationError, WXMAuth, WXMBasicAuth, WXMBearerAuth
-from wxm_async.testing import FakeWXM
+from wxm_async.testing import WXM_FAKE_URL, FakeWXM
 
 from .conftest import PASSWORD, USERNAME
 
@@ -81,7 +81,7 @@ async def test_basic_auth_works_and_warns_it_is_for_development(fake: FakeWXM) -
     with pytest.warns(BasicAuthWarning, match="development only"):
         auth = WXMBasicAuth(USERNAME, PASSWORD)
     async with httpx.AsyncClient(
-        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+        transport=fake.transport(), base_url=WXM_FAKE_URL, auth=auth
     ) as http:
         assert (await http.get("/api/Profile")).json()["user"] == USERNAME
     assert fake.logins == 0
@@ -91,12 +91,12 @@ async def test_basic_auth_works_and_warns_it_is_for_development(fake: FakeWXM) -
 async def test_a_held_bearer_token_is_sent_as_it_is(fake: FakeWXM) -> None:
     """WXMBearerAuth sends the caller's token and hands a 401 back without a login."""
     async with httpx.AsyncClient(
-        transport=fake.transport(), base_url="https://wxm.test", auth=WXMAuth(USERNAME, PASSWORD)
+        transport=fake.transport(), base_url=WXM_FAKE_URL, auth=WXMAuth(USERNAME, PASSWORD)
     ) as http:
         await http.get("/api/Profile")
     auth = WXMAuth(USERNAME, PASSWORD)
     async with httpx.AsyncClient(
-        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+        transport=fake.transport(), base_url=WXM_FAKE_URL, auth=auth
     ) as http:
         await http.get("/api/Profile")
         cached = auth.store.current()

@@ -10,7 +10,7 @@ import pytest
 
 from wxm_async import AccessToken, WXMAuth
 from wxm_async._store import cache_token
-from wxm_async.testing import FakeWXM
+from wxm_async.testing import WXM_FAKE_URL, FakeWXM
 
 from .conftest import PASSWORD, USERNAME, ManualClock
 from .helpers import is_login, recording, token_answer
@@ -62,7 +62,7 @@ async def test_the_token_is_refreshed_before_it_expires_not_after(clock: ManualC
     fake = FakeWXM(token_lifetime=3600, clock=clock)
     auth = WXMAuth(USERNAME, PASSWORD, clock=clock)
     async with httpx.AsyncClient(
-        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+        transport=fake.transport(), base_url=WXM_FAKE_URL, auth=auth
     ) as http:
         await http.get("/api/Profile")
         clock.advance(3599 - 300 - 1)  # expires_in is 3599: one second before the window
@@ -80,7 +80,7 @@ async def test_a_three_second_token_is_not_refreshed_on_every_request(clock: Man
     fake = FakeWXM(token_lifetime=4, clock=clock)  # expires_in: 3
     auth = WXMAuth(USERNAME, PASSWORD, clock=clock)
     async with httpx.AsyncClient(
-        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+        transport=fake.transport(), base_url=WXM_FAKE_URL, auth=auth
     ) as http:
         for _ in range(20):
             assert (await http.get("/api/Profile")).status_code == 200
@@ -124,7 +124,7 @@ async def test_an_expired_token_is_never_sent(clock: ManualClock) -> None:
     fake = FakeWXM(token_lifetime=100, clock=clock)
     auth = WXMAuth(USERNAME, PASSWORD, clock=clock)
     async with httpx.AsyncClient(
-        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+        transport=fake.transport(), base_url=WXM_FAKE_URL, auth=auth
     ) as http:
         await http.get("/api/Profile")
         clock.advance(1000)

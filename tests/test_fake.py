@@ -7,7 +7,7 @@ import base64
 import httpx
 import pytest
 
-from wxm_async.testing import DENIED_MESSAGE, FakeWXM
+from wxm_async.testing import DENIED_MESSAGE, WXM_FAKE_URL, FakeWXM
 
 from .conftest import PASSWORD, USERNAME, ManualClock, Server
 
@@ -79,7 +79,7 @@ async def test_bad_logins_get_wxms_error_answers(
 
 async def test_a_login_that_is_not_a_form_is_refused(fake: FakeWXM) -> None:
     """A JSON login body gets 400 unsupported_grant_type, not a traceback."""
-    async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test") as http:
+    async with httpx.AsyncClient(transport=fake.transport(), base_url=WXM_FAKE_URL) as http:
         response = await http.post("/api/LoginToken", json=FORM)
     assert (response.status_code, response.json()) == (400, {"error": "unsupported_grant_type"})
 
@@ -87,7 +87,7 @@ async def test_a_login_that_is_not_a_form_is_refused(fake: FakeWXM) -> None:
 async def test_bad_login_status_is_configurable() -> None:
     """WXM's status for a wrong password is undocumented: the fake lets tests pick 401."""
     fake = FakeWXM(bad_login_status=401)
-    async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test") as http:
+    async with httpx.AsyncClient(transport=fake.transport(), base_url=WXM_FAKE_URL) as http:
         assert (await _login(http, password="nope")).status_code == 401
 
 
@@ -117,7 +117,7 @@ async def test_protected_routes_check_bearer_and_basic(server: Server, fake: Fak
 async def test_tokens_expire_on_the_fakes_clock(clock: ManualClock) -> None:
     """A token lives token_lifetime seconds on the fake's clock."""
     fake = FakeWXM(token_lifetime=60, clock=clock)
-    async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test") as http:
+    async with httpx.AsyncClient(transport=fake.transport(), base_url=WXM_FAKE_URL) as http:
         answer = (await _login(http)).json()
         assert answer["expires_in"] == 59
         headers = {"Authorization": f"Bearer {answer['access_token']}"}
@@ -157,7 +157,7 @@ async def test_unknown_routes_methods_and_bodies_get_wxm_like_answers(server: Se
 async def test_login_controls(fake: FakeWXM) -> None:
     """fail_next_logins answers the next logins as told; then logins succeed again."""
     fake.fail_next_logins(2, status=502, raw=b"<html>bad gateway</html>")
-    async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test") as http:
+    async with httpx.AsyncClient(transport=fake.transport(), base_url=WXM_FAKE_URL) as http:
         first = await _login(http)
         assert (first.status_code, first.headers["content-type"], first.text) == (
             502,

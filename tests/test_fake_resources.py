@@ -45,13 +45,6 @@ async def http(server: Server, auth: WXMAuth) -> AsyncIterator[httpx.AsyncClient
         yield client
 
 
-@pytest.fixture
-async def local_http(fake: FakeWXM) -> AsyncIterator[httpx.AsyncClient]:
-    """In process only: for the many small cases of bad input."""
-    async with client_of(fake) as client:
-        yield client
-
-
 def client_of(fake: FakeWXM) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         transport=fake.transport(), base_url=IN_PROCESS_URL, auth=WXMAuth(USERNAME, PASSWORD)
@@ -157,9 +150,9 @@ async def test_pages_count_and_totals(http: httpx.AsyncClient) -> None:
         "/api/answers/page/0/y",
     ],
 )
-async def test_bad_page_arguments_are_400(local_http: httpx.AsyncClient, path: str) -> None:
+async def test_bad_page_arguments_are_400(wxm_http: httpx.AsyncClient, path: str) -> None:
     """Out-of-range rows (1..max_page_size), a page below the base or not a number: 400."""
-    response = await local_http.post(path, json={})
+    response = await wxm_http.post(path, json={})
     assert response.status_code == 400
     assert response.json()["message"].startswith("The request is invalid.")
 
@@ -270,11 +263,11 @@ async def test_question_filters(http: httpx.AsyncClient) -> None:
     ],
 )
 async def test_wrong_filter_types_are_400(
-    local_http: httpx.AsyncClient, where: dict[str, Any]
+    wxm_http: httpx.AsyncClient, where: dict[str, Any]
 ) -> None:
     """A FilterBy key of the wrong type gets 400, never a 500."""
     for path in ("/api/answers", "/api/answers/count", "/api/answers/page/0/10", "/api/summary"):
-        response = await local_http.post(path, json=where)
+        response = await wxm_http.post(path, json=where)
         assert response.status_code == 400, path
 
 
@@ -364,11 +357,9 @@ async def test_survey_tokens_create_list_get_delete(http: httpx.AsyncClient) -> 
         {"location": "X", "preFill": [{"textInput": "no id"}]},
     ],
 )
-async def test_bad_survey_tokens_are_400(
-    local_http: httpx.AsyncClient, body: dict[str, Any]
-) -> None:
+async def test_bad_survey_tokens_are_400(wxm_http: httpx.AsyncClient, body: dict[str, Any]) -> None:
     """A token without a location, or with fields of the wrong type, is a 400."""
-    assert (await local_http.post("/api/surveytoken", json=body)).status_code == 400
+    assert (await wxm_http.post("/api/surveytoken", json=body)).status_code == 400
 
 
 async def test_bulk_tokens_for_a_dispatch(http: httpx.AsyncClient) -> None:
@@ -555,9 +546,9 @@ GARBAGE: list[bytes] = [
 ]
 
 
-async def test_garbage_bodies_never_get_a_500(local_http: httpx.AsyncClient, fake: FakeWXM) -> None:
+async def test_garbage_bodies_never_get_a_500(wxm_http: httpx.AsyncClient, fake: FakeWXM) -> None:
     """Every POST route answers bad bodies with 400 (or 404 for an unknown id), never 500."""
-    answer_id = (await everything(local_http))[0]["id"]
+    answer_id = (await everything(wxm_http))[0]["id"]
     posts = [
         "/api/Questions/Questionnaire",
         "/api/answers",
@@ -572,7 +563,7 @@ async def test_garbage_bodies_never_get_a_500(local_http: httpx.AsyncClient, fak
     ]
     for path in posts:
         for body in GARBAGE:
-            response = await local_http.post(path, content=body)
+            response = await wxm_http.post(path, content=body)
             assert response.status_code in (200, 400), (path, body, response.text)
             if response.status_code == 400:
                 assert response.json()["message"].startswith("The request is invalid.")

@@ -51,18 +51,22 @@ def _client(transport: httpx.AsyncBaseTransport, auth: WXMAuth) -> httpx.AsyncCl
     ids=["503-json", "502-html", "200-garbage", "200-no-token"],
 )
 async def test_a_storm_meeting_a_failed_login_fails_once_together_then_recovers(
-    fake: FakeWXM, status: int, body: object, raw: bytes | None, error: type[WXMError]
+    fake: FakeWXM,
+    status: int,
+    body: object,
+    raw: bytes | None,
+    error: type[WXMError],
+    wxm_http: httpx.AsyncClient,
 ) -> None:
     """A 5xx or garbage login answer: one attempt, every waiting request gets the error."""
     fake.fail_next_logins(1, status=status, body=body, raw=raw)
     pause = fake.pause_logins()  # hold the failing login until all N wait on it
-    async with _client(fake.transport(), WXMAuth(USERNAME, PASSWORD)) as http:
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(_release_when_blocked, pause.release)
-            results = await _storm(http, N)
-        assert [type(r) for r in results] == [error] * N
-        assert fake.login_attempts == 1
-        assert (await http.get("/api/Profile")).status_code == 200
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(_release_when_blocked, pause.release)
+        results = await _storm(wxm_http, N)
+    assert [type(r) for r in results] == [error] * N
+    assert fake.login_attempts == 1
+    assert (await wxm_http.get("/api/Profile")).status_code == 200
     assert (fake.login_attempts, fake.logins) == (2, 1)
     assert fake.requests["GET /api/Profile"] == 1
 
@@ -331,29 +335,28 @@ async def test_cancelling_the_leader_at_each_await_point_strands_nobody(
 
 
 async def test_cancelling_a_request_waiting_for_the_login_leaves_the_login_alone(
-    fake: FakeWXM,
+    fake: FakeWXM, wxm_http: httpx.AsyncClient
 ) -> None:
     """A waiter cancelled while the login is in flight: the login and the others go on."""
     pause = fake.pause_logins()
-    async with _client(fake.transport(), WXMAuth(USERNAME, PASSWORD)) as http:
-        statuses: list[int] = []
-        waiter = anyio.CancelScope()
+    statuses: list[int] = []
+    waiter = anyio.CancelScope()
 
-        async def call(scope: anyio.CancelScope | None = None) -> None:
-            with scope or anyio.CancelScope():
-                statuses.append((await http.get("/api/Profile")).status_code)
+    async def call(scope: anyio.CancelScope | None = None) -> None:
+        with scope or anyio.CancelScope():
+            statuses.append((await wxm_http.get("/api/Profile")).status_code)
 
-        with anyio.fail_after(GUARD):
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(call)
-                await pause.arrived.wait()  # the first request is logging in
-                tg.start_soon(call, waiter)
-                tg.start_soon(call)
-                await anyio.wait_all_tasks_blocked()  # both wait on the login
-                waiter.cancel()
-                await anyio.wait_all_tasks_blocked()
-                pause.release()
-        assert (await http.get("/api/Profile")).status_code == 200
+    with anyio.fail_after(GUARD):
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(call)
+            await pause.arrived.wait()  # the first request is logging in
+            tg.start_soon(call, waiter)
+            tg.start_soon(call)
+            await anyio.wait_all_tasks_blocked()  # both wait on the login
+            waiter.cancel()
+            await anyio.wait_all_tasks_blocked()
+            pause.release()
+    assert (await wxm_http.get("/api/Profile")).status_code == 200
     assert waiter.cancelled_caught
     assert statuses == [200, 200]
     assert fake.logins == 1

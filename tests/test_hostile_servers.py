@@ -26,7 +26,7 @@ from wxm_async import (
     WXMClient,
     WXMError,
 )
-from wxm_async.testing import FakeWXM
+from wxm_async.testing import WXM_FAKE_URL, FakeWXM
 
 from .conftest import PASSWORD, USERNAME
 from .helpers import is_login, is_probe, recording, token_answer
@@ -366,7 +366,7 @@ async def test_a_wrong_password_cannot_lock_the_account(fake: FakeWXM) -> None:
     """50 requests in a row with a wrong password: one login attempt, 50 AuthenticationErrors."""
     auth = WXMAuth(USERNAME, "wrong-" + PASSWORD)
     async with httpx.AsyncClient(
-        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+        transport=fake.transport(), base_url=WXM_FAKE_URL, auth=auth
     ) as http:
         for _ in range(50):
             with pytest.raises(AuthenticationError):
@@ -375,7 +375,7 @@ async def test_a_wrong_password_cannot_lock_the_account(fake: FakeWXM) -> None:
     # The credentials work again (say the account was unlocked): the caller clears it.
     good = WXMAuth(USERNAME, PASSWORD)  # another auth is never held back
     async with httpx.AsyncClient(
-        transport=fake.transport(), base_url="https://wxm.test", auth=good
+        transport=fake.transport(), base_url=WXM_FAKE_URL, auth=good
     ) as http:
         assert (await http.get("/api/Profile")).status_code == 200
 
@@ -387,7 +387,7 @@ async def test_the_failure_window_grows_resets_and_can_be_cleared(fake: FakeWXM)
     clock = ManualClock()
     auth = WXMAuth(USERNAME, "wrong", clock=clock)
     async with httpx.AsyncClient(
-        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+        transport=fake.transport(), base_url=WXM_FAKE_URL, auth=auth
     ) as http:
         for expected_logins, advance in [(1, 29.0), (1, 2.0), (2, 59.0), (2, 2.0), (3, 0.0)]:
             with pytest.raises(AuthenticationError):
@@ -443,7 +443,7 @@ def test_one_auth_works_under_asyncio_then_trio() -> None:
 
     async def use() -> int:
         async with httpx.AsyncClient(
-            transport=fake.transport(), base_url="https://wxm.test", auth=auth
+            transport=fake.transport(), base_url=WXM_FAKE_URL, auth=auth
         ) as http:
             fake.revoke_all_tokens()  # every run goes through the store's slow path
             return (await http.get("/api/Profile")).status_code
@@ -595,7 +595,7 @@ async def _fake_failure(kind: str, fake: FakeWXM, tmp_path: Any) -> tuple[BaseEx
         store = FileTokenStore(tmp_path / "dir" / "token")
     auth = WXMAuth(username, password, store=store)
     async with httpx.AsyncClient(
-        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+        transport=fake.transport(), base_url=WXM_FAKE_URL, auth=auth
     ) as http:
         if kind == "cancelled":
             pause = fake.pause_logins()

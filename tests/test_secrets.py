@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from wxm_async import AuthenticationError, BasicAuthWarning, WXMAuth, WXMBasicAuth, WXMBearerAuth
-from wxm_async.testing import FakeWXM
+from wxm_async.testing import WXM_FAKE_URL, FakeWXM
 
 from .conftest import USERNAME, Server
 
@@ -68,7 +68,7 @@ async def test_a_two_factor_code_is_kept_out_of_logs_and_errors(
     fake.two_factor_code = "918273"
     auth = WXMAuth(f"{USERNAME}#000111", fake.api_key(USERNAME))
     async with httpx.AsyncClient(
-        transport=fake.transport(), base_url="https://wxm.test", auth=auth
+        transport=fake.transport(), base_url=WXM_FAKE_URL, auth=auth
     ) as http:
         with pytest.raises(AuthenticationError) as caught:
             await http.get("/api/Profile")
