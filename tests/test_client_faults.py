@@ -16,7 +16,7 @@ from wxm_async import (
     WXMAuth,
     WXMClient,
 )
-from wxm_async.testing import FakeWXM
+from wxm_async.testing import WXM_FAKE_URL, FakeWXM
 
 from .conftest import PASSWORD, USERNAME
 
@@ -94,7 +94,7 @@ async def test_a_wrong_password_is_not_retried(fake: FakeWXM) -> None:
     """A rejected login is final: one attempt, AuthenticationError, no retry."""
     async with WXMClient(
         auth=WXMAuth(USERNAME, "wrong"),
-        base_url="https://wxm.test",
+        base_url=WXM_FAKE_URL,
         transport=fake.transport(),
         retries=RetryPolicy().without_waiting(),
     ) as client:

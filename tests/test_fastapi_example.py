@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from wxm_async import RetryPolicy, WXMAuth, WXMClient
-from wxm_async.testing import FakeWXM
+from wxm_async.testing import WXM_FAKE_URL, FakeWXM
 
 from .conftest import PASSWORD, USERNAME
 
@@ -37,7 +37,7 @@ async def test_hundreds_of_app_requests_cause_one_login(fake: FakeWXM) -> None:
     app = example.create_app(
         lambda: WXMClient(
             auth=WXMAuth(USERNAME, PASSWORD),
-            base_url="https://wxm.test",
+            base_url=WXM_FAKE_URL,
             transport=fake.transport(),
             retries=RetryPolicy().without_waiting(),
         )
@@ -68,7 +68,7 @@ async def test_wxm_failures_become_502(fake: FakeWXM) -> None:
     app = example.create_app(
         lambda: WXMClient(
             auth=WXMAuth(USERNAME, "wrong-password"),
-            base_url="https://wxm.test",
+            base_url=WXM_FAKE_URL,
             transport=fake.transport(),
         )
     )
