@@ -24,6 +24,8 @@ from typing import TypeVar
 import anyio
 import httpx
 
+from wxm_async.testing import FAKE_PASSWORD, FAKE_USERNAME
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -31,8 +33,8 @@ PATH = "/api/Questions/Active"
 #: How ``FakeWXM.requests`` counts the benchmarked route.
 ROUTE = f"GET {PATH}"
 BASE_URL = "https://wxm.test"
-USERNAME = "demo"
-PASSWORD = "demo-password"  # the fake's default account
+USERNAME = FAKE_USERNAME  # the fake's default account
+PASSWORD = FAKE_PASSWORD
 LOOPBACK_LIMITS = httpx.Limits(max_connections=100)
 #: Every request of a loopback storm queues in the pool at once. The default 5 s pool
 #: timeout would fail the last ones whatever the auth does, so only I/O times out.

@@ -57,12 +57,12 @@ from anyio.streams.buffered import BufferedByteReceiveStream
 from wxm_async import WXMAuth
 from wxm_async.defaults import DEFAULT_LEASE
 from wxm_async.stores import FileTokenStore, MemoryTokenStore, RedisTokenStore, TokenStore
-from wxm_async.testing import FakeWXM, serve
+from wxm_async.testing import FAKE_PASSWORD, FAKE_USERNAME, FakeWXM, serve
 
 PATH = "/api/Questions/Active"
 ROUTE = f"GET {PATH}"
-USERNAME = "demo"
-PASSWORD = "demo-password"
+USERNAME = FAKE_USERNAME  # the fake's default account
+PASSWORD = FAKE_PASSWORD
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "fleet-benchmark.md"
 LIMITS = httpx.Limits(max_connections=20)
 TIMEOUT = httpx.Timeout(60.0, pool=None)

@@ -18,11 +18,11 @@ from hypothesis import settings
 
 from wxm_async import RetryPolicy, WXMAuth, WXMClient
 from wxm_async.stores import TokenStore
-from wxm_async.testing import FakeWXM, serve
+from wxm_async.testing import FAKE_PASSWORD, FAKE_USERNAME, WXM_FAKE_URL, FakeWXM, serve
 
-USERNAME = "demo"
-PASSWORD = "demo-password"  # the fake's default account
-IN_PROCESS_URL = "https://wxm.test"
+USERNAME = FAKE_USERNAME  # the fake's default account, under the short names tests use
+PASSWORD = FAKE_PASSWORD
+IN_PROCESS_URL = WXM_FAKE_URL
 
 
 def store_client(
@@ -75,6 +75,15 @@ def clock() -> ManualClock:
 @pytest.fixture
 def fake() -> FakeWXM:
     return FakeWXM()
+
+
+@pytest.fixture
+def wxm_fake(fake: FakeWXM) -> FakeWXM:
+    """The plugin's fixtures (``wxm_http``, ``wxm_client``) run on the test's ``fake``.
+
+    A module that overrides ``fake`` (a tidy fake, a rate limit) gets them on its own fake.
+    """
+    return fake
 
 
 @define

@@ -6,8 +6,8 @@ counters a test can read. Run it in process:
 
 ```python
 fake = FakeWXM()
-auth = WXMAuth("demo", "demo-password")
-async with httpx.AsyncClient(transport=fake.transport(), base_url="https://wxm.test", auth=auth) as http:
+auth = WXMAuth(FAKE_USERNAME, FAKE_PASSWORD)  # the fake's default account
+async with httpx.AsyncClient(transport=fake.transport(), base_url=WXM_FAKE_URL, auth=auth) as http:
     ...
 ```
 
@@ -15,11 +15,21 @@ or on a loopback socket with ``serve(fake)`` (needs the ``testing`` extra).
 """
 
 from .._public import publish as _publish
-from ._fake import DENIED_MESSAGE, FakeWXM
+from ._accounts import FAKE_PASSWORD, FAKE_USERNAME
+from ._fake import DENIED_MESSAGE, WXM_FAKE_URL, FakeWXM
 from ._faults import RateLimit
 from ._pause import LoginPause
 from ._server import serve
 
-__all__ = ["DENIED_MESSAGE", "FakeWXM", "LoginPause", "RateLimit", "serve"]
+__all__ = [
+    "DENIED_MESSAGE",
+    "FAKE_PASSWORD",
+    "FAKE_USERNAME",
+    "WXM_FAKE_URL",
+    "FakeWXM",
+    "LoginPause",
+    "RateLimit",
+    "serve",
+]
 
 _publish(__name__, globals())

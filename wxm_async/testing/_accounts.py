@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 
 from attrs import frozen
 
-from ._wire import Answer, Request, Route, ok
+from ._wire import Reply, Request, Route, ok
 
 TWO_FACTOR_REQUIRED = "Valid Two Factor Secure Code Required, Enter Code Received"
 TWO_FACTOR_INVALID = "Invalid Two Factor Secure Code, Check For Code Sent To Your Email/Phone Or Contact Your Administrator"
@@ -27,6 +27,11 @@ LOCKED_OUT = (
     "or try reset password"
 )
 BAD_CREDENTIALS = "The user name or password is incorrect."
+
+FAKE_USERNAME = "demo"
+"""The user name of a fake's default account, which owns its data."""
+FAKE_PASSWORD = "demo-password"
+"""The password of a fake's default account (its API key is ``fake.api_key(FAKE_USERNAME)``)."""
 
 
 @frozen
@@ -75,30 +80,30 @@ class Accounts:
 
     def check_login(
         self, request: Request, *, two_factor_code: str | None, bad_login_status: int
-    ) -> str | Answer:
+    ) -> str | Reply:
         """The user a login form logs in, or WXM's error answer for it."""
         if not request.headers.get("content-type", "").startswith(
             "application/x-www-form-urlencoded"
         ):
-            return Answer(400, {"error": "unsupported_grant_type"})
+            return Reply(400, {"error": "unsupported_grant_type"})
         try:
             form = {
                 k: v[0] for k, v in parse_qs(request.body.decode(), keep_blank_values=True).items()
             }
         except UnicodeDecodeError:
-            return Answer(400, {"error": "invalid_request"})
+            return Reply(400, {"error": "invalid_request"})
         if form.get("grant_type") != "password":
-            return Answer(400, {"error": "unsupported_grant_type"})
+            return Reply(400, {"error": "unsupported_grant_type"})
         username, _, code = form.get("username", "").partition("#")
         if username in self.locked:
-            return Answer(401, {"error": "Authorization Error", "error_description": LOCKED_OUT})
+            return Reply(401, {"error": "Authorization Error", "error_description": LOCKED_OUT})
         if not self.password_ok(username, form.get("password", "")):
-            return Answer(
+            return Reply(
                 bad_login_status, {"error": "invalid_grant", "error_description": BAD_CREDENTIALS}
             )
         if two_factor_code is not None and code != two_factor_code:
             description = TWO_FACTOR_INVALID if code else TWO_FACTOR_REQUIRED
-            return Answer(401, {"error": "two_factor", "error_description": description})
+            return Reply(401, {"error": "two_factor", "error_description": description})
         return username
 
     def issue(self, username: str, *, lifetime: int, now: float) -> dict[str, Any]:
@@ -131,18 +136,18 @@ def routes(accounts: Accounts) -> list[Route]:
     ]
 
 
-def _get_api_key(accounts: Accounts, request: Request) -> Answer:
+def _get_api_key(accounts: Accounts, request: Request) -> Reply:
     assert request.user is not None
     return ok(accounts.api_key(request.user))
 
 
-def _generate_api_key(accounts: Accounts, request: Request) -> Answer:
+def _generate_api_key(accounts: Accounts, request: Request) -> Reply:
     assert request.user is not None
     accounts.api_keys.pop(request.user, None)
     return ok(accounts.api_key(request.user))
 
 
-def _logout(accounts: Accounts, request: Request) -> Answer:
+def _logout(accounts: Accounts, request: Request) -> Reply:
     _, _, token = request.headers.get("authorization", "").partition(" ")
     accounts.tokens.pop(token, None)
     return ok(True)

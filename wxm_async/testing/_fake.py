@@ -29,6 +29,7 @@ from . import (
     _routes_surveys,
     _routes_tokens,
 )
+from ._accounts import FAKE_PASSWORD, FAKE_USERNAME
 from ._faults import (
     ConnectionDropped,
     Fault,
@@ -37,14 +38,16 @@ from ._faults import (
     RateLimiter,
     emit,
     rate_limited,
-    status_answer,
+    status_reply,
 )
 from ._pause import LoginPause
-from ._wire import JSON_TYPE, Answer, Invalid, NotFound, Request, Route, ok
+from ._wire import JSON_TYPE, Invalid, NotFound, Reply, Request, Route, ok
 from ._world import World
 
-__all__ = ["DENIED_MESSAGE", "FakeWXM"]
+__all__ = ["DENIED_MESSAGE", "WXM_FAKE_URL", "FakeWXM"]
 
+WXM_FAKE_URL = "https://wxm.test"
+"""The base URL to send to a fake in process (``transport()``): the host is never contacted."""
 DENIED_MESSAGE = "Authorization has been denied for this request."
 """WXM's message in the 401 answer to a request without valid credentials."""
 DEFAULT_RESPONSES = 120
@@ -71,6 +74,16 @@ class _InProcessTransport(httpx.ASGITransport):
             ) from None
 
 
+def _check_size(accounts: _accounts.Accounts, responses: int, max_page_size: int) -> None:
+    """Refuse a fake without an account, or with a response count or page size out of range."""
+    if not accounts.passwords:
+        raise ValueError("FakeWXM needs at least one account")
+    if not 0 <= responses <= MAX_RESPONSES or max_page_size < 1:
+        raise ValueError(
+            f"responses must be from 0 to {MAX_RESPONSES:,}, and max_page_size at least 1"
+        )
+
+
 class FakeWXM:
     """A fake WXM server: an ASGI app with WXM's login, its resources and its errors.
 
@@ -80,8 +93,9 @@ class FakeWXM:
     ``seed``: two fakes with the same arguments serve the same data.
 
     Args:
-        accounts: User names and their passwords. Default: one account, ``demo`` with
-            password ``demo-password``. The first account owns the data.
+        accounts: User names and their passwords. Default: one account,
+            ``FAKE_USERNAME`` (``demo``) with password ``FAKE_PASSWORD``
+            (``demo-password``). The first account owns the data.
         token_lifetime: How long issued tokens live, in whole seconds (WXM: 43,200).
         bad_login_status: The status of a login with wrong credentials; WXM's own is
             not documented (400, OWIN's ``invalid_grant``, or 401).
@@ -131,15 +145,10 @@ class FakeWXM:
         tidy: bool = False,
     ) -> None:
         self._accounts = _accounts.Accounts(
-            accounts if accounts is not None else {"demo": "demo-password"}
+            accounts if accounts is not None else {FAKE_USERNAME: FAKE_PASSWORD}
         )
-        if not self._accounts.passwords:
-            raise ValueError("FakeWXM needs at least one account")
-        if not 0 <= responses <= MAX_RESPONSES or max_page_size < 1:
-            raise ValueError(
-                f"responses must be from 0 to {MAX_RESPONSES:,}, and max_page_size at least 1"
-            )
-        self._login_failures: list[Answer] = []
+        _check_size(self._accounts, responses, max_page_size)
+        self._login_failures: list[Reply] = []
         self._pause: LoginPause | None = None
         self._faults = Faults()
         self._limiter = RateLimiter()
@@ -162,7 +171,12 @@ class FakeWXM:
             max_page_size=max_page_size,
             tidy=tidy,
         )
-        self._routes = [
+        self.surveys = _routes_surveys.SurveyLog()
+        self._routes = self._all_routes()
+
+    def _all_routes(self) -> list[Route]:
+        """The login, the account routes, and each API area's routes on this fake's world."""
+        routes = [
             Route("POST", "/api/LoginToken", self._login_route, protected=False),
             *_accounts.routes(self._accounts),
         ]
@@ -174,9 +188,9 @@ class FakeWXM:
             _routes_account,
             _routes_analytics,
         ):
-            self._routes.extend(area.routes(self._world))
-        self.surveys = _routes_surveys.SurveyLog()
-        self._routes.extend(_routes_surveys.routes(self._world, self.surveys))
+            routes.extend(area.routes(self._world))
+        routes.extend(_routes_surveys.routes(self._world, self.surveys))
+        return routes
 
     @property
     def username(self) -> str:
@@ -204,9 +218,9 @@ class FakeWXM:
     def fail_next_logins(
         self, count: int, *, status: int = 503, body: object = None, raw: bytes | None = None
     ) -> None:
-        """Answer the next ``count`` logins with ``status`` and ``body`` (JSON) or ``raw`` bytes."""
-        answer = Answer(status, body, raw, "text/html" if raw is not None else JSON_TYPE)
-        self._login_failures.extend([answer] * count)
+        """Reply the next ``count`` logins with ``status`` and ``body`` (JSON) or ``raw`` bytes."""
+        reply = Reply(status, body, raw, "text/html" if raw is not None else JSON_TYPE)
+        self._login_failures.extend([reply] * count)
 
     def pause_logins(self) -> LoginPause:
         """Hold every login at the door until ``release()`` on the returned pause."""
@@ -231,7 +245,7 @@ class FakeWXM:
         body: object = None,
         raw: bytes | None = None,
     ) -> None:
-        """Answer the next ``count`` requests to ``route`` with an error status.
+        """Reply the next ``count`` requests to ``route`` with an error status.
 
         Args:
             count: How many requests to answer so.
@@ -244,8 +258,8 @@ class FakeWXM:
             body: The JSON body; default ``{"message": ...}`` in WXM's words.
             raw: Bytes to send as ``text/html`` instead of a JSON body.
         """
-        answer = status_answer(status, retry_after_value=retry_after, body=body, raw=raw)
-        self._faults.add(route, Fault("status", answer), count)
+        reply = status_reply(status, retry_after_value=retry_after, body=body, raw=raw)
+        self._faults.add(route, Fault("status", reply), count)
 
     def drop_next(self, count: int = 1, *, route: str | None = None) -> None:
         """Drop the connection of the next ``count`` requests to ``route`` instead of answering.
@@ -298,8 +312,8 @@ class FakeWXM:
         request = Request(scope["method"], scope["path"], headers, body)
         fault: Fault | None = None
         found = self._find(request)
-        if isinstance(found, Answer):
-            answer = found
+        if isinstance(found, Reply):
+            reply = found
         else:
             route, params = found
             self.requests[route.key] += 1
@@ -308,20 +322,20 @@ class FakeWXM:
                 await anyio.sleep(fault.delay)
                 fault = None
             if fault is not None and fault.kind == "status":
-                assert fault.answer is not None
-                answer = fault.answer
+                assert fault.reply is not None
+                reply = fault.reply
             elif fault is not None and fault.kind == "drop":
-                answer = Answer(200, None)
+                reply = Reply(200, None)
             else:
-                answer = await self._handle(route, params, request)
-        await emit(send, answer, fault, in_process=bool(scope.get(_IN_PROCESS)))
+                reply = await self._handle(route, params, request)
+        await emit(send, reply, fault, in_process=bool(scope.get(_IN_PROCESS)))
 
-    def _find(self, request: Request) -> Answer | tuple[Route, dict[str, str]]:
+    def _find(self, request: Request) -> Reply | tuple[Route, dict[str, str]]:
         matches = [
             (route, m) for route in self._routes if (m := route.pattern.fullmatch(request.path))
         ]
         if not matches:
-            return Answer(
+            return Reply(
                 404,
                 {
                     "message": f"No HTTP resource was found that matches the request URI '{request.path}'."
@@ -329,7 +343,7 @@ class FakeWXM:
             )
         found = [(route, m) for route, m in matches if route.method == request.method]
         if not found:
-            return Answer(
+            return Reply(
                 405,
                 {
                     "message": f"The requested resource does not support http method '{request.method}'."
@@ -338,12 +352,12 @@ class FakeWXM:
         route, match = found[0]
         return route, match.groupdict()
 
-    async def _handle(self, route: Route, params: dict[str, str], request: Request) -> Answer:
+    async def _handle(self, route: Route, params: dict[str, str], request: Request) -> Reply:
         if route.protected:
             user = self._authenticate(request)
             if user is None:
                 self.denied += 1
-                return Answer(401, {"message": DENIED_MESSAGE})
+                return Reply(401, {"message": DENIED_MESSAGE})
             limit = self.rate_limit
             if limit is not None:
                 wait = self._limiter.wait(limit, user, self._clock())
@@ -352,10 +366,10 @@ class FakeWXM:
                     return rate_limited(limit, wait)
             request = Request(request.method, request.path, request.headers, request.body, user)
         try:
-            answer = route.handler(request, **params)
-            return await answer if isinstance(answer, Awaitable) else answer
+            reply = route.handler(request, **params)
+            return await reply if isinstance(reply, Awaitable) else reply
         except (Invalid, NotFound) as problem:
-            return problem.answer()
+            return problem.reply()
 
     def _authenticate(self, request: Request) -> str | None:
         scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
@@ -366,7 +380,7 @@ class FakeWXM:
 
     # -- the login ----------------------------------------------------------------------
 
-    async def _login_route(self, request: Request) -> Answer:
+    async def _login_route(self, request: Request) -> Reply:
         self.login_attempts += 1
         if self._pause is not None:
             await self._pause.wait()
@@ -375,7 +389,7 @@ class FakeWXM:
         user = self._accounts.check_login(
             request, two_factor_code=self.two_factor_code, bad_login_status=self.bad_login_status
         )
-        if isinstance(user, Answer):
+        if isinstance(user, Reply):
             return user
         self.logins += 1
         return ok(self._accounts.issue(user, lifetime=self.token_lifetime, now=self._clock()))

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import anyio
 from attrs import define, field, frozen
 
-from ._wire import Answer, Route
+from ._wire import Reply, Route
 
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 FaultKind = Literal["status", "drop", "slow", "delay"]
@@ -86,27 +86,27 @@ def retry_after(value: float | datetime | None) -> tuple[tuple[str, str], ...]:
     return (("retry-after", str(max(math.ceil(value), 0))),)
 
 
-def rate_limited(limit: RateLimit, seconds: float) -> Answer:
+def rate_limited(limit: RateLimit, seconds: float) -> Reply:
     """WXM-like 429 for a request over ``limit``, ``seconds`` before the window ends."""
     header: float | datetime | None = None
     if limit.retry_after == "seconds":
         header = max(seconds, 1)
     elif limit.retry_after == "date":
         header = datetime.now(UTC) + timedelta(seconds=max(seconds, 1))
-    return Answer(429, {"message": RATE_LIMIT_MESSAGE}, headers=retry_after(header))
+    return Reply(429, {"message": RATE_LIMIT_MESSAGE}, headers=retry_after(header))
 
 
-def status_answer(
+def status_reply(
     status: int, *, retry_after_value: float | datetime | None, body: object, raw: bytes | None
-) -> Answer:
-    """The answer of a status fault: ``body`` as JSON, ``raw`` as HTML, or a default message."""
+) -> Reply:
+    """The reply of a status fault: ``body`` as JSON, ``raw`` as HTML, or a default message."""
     if raw is not None:
-        return Answer(
+        return Reply(
             status, raw=raw, content_type="text/html", headers=retry_after(retry_after_value)
         )
     if body is None:
         body = {"message": _STATUS_MESSAGES.get(status, "An error has occurred.")}
-    return Answer(status, body, headers=retry_after(retry_after_value))
+    return Reply(status, body, headers=retry_after(retry_after_value))
 
 
 @frozen
@@ -114,7 +114,7 @@ class Fault:
     """What to do instead of (or around) a route's normal answer."""
 
     kind: FaultKind
-    answer: Answer | None = None  # for "status"
+    reply: Reply | None = None  # for "status"
     chunk_size: int = 16  # for "slow": bytes per chunk
     delay: float = 0.0  # for "slow": seconds between chunks; for "delay": before answering
 
@@ -178,22 +178,22 @@ class ConnectionDropped(Exception):
     """Raised by the app, in process, to drop the connection; the transport maps it."""
 
 
-async def emit(send: Send, answer: Answer, fault: Fault | None, *, in_process: bool) -> None:
-    """Send ``answer`` over ASGI, as ``fault`` says: whole, in slow chunks, or cut off."""
-    body = answer.encoded()
+async def emit(send: Send, reply: Reply, fault: Fault | None, *, in_process: bool) -> None:
+    """Send ``reply`` over ASGI, as ``fault`` says: whole, in slow chunks, or cut off."""
+    body = reply.encoded()
     headers = [
-        (b"content-type", answer.content_type.encode()),
+        (b"content-type", reply.content_type.encode()),
         (b"content-length", str(len(body)).encode()),
-        *((k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers),
+        *((k.encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers),
     ]
     if fault is not None and fault.kind == "drop":
         if in_process:
             raise ConnectionDropped
         # Over a socket: the status line and headers, then the connection closes with the
         # body missing, which the client sees as a protocol error.
-        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        await send({"type": "http.response.start", "status": reply.status, "headers": headers})
         return
-    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
     if fault is not None and fault.kind == "slow":
         size = max(fault.chunk_size, 1)
         for start in range(0, len(body), size):

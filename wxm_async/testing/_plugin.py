@@ -17,7 +17,7 @@ Fixtures:
   retries happen without waiting.
 
 A client fixture of one's own builds on the same pieces: ``wxm_fake.transport()``,
-``WXM_FAKE_URL`` and ``wxm_auth``.
+``wxm_async.testing.WXM_FAKE_URL`` and ``wxm_auth``.
 """
 
 from __future__ import annotations
@@ -30,10 +30,7 @@ import pytest
 from .._auth import WXMAuth
 from .._client import WXMClient
 from .._retry import RetryPolicy
-from ._fake import FakeWXM
-
-WXM_FAKE_URL = "https://wxm.test"
-"""The base URL of ``wxm_http``: in process, the host is never contacted."""
+from ._fake import WXM_FAKE_URL, FakeWXM
 
 
 @pytest.fixture

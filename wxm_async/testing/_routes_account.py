@@ -6,7 +6,7 @@ from functools import partial
 
 from . import _quirks
 from ._catalog import settings
-from ._wire import Answer, Invalid, Request, Route, json_object, ok, typed
+from ._wire import Invalid, Reply, Request, Route, json_object, ok, typed
 from ._world import World
 
 SUB_USER_PAGE_SIZE = 25
@@ -32,22 +32,22 @@ def routes(world: World) -> list[Route]:
     ]
 
 
-def _settings(world: World, request: Request) -> Answer:
+def _settings(world: World, request: Request) -> Reply:
     tidy = settings(world.user)
     return ok(
         {**tidy, "locationList": [world.wire(_quirks.location, x) for x in tidy["locationList"]]}
     )
 
 
-def _profile(request: Request) -> Answer:
+def _profile(request: Request) -> Reply:
     return ok({"user": request.user, "name": request.user, "timeZoneOffset": 0})
 
 
-def _sub_users(world: World, request: Request) -> Answer:
+def _sub_users(world: World, request: Request) -> Reply:
     return ok([world.wire(_quirks.sub_user, u) for u in world.sub_users])
 
 
-def _sub_user_page(world: World, request: Request, page: str, search: str = "") -> Answer:
+def _sub_user_page(world: World, request: Request, page: str, search: str = "") -> Reply:
     wanted = search.lower()
     found = [
         u
@@ -67,12 +67,12 @@ def _sub_user_page(world: World, request: Request, page: str, search: str = "") 
     )
 
 
-def _get_user_data(world: World, request: Request, key: str) -> Answer:
+def _get_user_data(world: World, request: Request, key: str) -> Reply:
     assert request.user is not None
     return ok(world.user_data.get((request.user, key)))
 
 
-def _set_user_data(world: World, request: Request, key: str) -> Answer:
+def _set_user_data(world: World, request: Request, key: str) -> Reply:
     assert request.user is not None
     value = typed(json_object(request), "value", str)
     if value is None:

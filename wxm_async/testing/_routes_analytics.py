@@ -9,7 +9,7 @@ from typing import Any
 
 from . import _quirks
 from ._catalog import NPS_QUESTION_ID
-from ._wire import Answer, Request, Route, ok
+from ._wire import Reply, Request, Route, ok
 from ._world import World
 
 
@@ -52,14 +52,14 @@ def _nps_question(world: World) -> dict[str, Any]:
     return next(q for q in world.questions if q["id"] == NPS_QUESTION_ID)
 
 
-def _flash_nps(world: World, request: Request) -> Answer:
+def _flash_nps(world: World, request: Request) -> Reply:
     answers = _filtered(world, request)
     return ok(
         {"totalResponses": len(answers), "netPromoter": net_promoter(_nps_question(world), answers)}
     )
 
 
-def _summary(world: World, request: Request) -> Answer:
+def _summary(world: World, request: Request) -> Reply:
     answers = _filtered(world, request)
     summary = []
     for question in world.questions:

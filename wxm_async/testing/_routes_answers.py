@@ -6,9 +6,9 @@ from functools import partial
 
 from . import _quirks
 from ._wire import (
-    Answer,
     Invalid,
     NotFound,
+    Reply,
     Request,
     Route,
     integer,
@@ -34,7 +34,7 @@ def routes(world: World) -> list[Route]:
     ]
 
 
-def _answers(world: World, request: Request) -> Answer:
+def _answers(world: World, request: Request) -> Reply:
     found = world.answers.select(world.filter_of(request))
     if not found and not world.tidy:
         return ok(None)  # WXM's answer when nothing matches: null, not []
@@ -45,7 +45,7 @@ def _shaped(world: World, i: int) -> dict[str, object]:
     return world.wire(_quirks.answer, world.answers.answer(i))
 
 
-def _page(world: World, request: Request, page: str, rows: str) -> Answer:
+def _page(world: World, request: Request, page: str, rows: str) -> Reply:
     size = integer(rows, "rows")
     if not 1 <= size <= world.max_page_size:
         raise Invalid(f"'rows' must be from 1 to {world.max_page_size}.")
@@ -62,7 +62,7 @@ def _page(world: World, request: Request, page: str, rows: str) -> Answer:
     )
 
 
-def _count(world: World, request: Request) -> Answer:
+def _count(world: World, request: Request) -> Reply:
     return ok(len(world.answers.select(world.filter_of(request))))
 
 
@@ -73,11 +73,11 @@ def _index(world: World, answer_id: str) -> int:
     return i
 
 
-def _one(world: World, request: Request, answer_id: str) -> Answer:
+def _one(world: World, request: Request, answer_id: str) -> Reply:
     return ok(_shaped(world, _index(world, answer_id)))
 
 
-def _note(world: World, request: Request, answer_id: str) -> Answer:
+def _note(world: World, request: Request, answer_id: str) -> Reply:
     i = _index(world, answer_id)
     body = json_object(request)
     text = typed(body, "note", str)

@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 
 from . import _quirks
-from ._wire import Answer, NotFound, Request, Route, ok
+from ._wire import NotFound, Reply, Request, Route, ok
 from ._world import World
 
 Shape = Callable[[dict[str, Any]], dict[str, Any]]
@@ -41,7 +41,7 @@ def _same(record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _list(world: World, shape: Shape, items: list[dict[str, Any]], request: Request) -> Answer:
+def _list(world: World, shape: Shape, items: list[dict[str, Any]], request: Request) -> Reply:
     return ok([world.wire(shape, item) for item in items])
 
 
@@ -52,12 +52,12 @@ def _one(
     kind: str,
     request: Request,
     item_id: str,
-) -> Answer:
+) -> Reply:
     for item in items:
         if item["id"].lower() == item_id.lower():
             return ok(world.wire(shape, item))
     raise NotFound(f"No {kind} has the id '{item_id}'.")
 
 
-def _events(world: World, request: Request, target: str) -> Answer:
+def _events(world: World, request: Request, target: str) -> Reply:
     return ok(world.delivery_events.get(target.lower(), []))

@@ -6,7 +6,7 @@ from functools import partial
 
 from . import _quirks
 from ._catalog import questionnaires
-from ._wire import Answer, Invalid, Request, Route, json_object, ok, typed
+from ._wire import Invalid, Reply, Request, Route, json_object, ok, typed
 from ._world import World
 
 
@@ -20,15 +20,15 @@ def routes(world: World) -> list[Route]:
     ]
 
 
-def _active(world: World, request: Request) -> Answer:
+def _active(world: World, request: Request) -> Reply:
     return ok([world.wire(_quirks.question, q) for q in world.questions if not q["isRetired"]])
 
 
-def _all(world: World, request: Request) -> Answer:
+def _all(world: World, request: Request) -> Reply:
     return ok([world.wire(_quirks.question, q) for q in world.questions])
 
 
-def _of_questionnaire(world: World, request: Request) -> Answer:
+def _of_questionnaire(world: World, request: Request) -> Reply:
     name = typed(json_object(request), "name", str)
     if name is None:
         raise Invalid("'name' is required.")
@@ -42,5 +42,5 @@ def _of_questionnaire(world: World, request: Request) -> Answer:
     )
 
 
-def _questionnaires(request: Request) -> Answer:
+def _questionnaires(request: Request) -> Reply:
     return ok(questionnaires())

@@ -16,9 +16,9 @@ from attrs import define, field
 from . import _quirks
 from ._routes_tokens import _prefill
 from ._wire import (
-    Answer,
     Invalid,
     NotFound,
+    Reply,
     Request,
     Route,
     iso,
@@ -90,7 +90,7 @@ def _usable_token(world: World, token_id: str) -> dict[str, Any]:
 
 def _survey(
     world: World, log: SurveyLog, request: Request, token: str, device_id: str | None = None
-) -> Answer:
+) -> Reply:
     record = _usable_token(world, token)
     location = record["location"]
     partial_id = f"{log.next_id:024x}"
@@ -124,10 +124,10 @@ def _survey(
         "skipWelcome": bool(record.get("skipWelcome")),
         "preferredStation": "api",
     }
-    return Answer(200, world.wire(_quirks.survey, survey))
+    return Reply(200, world.wire(_quirks.survey, survey))
 
 
-def _submit(world: World, log: SurveyLog, request: Request, token: str) -> Answer:
+def _submit(world: World, log: SurveyLog, request: Request, token: str) -> Reply:
     record = _usable_token(world, token)
     body = json_object(request)
     responses = _prefill(body.get("responses"), "responses")
@@ -151,7 +151,7 @@ def _submit(world: World, log: SurveyLog, request: Request, token: str) -> Answe
     if len(log.submitted) >= MAX_KEPT:
         del log.submitted[0]
     log.submitted.append(answer)
-    return Answer(200, world.wire(_quirks.submitted, answer))
+    return Reply(200, world.wire(_quirks.submitted, answer))
 
 
 def _save_partial(
@@ -161,7 +161,7 @@ def _save_partial(
     complete: str,
     channel: str | None = None,
     device_id: str | None = None,
-) -> Answer:
+) -> Reply:
     saved = log.partials.get(partial_id.lower())
     if saved is None:
         raise NotFound(f"No partial response has the id '{partial_id}'.")
@@ -175,4 +175,4 @@ def _save_partial(
     saved["channel"] = channel
     if device_id is not None:
         saved["deviceId"] = device_id
-    return Answer(200, True)
+    return Reply(200, True)

@@ -8,9 +8,9 @@ from typing import Any
 from . import _quirks
 from ._catalog import DAY_MS
 from ._wire import (
-    Answer,
     Invalid,
     NotFound,
+    Reply,
     Request,
     Route,
     iso,
@@ -92,7 +92,7 @@ def _token(
     return token
 
 
-def _create(world: World, request: Request) -> Answer:
+def _create(world: World, request: Request) -> Reply:
     body = json_object(request)
     location = typed(body, "location", str)
     if not location:
@@ -110,24 +110,24 @@ def _create(world: World, request: Request) -> Answer:
     return ok(world.wire(_quirks.token, token))
 
 
-def _list(world: World, request: Request) -> Answer:
+def _list(world: World, request: Request) -> Reply:
     return ok([world.wire(_quirks.token, token) for token in world.tokens.values()])
 
 
-def _one(world: World, request: Request, token_id: str) -> Answer:
+def _one(world: World, request: Request, token_id: str) -> Reply:
     token = world.tokens.get(token_id.lower())
     if token is None:
         raise NotFound(f"No survey token has the id '{token_id}'.")
     return ok(world.wire(_quirks.token, token))
 
 
-def _delete(world: World, request: Request, token_id: str) -> Answer:
+def _delete(world: World, request: Request, token_id: str) -> Reply:
     if world.tokens.pop(token_id.lower(), None) is None:
         raise NotFound(f"No survey token has the id '{token_id}'.")
     return ok(True)
 
 
-def _for_dispatch(world: World, request: Request) -> Answer:
+def _for_dispatch(world: World, request: Request) -> Reply:
     body = json_object(request)
     dispatch_id = typed(body, "DispatchId", str)
     if not dispatch_id:

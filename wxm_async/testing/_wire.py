@@ -1,4 +1,4 @@
-"""The fake's HTTP vocabulary: requests, answers, routes, WXM's error bodies, dates.
+"""The fake's HTTP vocabulary: requests, replies, routes, WXM's error bodies, dates.
 
 Handlers raise ``Invalid`` or ``NotFound``; the dispatcher turns them into WXM-like 400
 and 404 answers, so bad input never becomes a 500 with a Python traceback.
@@ -19,8 +19,8 @@ INVALID_MESSAGE = "The request is invalid."
 
 
 @frozen
-class Answer:
-    """One HTTP answer of the fake: a status, a JSON body (or raw bytes) and headers."""
+class Reply:
+    """One HTTP reply of the fake (not a survey answer): a status, a JSON body (or raw bytes) and headers."""
 
     status: int
     body: object = None
@@ -44,7 +44,7 @@ class Request:
     user: str | None = None  # who the credentials belong to, once checked
 
 
-Handler = Callable[..., Answer | Awaitable[Answer]]
+Handler = Callable[..., Reply | Awaitable[Reply]]
 
 
 @frozen
@@ -75,23 +75,23 @@ class Invalid(Exception):
         super().__init__(detail)
         self.detail = detail
 
-    def answer(self) -> Answer:
-        """WXM's 400 answer, with the detail appended."""
+    def reply(self) -> Reply:
+        """WXM's 400 reply, with the detail appended."""
         message = INVALID_MESSAGE if not self.detail else f"{INVALID_MESSAGE} {self.detail}"
-        return Answer(400, {"message": message})
+        return Reply(400, {"message": message})
 
 
 class NotFound(Exception):
     """A resource named in the path does not exist: answered 404 ``{"message": ...}``."""
 
-    def answer(self) -> Answer:
-        """The 404 answer."""
-        return Answer(404, {"message": str(self)})
+    def reply(self) -> Reply:
+        """The 404 reply."""
+        return Reply(404, {"message": str(self)})
 
 
-def ok(body: object) -> Answer:
-    """A 200 answer with ``body`` as JSON."""
-    return Answer(200, body)
+def ok(body: object) -> Reply:
+    """A 200 reply with ``body`` as JSON."""
+    return Reply(200, body)
 
 
 def json_body(request: Request, *, empty: object = None) -> Any:

@@ -1,0 +1,62 @@
+"""The at-rest format of shared stores: versioned, round-trips, fails as DecodeError."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from wxm_async import AccessToken, DecodeError
+from wxm_async._converter import decode_at_rest, encode_at_rest, structure
+from wxm_async._models import AtRest, StoredFailure, StoredToken
+
+from ..helpers import token_answer
+
+
+def record() -> AtRest:
+    token = structure(token_answer(), AccessToken, what="a login answer", request=None)
+    return AtRest(
+        token=StoredToken(token=token, expires=1_800_000_000.5, refresh_leeway=300.0),
+        failure=StoredFailure(
+            message="WXM rejected the login",
+            url="https://wxm.test/api/LoginToken",
+            status_code=400,
+            error="invalid_grant",
+            error_description="The user name or password is incorrect.",
+            until=1_800_000_030.0,
+        ),
+    )
+
+
+def test_a_record_round_trips_in_wxms_own_key_names() -> None:
+    """Encode then decode gives the same record; the token keeps WXM's wire keys."""
+    data = encode_at_rest(record())
+    document = json.loads(data)
+    assert document["version"] == 1
+    assert document["token"]["token"]["userName"] == "acme-admin"
+    assert document["token"]["token"][".issued"] == "2026-11-22T10:00:00.000Z"
+    assert decode_at_rest(data, what="x") == record()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\x00not json", "could not decode the store: it is not JSON (9 bytes)"),
+        (b'{"version": 7}', "could not decode the store: version 7, expected 1"),
+        (b"[1, 2]", "could not decode the store: expected a JSON object, got a list"),
+        (
+            b'{"version": 1, "token": {"token": {"access_token": "s3cret", "expires_in": true},'
+            b' "expires": "soon", "refreshLeeway": 1}}',
+            "could not decode the store: expected a number, got a boolean "
+            "@ $.token.token.expires_in; expected a number, got a string @ $.token.expires",
+        ),
+    ],
+)
+def test_what_does_not_decode_raises_decode_error_without_quoting_it(
+    data: bytes, message: str
+) -> None:
+    """Garbage, another version or a wrong shape raise DecodeError with paths, no content."""
+    with pytest.raises(DecodeError) as caught:
+        decode_at_rest(data, what="the store")
+    assert str(caught.value).startswith(message)
+    assert "s3cret" not in str(caught.value)
