@@ -30,7 +30,7 @@ from wxm_async import (
     NotFoundError,
     ServerError,
 )
-from wxm_async._cli._demo import percentile
+from wxm_async._cli._batch import percentile
 from wxm_async._cli._exit import ExitCode, exit_code_for
 from wxm_async._cli._export import CSV_COLUMNS
 from wxm_async.testing import FakeWXM, serve
