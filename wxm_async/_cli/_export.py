@@ -7,8 +7,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
-from .._converter import unstructure
-from .._models import SurveyResponse
+from wxm_async import SurveyResponse, to_wire
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "CsvWriter", "JsonLinesWriter", "ResponseWriter", "csv_rows"]
 
@@ -36,14 +35,18 @@ class ResponseWriter(Protocol):
 
 
 class JsonLinesWriter:
-    """One JSON object per line, per response, in WXM's own wire form (camelCase keys)."""
+    """One JSON object per line, per response, as WXM sends it: ``to_wire``'s form.
+
+    WXM's own keys (camelCase), every field written, unset ones as ``null``; each line
+    reads back with ``from_wire(json.loads(line), SurveyResponse)``.
+    """
 
     def __init__(self, out: _TextOut) -> None:
         self._out = out
 
     def write(self, response: SurveyResponse) -> None:
         """Write ``response`` as one line of JSON."""
-        self._out.write(json.dumps(unstructure(response), ensure_ascii=False) + "\n")
+        self._out.write(json.dumps(to_wire(response), ensure_ascii=False) + "\n")
 
 
 class CsvWriter:
