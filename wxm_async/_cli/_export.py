@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from wxm_async import SurveyResponse, to_wire
+
+from ._safe_text import json_text, writable
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "CsvWriter", "JsonLinesWriter", "ResponseWriter", "csv_rows"]
 
@@ -46,7 +47,7 @@ class JsonLinesWriter:
 
     def write(self, response: SurveyResponse) -> None:
         """Write ``response`` as one line of JSON."""
-        self._out.write(json.dumps(to_wire(response), ensure_ascii=False) + "\n")
+        self._out.write(json_text(to_wire(response)) + "\n")
 
 
 class CsvWriter:
@@ -57,8 +58,8 @@ class CsvWriter:
         self._csv.writerow(CSV_COLUMNS)
 
     def write(self, response: SurveyResponse) -> None:
-        """Write a row for each of ``response``'s answers."""
-        self._csv.writerows(csv_rows(response))
+        """Write a row for each of ``response``'s answers (lone surrogates as U+FFFD)."""
+        self._csv.writerows(tuple(map(writable, row)) for row in csv_rows(response))
 
 
 def csv_rows(response: SurveyResponse) -> Iterator[tuple[str, ...]]:

@@ -6,7 +6,6 @@ retries and 401 recovery, and refuses a path that leaves the base URL.
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -16,6 +15,7 @@ from wxm_async import ConfigurationError, WXMClient
 
 from ._connection import Connection, connection_options
 from ._exit import exit_codes_epilog
+from ._safe_text import json_text, parse_json
 
 __all__ = ["get", "post"]
 
@@ -56,31 +56,32 @@ def _call(connection: Connection, method: str, path: str, body: object) -> None:
 
 
 def _print_body(response: httpx.Response) -> None:
+    """Print the answer: as JSON if it is JSON we can read, else as its text."""
     if not response.content:
         return
     try:
-        data = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+        data = parse_json(response.content)
+    except ValueError:  # not JSON, or nested too deep to read
         click.echo(response.text)
         return
-    indent = 2 if sys.stdout.isatty() else None
-    click.echo(json.dumps(data, indent=indent, ensure_ascii=False))
+    click.echo(json_text(data, indent=2 if sys.stdout.isatty() else None))
 
 
 def _parse_json(body: str) -> object:
+    """Read ``--json``: the text itself, ``@FILE`` or ``-`` (stdin), as UTF-8 JSON."""
+    data: str | bytes = body
     if body == "-":
-        text = sys.stdin.read()
+        data = sys.stdin.buffer.read()
     elif body.startswith("@"):
         try:
-            with open(body[1:], encoding="utf-8") as file:
-                text = file.read()
+            with open(body[1:], "rb") as file:
+                data = file.read()
         except OSError as exc:
             raise click.BadParameter(
                 f"cannot read {body[1:]}: {exc.strerror}", param_hint="--json"
             ) from None
-    else:
-        text = body
     try:
-        return json.loads(text)
+        return parse_json(data)
     except ValueError as exc:
-        raise click.BadParameter(f"not JSON: {exc}", param_hint="--json") from None
+        where = f"{body[1:]} is " if body.startswith("@") else ""
+        raise click.BadParameter(f"{where}{exc}", param_hint="--json") from None
