@@ -116,3 +116,14 @@ def test_export_csv_replaces_lone_surrogates(env: dict[str, str], fake: FakeWXM)
     row = next(csv.DictReader(io.StringIO(result.stdout)))
     assert row["response_id"] == "x\ufffd"
     assert row["text"] == "\ufffd"
+
+
+def test_an_error_message_cannot_drive_the_terminal(env: dict[str, str], fake: FakeWXM) -> None:
+    """A server's message with escape sequences and newlines stays one inert line."""
+    message = "bad\x1b]0;owned\x07\x1b[2J\nwxm: forged line\r\x9b31m"
+    fake.fail_next(route="GET /api/Profile", status=400, body={"message": message})
+    result = wxm("get", "/api/Profile", env=env)
+    assert result.code == ExitCode.STATUS, result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert not any(c in result.stderr for c in "\x1b\x07\r\x9b"), result.stderr
+    assert "\\x1b]0;owned\\x07" in result.stderr

@@ -23,6 +23,7 @@ from rich.table import Table
 from . import _batch
 from ._exit import LOCAL_EXIT_CODES, ExitCode, exit_codes_epilog
 from ._outcome import run_async
+from ._safe_text import inert
 
 __all__ = ["demo"]
 
@@ -83,7 +84,7 @@ def demo(calls: int, concurrency: int, token_lifetime: int) -> None:
     if result.failures:
         click.echo(
             f"wxm: error: {result.failures} of {result.calls} calls failed; the first: "
-            f"{result.first_failure}",
+            f"{inert(result.first_failure or '')}",
             err=True,
         )
         sys.exit(ExitCode.FAILURE)

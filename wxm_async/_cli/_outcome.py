@@ -18,6 +18,7 @@ import httpx
 from wxm_async import WXMError
 
 from ._exit import exit_code_for
+from ._safe_text import inert
 
 __all__ = ["fail", "run_async"]
 
@@ -25,12 +26,15 @@ T = TypeVar("T")
 
 
 def fail(error: BaseException) -> NoReturn:
-    """Print ``error`` on one line of stderr and exit with its code (``exit_code_for``)."""
+    """Print ``error`` on one line of stderr and exit with its code (``exit_code_for``).
+
+    The message may hold a server's words: its control characters are printed inert.
+    """
     if isinstance(error, httpx.TransportError):
         message = f"no answer from WXM: {type(error).__name__}: {error}"
     else:
         message = str(error) or type(error).__name__
-    click.echo(f"wxm: error: {message}", err=True)
+    click.echo(f"wxm: error: {inert(message)}", err=True)
     sys.exit(exit_code_for(error))
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["json_text", "parse_json", "writable"]
+__all__ = ["inert", "json_text", "parse_json", "writable"]
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a str holds pairs as one code point
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1: newlines, escapes, bells
 
 
 def parse_json(data: str | bytes) -> object:
@@ -49,3 +50,12 @@ def json_text(data: object, *, indent: int | None = None) -> str:
 def writable(text: str) -> str:
     """``text`` with each lone surrogate replaced by U+FFFD, for formats that cannot escape."""
     return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def inert(text: str) -> str:
+    r"""``text`` on one line that cannot drive a terminal: control characters as ``\x1b``.
+
+    A server's error message reaches stderr; an escape sequence in it could retitle the
+    terminal or write to the clipboard, and a newline could forge a line of output.
+    """
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
