@@ -127,3 +127,17 @@ def test_an_error_message_cannot_drive_the_terminal(env: dict[str, str], fake: F
     assert result.stderr.count("\n") == 1, result.stderr
     assert not any(c in result.stderr for c in "\x1b\x07\r\x9b"), result.stderr
     assert "\\x1b]0;owned\\x07" in result.stderr
+
+
+def test_login_prints_the_servers_fields_inert() -> None:
+    """The account fields WXM's token answer names are printed without control characters."""
+    name = "de\x1b]0;owned\x07mo"
+    fake = FakeWXM(accounts={name: PASSWORD})
+    with served(fake) as url:
+        result = wxm(
+            "login", env={"WXM_BASE_URL": url, "WXM_USERNAME": name, "WXM_PASSWORD": PASSWORD}
+        )
+    assert result.code == ExitCode.OK, result.stderr
+    assert "\x1b" not in result.stdout
+    assert "\x07" not in result.stdout
+    assert "account: de\\x1b]0;owned\\x07mo" in result.stdout

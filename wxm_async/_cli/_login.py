@@ -9,6 +9,7 @@ from wxm_async import WXMClient, WXMError
 from ._connection import Connection, connection_options
 from ._exit import exit_codes_epilog
 from ._outcome import fail
+from ._safe_text import inert
 
 __all__ = ["login"]
 
@@ -40,4 +41,4 @@ def login(connection: Connection, show_token: bool) -> None:
         ("expires", expires),
         ("token", token.access_token if show_token else "<redacted: --show-token shows it>"),
     ]:
-        click.echo(f"{name}: {value}")
+        click.echo(f"{name}: {inert(value)}")  # WXM's words: no escape reaches the terminal
