@@ -141,3 +141,25 @@ def test_login_prints_the_servers_fields_inert() -> None:
     assert "\x1b" not in result.stdout
     assert "\x07" not in result.stdout
     assert "account: de\\x1b]0;owned\\x07mo" in result.stdout
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_is_one_line_not_a_traceback(env: dict[str, str]) -> None:
+    """Output that cannot be written (ENOSPC) ends in one line and exit code 1."""
+    result = wxm("responses", "export", "-o", "/dev/full", env=env)
+    assert result.code == ExitCode.FAILURE, result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "No space left on device" in result.stderr
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("WXM_")} | env
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [str(WXM), "get", "/api/Profile"],
+            env=environ,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=TIMEOUT,
+            check=False,
+        )
+    assert b"Traceback" not in done.stderr, done.stderr
+    assert done.returncode == ExitCode.FAILURE
+    assert done.stderr.count(b"\n") == 1, done.stderr

@@ -58,7 +58,16 @@ def run(argv: Sequence[str] | None = None) -> None:
         sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # The reader went away (``wxm get ... | head``): not an error worth a word.
-        # Point stdout at devnull so that the interpreter's final flush fails quietly.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         sys.exit(ExitCode.OK)
+    except OSError as exc:  # output that cannot be written: a full disk, a quota, EIO...
+        _silence_stdout()
+        where = f": {exc.filename}" if exc.filename else ""
+        click.echo(f"wxm: error: {exc.strerror or type(exc).__name__}{where}", err=True)
+        sys.exit(ExitCode.FAILURE)
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull, so that the interpreter's final flush fails quietly."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
