@@ -163,3 +163,19 @@ def test_a_full_disk_is_one_line_not_a_traceback(env: dict[str, str]) -> None:
     assert b"Traceback" not in done.stderr, done.stderr
     assert done.returncode == ExitCode.FAILURE
     assert done.stderr.count(b"\n") == 1, done.stderr
+
+
+def test_json_from_a_closed_stdin_is_a_usage_error() -> None:
+    """`--json -` with stdin closed (`<&-`): a usage error, not an AttributeError."""
+    done = subprocess.run(
+        f"'{WXM}' post /api/x --json - <&-",
+        shell=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("WXM_")},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == ExitCode.USAGE, done.stderr
+    assert "stdin" in done.stderr

@@ -71,6 +71,8 @@ def _parse_json(body: str) -> object:
     """Read ``--json``: the text itself, ``@FILE`` or ``-`` (stdin), as UTF-8 JSON."""
     data: str | bytes = body
     if body == "-":
+        if sys.stdin is None:  # started with stdin closed (<&-)
+            raise click.BadParameter("- reads stdin, which is closed", param_hint="--json")
         data = sys.stdin.buffer.read()
     elif body.startswith("@"):
         try:
