@@ -86,7 +86,7 @@ class Connection:
         Returns:
             What ``call`` returned. An expected failure ends the command (``fail``).
         """
-        auth = auth or self.auth()
+        auth = auth if auth is not None else self.auth()
 
         async def go() -> T:
             async with WXMClient(auth=auth, base_url=self.base_url) as client:
