@@ -29,8 +29,10 @@ from wxm_async import (
     DecodeError,
     NotFoundError,
     ServerError,
+    SurveyResponse,
+    from_wire,
 )
-from wxm_async._cli._demo import percentile
+from wxm_async._cli._batch import percentile
 from wxm_async._cli._exit import ExitCode, exit_code_for
 from wxm_async._cli._export import CSV_COLUMNS
 from wxm_async.testing import FakeWXM, serve
@@ -307,6 +309,15 @@ def test_export_jsonl_writes_every_response_once(env: dict[str, str]) -> None:
     assert len({row["id"] for row in rows}) == LIVE
     assert all(row["responses"] for row in rows)
     assert f"exported {LIVE} responses" in result.stderr
+
+
+def test_export_jsonl_writes_every_field_as_wxm_does(env: dict[str, str]) -> None:
+    """Each JSONL line has every field, unset ones null, and reads back with from_wire."""
+    result = wxm("responses", "export", env=env)
+    assert result.code == ExitCode.OK, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert all({"archived", "notes", "deviceId"} <= row.keys() for row in rows)
+    assert all(from_wire(row, SurveyResponse).id == row["id"] for row in rows)
 
 
 def test_export_takes_naive_dates_as_utc(env: dict[str, str]) -> None:

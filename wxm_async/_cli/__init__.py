@@ -1,4 +1,4 @@
-"""The ``wxm`` command line: the demo, a login check, raw calls and response exports.
+"""The ``wxm`` command line: the demo, a fake WXM, a login check, raw calls, exports.
 
 It needs the ``cli`` extra (``pip install 'wxm-async[cli]'``): click, rich, and the fake
 WXM's server for ``wxm demo``. Nothing in the core package imports this one.

@@ -1,218 +1,130 @@
-"""``wxm demo``: a high-concurrency batch through ``WXMClient`` against the fake WXM.
+"""``wxm demo``: run the batch of ``_batch`` with a progress bar, then show what it took.
 
-The fake runs on loopback with short-lived tokens, answering in WXM's own shapes
-(``null`` lists, unknown fields, odd dates), under a request quota as WXM has one; the
-client paces itself a little under that quota (``WXMClient(rate_limit=...)``), so the
-quota never answers 429. Halfway through, every token is revoked; a quarter and three
-quarters of the way through, the fake answers a few calls with 503 and 429, as a busy
-WXM would. The calls should all succeed regardless.
+The progress bar goes to stderr; the table goes to stdout. The demo talks only to its
+own fake WXM, so it needs no credentials.
 """
 
 from __future__ import annotations
 
-import logging
-import math
-import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
+import sys
 
-import anyio
-import httpx
-from attrs import frozen
-
-from .._auth import WXMAuth
-from .._client import WXMClient
-from .._exceptions import WXMError
-from .._rate import RequestRate
-from ..testing import FakeWXM, RateLimit, serve
-
-__all__ = [
-    "DEFAULT_CALLS",
-    "DEFAULT_CONCURRENCY",
-    "DEFAULT_TOKEN_LIFETIME",
-    "DemoResult",
-    "percentile",
-    "run_demo",
-]
-
-DEFAULT_CALLS = 3_000
-"""Calls in a demo run."""
-DEFAULT_CONCURRENCY = 50
-"""Calls in flight at once."""
-DEFAULT_TOKEN_LIFETIME = 2
-"""Seconds a token lives on the fake: short, so that it expires several times a run."""
-MIN_TOKEN_LIFETIME = 2
-"""The fake states a lifetime one second short; below two seconds there is none left."""
-FAULTS_503 = 3
-"""Calls answered 503 a quarter of the way through."""
-FAULTS_429 = 2
-"""Calls answered 429 (with ``Retry-After: 1``) three quarters of the way through."""
-QUOTA = 300
-"""The fake's quota: requests per second (WXM's is per unit of time; a second keeps the
-demo short)."""
-PACE = 285
-"""The client's pace: requests per second, 5% under the quota."""
-
-Call = Callable[[WXMClient, int], Awaitable[object]]
-
-# The mix of calls: what a reporting job does, over several areas of the API.
-_CALLS: tuple[Call, ...] = (
-    lambda client, _: client.questions.active(),
-    lambda client, n: client.responses.page(n % 5, rows=20),
-    lambda client, _: client.responses.count(),
-    lambda client, _: client.account.profile(),
-    lambda client, _: client.questions.questionnaires(),
-    lambda client, _: client.account.settings(),
-    lambda client, _: client.delivery.plans(),
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
 )
+from rich.table import Table
+
+from . import _batch
+from ._exit import LOCAL_EXIT_CODES, ExitCode, exit_codes_epilog
+from ._outcome import run_async
+from ._safe_text import inert
+
+__all__ = ["demo"]
 
 
-@frozen(kw_only=True)
-class DemoResult:
-    """What a demo run did, as the client and the fake saw it.
+@click.command(epilog=exit_codes_epilog(LOCAL_EXIT_CODES))
+@click.option(
+    "--calls",
+    type=click.IntRange(min=1),
+    default=_batch.DEFAULT_CALLS,
+    show_default=True,
+    help="How many calls to make.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=_batch.DEFAULT_CONCURRENCY,
+    show_default=True,
+    help="Calls in flight at once (the client's max_concurrency).",
+)
+@click.option(
+    "--token-lifetime",
+    type=click.IntRange(min=_batch.MIN_TOKEN_LIFETIME),
+    default=_batch.DEFAULT_TOKEN_LIFETIME,
+    show_default=True,
+    help="Seconds the fake's tokens live.",
+)
+def demo(calls: int, concurrency: int, token_lifetime: int) -> None:
+    """Run a batch of calls through WXMClient against a fake WXM on 127.0.0.1.
 
-    Attributes:
-        calls: Calls made.
-        failures: Calls that raised.
-        first_failure: The first failure's message, if any.
-        logins: Logins the fake granted.
-        replays: Requests the fake answered 401 (a revoked or expired token); WXMAuth
-            replays each once after a new login.
-        retries: Retries the client made after a 429, 5xx or transport failure.
-        revocations: Times every token was revoked.
-        rate_limited: Requests the fake's quota answered 429 (the client's pace keeps
-            it at 0).
-        elapsed: Seconds from the first call to the last answer.
-        latencies: Each call's time, in seconds, retries and logins included.
+    The fake's tokens live TOKEN_LIFETIME seconds, so they expire several times during
+    the run; halfway through, every token is revoked; a few calls meet a 503 or a 429.
+    Then a table says what it took. Exits 0 only if every call succeeded.
     """
-
-    calls: int
-    failures: int
-    first_failure: str | None
-    logins: int
-    replays: int
-    retries: int
-    revocations: int
-    rate_limited: int = 0
-    elapsed: float
-    latencies: Sequence[float]
-
-    @property
-    def throughput(self) -> float:
-        """Calls per second."""
-        return self.calls / self.elapsed if self.elapsed > 0 else 0.0
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    """Return the ``fraction`` percentile (0 to 1) of ``values``, nearest rank; 0 if empty."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    rank = max(math.ceil(fraction * len(ordered)), 1)
-    return ordered[rank - 1]
-
-
-class _RetryCounter(logging.Handler):
-    """Counts the client's retries: the log records that carry ``wxm_retry``."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        # WXMClient logs each retry at INFO on "wxm_async.client", with the attempt in
-        # the record's ``wxm_retry`` attribute.
-        if getattr(record, "wxm_retry", None) is not None:
-            self.count += 1
-
-
-@contextmanager
-def _counting_retries() -> Iterator[_RetryCounter]:
-    logger = logging.getLogger("wxm_async")
-    counter = _RetryCounter()
-    level = logger.level
-    logger.addHandler(counter)
-    logger.setLevel(logging.INFO)
-    try:
-        yield counter
-    finally:
-        logger.removeHandler(counter)
-        logger.setLevel(level)
-
-
-async def run_demo(
-    *,
-    calls: int = DEFAULT_CALLS,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    token_lifetime: int = DEFAULT_TOKEN_LIFETIME,
-    on_call: Callable[[], None] = lambda: None,
-) -> DemoResult:
-    """Serve a fake WXM on 127.0.0.1 and make ``calls`` calls to it, ``concurrency`` at once.
-
-    Args:
-        calls: How many calls.
-        concurrency: How many calls in flight at once: the client's ``max_concurrency``
-            and connection pool, and as many workers.
-        token_lifetime: How long the fake's tokens live, in whole seconds (2 or more).
-        on_call: Called after each call, for a progress bar.
-
-    Returns:
-        What happened.
-    """
-    fake = FakeWXM(token_lifetime=token_lifetime, rate_limit=RateLimit(requests=QUOTA, per=1.0))
-    latencies: list[float] = []
-    failures: list[str] = []
-    revocations = 0
-    next_call = 0
-
-    def milestones(done: int) -> None:
-        nonlocal revocations
-        if done == calls // 4:
-            fake.fail_next(FAULTS_503, status=503)
-        elif done == calls // 2:
-            fake.revoke_all_tokens()
-            revocations += 1
-        elif done == 3 * calls // 4:
-            fake.fail_next(FAULTS_429, status=429, retry_after=1)
-
-    async def worker(client: WXMClient) -> None:
-        nonlocal next_call
-        while next_call < calls:
-            n = next_call
-            next_call += 1
-            started = time.perf_counter()
-            try:
-                await _CALLS[n % len(_CALLS)](client, n)
-            except WXMError as exc:
-                failures.append(str(exc))
-            latencies.append(time.perf_counter() - started)
-            on_call()
-            milestones(len(latencies))
-
-    async with serve(fake) as base_url:
-        client = WXMClient(
-            auth=WXMAuth("demo", "demo-password"),
-            base_url=base_url,
-            max_concurrency=concurrency,
-            rate_limit=RequestRate(requests=PACE, per=1.0),
-            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
-        )
-        with _counting_retries() as retries:
-            async with client:
-                started = time.perf_counter()
-                async with anyio.create_task_group() as tg:
-                    for _ in range(min(concurrency, calls)):
-                        tg.start_soon(worker, client)
-                elapsed = time.perf_counter() - started
-    return DemoResult(
-        calls=calls,
-        failures=len(failures),
-        first_failure=failures[0] if failures else None,
-        logins=fake.logins,
-        replays=fake.denied,
-        retries=retries.count,
-        revocations=revocations,
-        rate_limited=fake.rate_limited,
-        elapsed=elapsed,
-        latencies=latencies,
+    stderr = Console(stderr=True)
+    progress = Progress(
+        TextColumn("[bold]calls"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+        disable=not stderr.is_terminal,
     )
+    task = progress.add_task("calls", total=calls)
+
+    async def go() -> _batch.DemoResult:
+        with progress:
+            return await _batch.run_demo(
+                calls=calls,
+                concurrency=concurrency,
+                token_lifetime=token_lifetime,
+                on_call=lambda: progress.advance(task),
+            )
+
+    result = run_async(go)
+    Console().print(_table(result, concurrency=concurrency, token_lifetime=token_lifetime))
+    if result.failures:
+        click.echo(
+            f"wxm: error: {result.failures} of {result.calls} calls failed; the first: "
+            f"{inert(result.first_failure or '')}",
+            err=True,
+        )
+        sys.exit(ExitCode.FAILURE)
+
+
+def _table(result: _batch.DemoResult, *, concurrency: int, token_lifetime: int) -> Table:
+    table = Table(title="wxm demo: WXMClient against the fake WXM on 127.0.0.1")
+    table.add_column("", style="bold")
+    table.add_column("", justify="right")
+    table.add_column("what it means")
+    p50 = _batch.percentile(result.latencies, 0.50) * 1000
+    p99 = _batch.percentile(result.latencies, 0.99) * 1000
+    rows = [
+        ("calls", f"{result.calls:,}", f"{concurrency} at a time, through one WXMClient"),
+        (
+            "logins",
+            f"{result.logins:,}",
+            f"a token lives {token_lifetime} s and is renewed before it ends; +1 for the revocation",
+        ),
+        (
+            "401 replays",
+            f"{result.replays:,}",
+            "calls that met a revoked or expired token: each replayed once, after a login they share",
+        ),
+        (
+            "retries",
+            f"{result.retries:,}",
+            f"after {_batch.FAULTS_503} injected 503s and {_batch.FAULTS_429} 429s",
+        ),
+        (
+            "quota 429s",
+            f"{result.rate_limited:,}",
+            f"the fake allows {_batch.QUOTA:,} requests/s; the client paces itself at {_batch.PACE:,}",
+        ),
+        ("failures", f"{result.failures:,}", "calls that raised"),
+        ("elapsed", f"{result.elapsed:.2f} s", ""),
+        ("throughput", f"{result.throughput:,.0f} calls/s", ""),
+        ("p50 latency", f"{p50:.1f} ms", "a call's time, its logins and retries included"),
+        ("p99 latency", f"{p99:.1f} ms", ""),
+    ]
+    for row in rows:
+        table.add_row(*row)
+    return table

@@ -11,7 +11,7 @@ from enum import IntEnum
 
 import httpx
 
-from .._exceptions import (
+from wxm_async import (
     APIConnectionError,
     APIStatusError,
     AuthenticationError,
@@ -63,8 +63,8 @@ LOCAL_EXIT_CODES = (ExitCode.OK, ExitCode.FAILURE, ExitCode.USAGE, ExitCode.INTE
 """What ``wxm demo`` and ``wxm fake`` can exit with: they talk only to their own fake."""
 
 
-def exit_codes_epilog(codes: Iterable[ExitCode]) -> str:
-    """The ``Exit codes:`` paragraph of a command's ``--help``, for ``codes``."""
+def exit_codes_epilog(codes: Iterable[ExitCode] = tuple(ExitCode)) -> str:
+    """The ``Exit codes:`` paragraph of a command's ``--help``, for ``codes`` (default all)."""
     lines = [f"  {int(code):>3}  {EXIT_CODES_HELP[code]}" for code in codes]
     return "\b\nExit codes:\n" + "\n".join(lines)  # \b: click keeps the lines as they are
 

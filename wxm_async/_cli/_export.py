@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
-from .._converter import unstructure
-from .._models import SurveyResponse
+from wxm_async import SurveyResponse, to_wire
+
+from ._safe_text import json_text, writable
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "CsvWriter", "JsonLinesWriter", "ResponseWriter", "csv_rows"]
 
@@ -36,14 +36,18 @@ class ResponseWriter(Protocol):
 
 
 class JsonLinesWriter:
-    """One JSON object per line, per response, in WXM's own wire form (camelCase keys)."""
+    """One JSON object per line, per response, as WXM sends it: ``to_wire``'s form.
+
+    WXM's own keys (camelCase), every field written, unset ones as ``null``; each line
+    reads back with ``from_wire(json.loads(line), SurveyResponse)``.
+    """
 
     def __init__(self, out: _TextOut) -> None:
         self._out = out
 
     def write(self, response: SurveyResponse) -> None:
         """Write ``response`` as one line of JSON."""
-        self._out.write(json.dumps(unstructure(response), ensure_ascii=False) + "\n")
+        self._out.write(json_text(to_wire(response)) + "\n")
 
 
 class CsvWriter:
@@ -54,8 +58,8 @@ class CsvWriter:
         self._csv.writerow(CSV_COLUMNS)
 
     def write(self, response: SurveyResponse) -> None:
-        """Write a row for each of ``response``'s answers."""
-        self._csv.writerows(csv_rows(response))
+        """Write a row for each of ``response``'s answers (lone surrogates as U+FFFD)."""
+        self._csv.writerows(tuple(map(writable, row)) for row in csv_rows(response))
 
 
 def csv_rows(response: SurveyResponse) -> Iterator[tuple[str, ...]]:

@@ -14,8 +14,9 @@ import sys
 import anyio
 import click
 
-from .._config import ENV_API_KEY, ENV_BASE_URL, ENV_PASSWORD, ENV_USERNAME
-from ..testing import FakeWXM, RateLimit, serve
+from wxm_async import ENV_API_KEY, ENV_BASE_URL, ENV_PASSWORD, ENV_USERNAME
+from wxm_async.testing import FakeWXM, RateLimit, serve
+
 from ._exit import LOCAL_EXIT_CODES, ExitCode, exit_codes_epilog
 
 __all__ = ["fake"]
@@ -93,29 +94,31 @@ def fake(
         rate_limit=RateLimit(requests=rate_limit, per=1.0) if rate_limit else None,
     )
 
-    async def main() -> None:
-        # The signals end the block below normally, so the server shuts down cleanly.
-        with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
-            async with serve(wxm, host=HOST, port=port) as url:
-                for name, value in [
-                    (ENV_BASE_URL, str(url)),
-                    (ENV_USERNAME, username),
-                    (ENV_PASSWORD, password),
-                    (ENV_API_KEY, wxm.api_key(username)),
-                ]:
-                    click.echo(f"export {name}={shlex.quote(value)}")
-                click.echo(f"wxm fake: serving a fake WXM at {url}; Ctrl-C stops it", err=True)
-                async for _ in signals:
-                    break
-        logins, requests = wxm.logins, sum(wxm.requests.values())
-        click.echo(
-            f"wxm fake: stopped after {logins:,} login{'s' * (logins != 1)} and "
-            f"{requests:,} request{'s' * (requests != 1)}",
-            err=True,
-        )
-
     try:
-        anyio.run(main)
+        anyio.run(_serve, wxm, port, username, password)
     except OSError as exc:
         click.echo(f"wxm: error: cannot listen on {HOST}:{port}: {exc.strerror or exc}", err=True)
         sys.exit(ExitCode.FAILURE)
+
+
+async def _serve(wxm: FakeWXM, port: int, username: str, password: str) -> None:
+    """Serve ``wxm`` until SIGINT or SIGTERM; print its exports first, a summary after."""
+    # The signals end the block below normally, so the server shuts down cleanly.
+    with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+        async with serve(wxm, host=HOST, port=port) as url:
+            for name, value in [
+                (ENV_BASE_URL, str(url)),
+                (ENV_USERNAME, username),
+                (ENV_PASSWORD, password),
+                (ENV_API_KEY, wxm.api_key(username)),
+            ]:
+                click.echo(f"export {name}={shlex.quote(value)}")
+            click.echo(f"wxm fake: serving a fake WXM at {url}; Ctrl-C stops it", err=True)
+            async for _ in signals:
+                break
+    logins, requests = wxm.logins, sum(wxm.requests.values())
+    click.echo(
+        f"wxm fake: stopped after {logins:,} login{'s' * (logins != 1)} and "
+        f"{requests:,} request{'s' * (requests != 1)}",
+        err=True,
+    )
