@@ -7,8 +7,9 @@ import json
 import pytest
 
 from wxm_async import AccessToken, DecodeError
-from wxm_async._converter import decode_at_rest, encode_at_rest, structure
-from wxm_async._models import AtRest, StoredFailure, StoredToken
+from wxm_async._converter import structure
+from wxm_async._stores._at_rest import decode_at_rest, encode_at_rest
+from wxm_async.stores import AtRest, StoredFailure, StoredToken
 
 from .helpers import token_answer
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from wxm_async import AccessToken, WXMAuth
-from wxm_async._store import cache_token
+from wxm_async._stores._token import cache_token
 from wxm_async.testing import FakeWXM
 
 from .conftest import PASSWORD, USERNAME, ManualClock

@@ -358,6 +358,6 @@ def test_without_flock_the_constructor_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Where there is no fcntl (Windows), FileTokenStore refuses with a clear error."""
-    monkeypatch.setattr("wxm_async._file_store.fcntl", None)
+    monkeypatch.setattr("wxm_async._stores._file.fcntl", None)
     with pytest.raises(ConfigurationError, match=r"needs fcntl\.flock, which Windows lacks"):
         FileTokenStore(tmp_path / "token")

@@ -35,12 +35,9 @@ from ._config import check_number, credentials_from_env
 from ._exceptions import ConfigurationError, RequestNotReplayableError
 from ._recovery import MAX_SENDS, Recovery, read_small
 from ._redact import redacted, without_query
-from ._store import (
-    DEFAULT_REFRESH_LEEWAY,
-    CachedToken,
-    MemoryTokenStore,
-    TokenStore,
-)
+from ._stores._memory import MemoryTokenStore
+from ._stores._protocol import TokenStore
+from ._stores._token import DEFAULT_REFRESH_LEEWAY, CachedToken
 
 __all__ = ["WXMAuth"]
 

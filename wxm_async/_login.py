@@ -36,7 +36,7 @@ from ._models import AccessToken
 from ._models._token import unusable
 from ._redact import CREDENTIAL_HEADERS, redacted, without_query
 from ._retry import parse_retry_after
-from ._store import CachedToken, cache_token
+from ._stores._token import CachedToken, cache_token
 
 __all__ = [
     "LOGIN_PATH",

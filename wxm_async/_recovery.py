@@ -29,7 +29,8 @@ from ._body import LOGIN_ANSWER_LIMIT, read_capped
 from ._exceptions import LoginInterruptedError, WXMError
 from ._login import interpret_login, login_request, login_url, probe_request
 from ._redact import redacted, without_query
-from ._store import CachedToken, TokenStore
+from ._stores._protocol import TokenStore
+from ._stores._token import CachedToken
 
 __all__ = ["MAX_SENDS", "REFUSAL_MEMORY", "Flow", "Recovery", "read_small"]
 

@@ -29,12 +29,14 @@ encode the record for storage (encrypted when the store has a key). Raise
 """
 
 from ._exceptions import TokenStoreError
-from ._file_store import FileTokenStore
-from ._models import AtRest, StoredFailure, StoredToken
 from ._public import publish as _publish
-from ._redis_store import RedisTokenStore
-from ._shared import SharedTokenStore, Snapshot
-from ._store import CachedToken, LoginTurn, MemoryTokenStore, TokenStore
+from ._stores._at_rest import AtRest, StoredFailure, StoredToken
+from ._stores._file import FileTokenStore
+from ._stores._memory import MemoryTokenStore
+from ._stores._protocol import LoginTurn, TokenStore
+from ._stores._redis import RedisTokenStore
+from ._stores._shared import SharedTokenStore, Snapshot
+from ._stores._token import CachedToken
 
 __all__ = [
     "AtRest",

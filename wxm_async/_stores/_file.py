@@ -26,8 +26,8 @@ from types import ModuleType
 
 import anyio
 
-from ._exceptions import ConfigurationError, TokenStoreError
-from ._models import AtRest, StoredFailure, StoredToken
+from .._exceptions import ConfigurationError, TokenStoreError
+from ._at_rest import AtRest, StoredFailure, StoredToken
 from ._shared import (
     DEFAULT_FAILURE_WINDOW,
     EMPTY,

@@ -32,28 +32,24 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 import anyio
-import httpx
 from attrs import define, frozen
 
+from .._config import token_key_from_env
+from .._exceptions import AuthenticationError, DecodeError, TokenStoreError, WXMError
+from .._models._token import unusable
+from ._at_rest import (
+    AtRest,
+    StoredFailure,
+    StoredToken,
+    decode_at_rest,
+    encode_at_rest,
+    failure_error,
+    failure_record,
+)
 from ._cipher import cipher, decrypt
-from ._config import token_key_from_env
-from ._converter import decode_at_rest, encode_at_rest
-from ._exceptions import (
-    AuthenticationError,
-    DecodeError,
-    TokenStoreError,
-    TwoFactorRequiredError,
-    WXMError,
-)
-from ._models import AtRest, StoredFailure, StoredToken
-from ._models._token import unusable
-from ._store import (
-    DEFAULT_FAILURE_WINDOW,
-    DEFAULT_MAX_FAILURE_WINDOW,
-    CachedToken,
-    LoginTurn,
-    MemoryTokenStore,
-)
+from ._memory import MemoryTokenStore
+from ._protocol import DEFAULT_FAILURE_WINDOW, DEFAULT_MAX_FAILURE_WINDOW, LoginTurn
+from ._token import CachedToken
 
 __all__ = ["DEFAULT_FAILURE_WINDOW", "MAX_RECORD_BYTES", "SharedTokenStore", "Snapshot"]
 
@@ -266,7 +262,7 @@ class SharedTokenStore(ABC):
             elif isinstance(outcome, AuthenticationError):
                 window = self._local.window.after(self._local.rejections + 1)
                 if window > 0:
-                    failure = self._failure_record(outcome, window)
+                    failure = failure_record(outcome, since=self._wall_clock(), window=window)
                     await self._put_failure(turn.lease, failure, window)
         except TokenStoreError as error:
             _log.warning("could not share the login's outcome: %s", error)
@@ -319,7 +315,7 @@ class SharedTokenStore(ABC):
         if failure is not None and snapshot.failure_remaining > 0:
             if stale is not None and now < stale.expires_at and self.current() is stale:
                 return stale  # a refresh was rejected, but the old token still works
-            return _failure_error(failure)
+            return failure_error(failure)
         return None
 
     def _adopt(self, stored: StoredToken, remaining: float, now: float) -> CachedToken:
@@ -334,18 +330,6 @@ class SharedTokenStore(ABC):
             expires_at=expires_at,
         )
 
-    def _failure_record(self, error: AuthenticationError, window: float) -> StoredFailure:
-        now = self._wall_clock()
-        return StoredFailure(
-            message=error.message,
-            url=str(error.request.url) if error.request is not None else "",
-            status_code=error.status_code,
-            error=error.error,
-            error_description=error.error_description,
-            since=now,
-            until=now + window,
-        )
-
     async def _release(self, lease: object | None) -> None:
         if lease is None:
             return
@@ -353,24 +337,3 @@ class SharedTokenStore(ABC):
             await self._unlock(lease)
         except TokenStoreError as error:
             _log.warning("could not release the shared login lock: %s", error)
-
-
-def _failure_error(failure: StoredFailure) -> AuthenticationError:
-    """Rebuild the error of a login another process saw rejected."""
-    cls = TwoFactorRequiredError if failure.error == "two_factor" else AuthenticationError
-    body = {
-        key: value
-        for key, value in (
-            ("error", failure.error),
-            ("error_description", failure.error_description),
-        )
-        if value is not None
-    }
-    return cls(
-        failure.message,
-        request=httpx.Request("POST", failure.url) if failure.url else None,
-        status_code=failure.status_code,
-        body=body or None,
-        error=failure.error,
-        error_description=failure.error_description,
-    )

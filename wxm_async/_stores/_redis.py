@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
-from ._config import check_number
-from ._exceptions import ConfigurationError, TokenStoreError
-from ._models import AtRest, StoredFailure, StoredToken
+from .._config import check_number
+from .._exceptions import ConfigurationError, TokenStoreError
+from ._at_rest import AtRest, StoredFailure, StoredToken
 from ._shared import DEFAULT_FAILURE_WINDOW, MAX_RECORD_BYTES, SharedTokenStore, Snapshot, _log
 
 if TYPE_CHECKING:
