@@ -56,6 +56,20 @@ def test_the_refresh_leeway_shrinks_for_short_tokens(lifetime: int, refresh_afte
     assert cached.refresh_at == pytest.approx(100.0 + refresh_after)
 
 
+def test_a_cached_token_is_due_then_expired_and_serves_only_while_current() -> None:
+    """due() from refresh_at on, expired() from expires_at on; still_serves() while current."""
+    cached = cache_token(_token(1000), received_at=0.0, max_leeway=300.0)
+    assert (cached.refresh_at, cached.expires_at, cached.leeway) == (900.0, 1000.0, 100.0)
+    assert cached.authorization == "Bearer t"
+    assert not cached.due(899.9) and cached.due(900.0)
+    assert not cached.expired(999.9) and cached.expired(1000.0)
+    assert cached.still_serves(current=cached, now=999.9)
+    assert not cached.still_serves(current=cached, now=1000.0)  # expired
+    other = cache_token(_token(1000), received_at=0.0, max_leeway=300.0)
+    assert not cached.still_serves(current=other, now=0.0)  # replaced: not the current one
+    assert not cached.still_serves(current=None, now=0.0)  # discarded
+
+
 @pytest.mark.anyio
 async def test_the_token_is_refreshed_before_it_expires_not_after(clock: ManualClock) -> None:
     """Inside the refresh window the next request logs in; before it, none does."""

@@ -211,7 +211,7 @@ class WXMAuth(httpx.Auth):
         self._check_origin(request)
         token = self._store.current()
         stale = token  # the token this request cannot use: missing, due, or rejected
-        if token is not None and self._clock() >= token.refresh_at:
+        if token is not None and token.due(self._clock()):
             token = None
         sends = 0
         answered = False  # a probe found the token alive, or could not tell: 401 is final

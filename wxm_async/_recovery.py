@@ -209,7 +209,7 @@ class Recovery:
             )
             return outcome
         assert outcome is not None  # an abandoned login raised before getting here
-        if stale is not None and self.store.current() is stale and self.clock() < stale.expires_at:
+        if stale is not None and stale.still_serves(current=self.store.current(), now=self.clock()):
             _log.warning(
                 "could not refresh the WXM token, keeping the current one until it expires: %s",
                 outcome,

@@ -109,9 +109,9 @@ class MemoryTokenStore:
             WXMError: The login waited on failed otherwise.
         """
         token = self._token
-        if token is not None and token is not stale and now < token.expires_at:
+        if token is not None and token is not stale and not token.expired(now):
             return token  # another request logged in meanwhile
-        still_valid = stale is not None and stale is token and now < stale.expires_at
+        still_valid = stale is not None and stale.still_serves(current=token, now=now)
         rejection = self._rejection if self._rejection and now < self._rejection.until else None
         if still_valid and (self._login is not None or rejection is not None):
             return stale  # a refresh is under way, or was rejected: the old token works

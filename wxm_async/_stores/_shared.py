@@ -289,7 +289,7 @@ class SharedTokenStore(ABC, Generic[LeaseT]):
                 record = StoredToken(
                     token=outcome.token,
                     expires=expires,
-                    refresh_leeway=outcome.expires_at - outcome.refresh_at,
+                    refresh_leeway=outcome.leeway,
                 )
                 remaining = expires - self._wall_clock()
                 if remaining > 0:
@@ -348,7 +348,7 @@ class SharedTokenStore(ABC, Generic[LeaseT]):
         if failure is not None and failure.since is not None and failure.since <= self._cleared_at:
             failure = None  # forgiven by clear_failure()
         if failure is not None and snapshot.failure_remaining > 0:
-            if stale is not None and now < stale.expires_at and self.current() is stale:
+            if stale is not None and stale.still_serves(current=self.current(), now=now):
                 return stale  # a refresh was rejected, but the old token still works
             return failure_error(failure)
         return None
@@ -357,12 +357,10 @@ class SharedTokenStore(ABC, Generic[LeaseT]):
         current = self.current()
         if current is not None and current.token.access_token == stored.token.access_token:
             return current
-        expires_at = now + remaining
-        return CachedToken(
-            token=stored.token,
-            authorization=f"Bearer {stored.token.access_token}",
-            refresh_at=expires_at - min(stored.refresh_leeway, remaining),
-            expires_at=expires_at,
+        return CachedToken.expiring(
+            stored.token,
+            expires_at=now + remaining,
+            leeway=min(stored.refresh_leeway, remaining),
         )
 
     async def _release_if_held(self, lease: LeaseT | None) -> None:

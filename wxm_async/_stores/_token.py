@@ -38,6 +38,48 @@ class CachedToken:
     expires_at: float
     requested_at: float | None = None
 
+    @classmethod
+    def expiring(
+        cls,
+        token: AccessToken,
+        *,
+        expires_at: float,
+        leeway: float,
+        requested_at: float | None = None,
+    ) -> CachedToken:
+        """Hold ``token`` until ``expires_at``, refreshing it ``leeway`` seconds before.
+
+        The one place the ``Authorization`` header is written: ``Bearer <token>``.
+        """
+        return cls(
+            token=token,
+            authorization=f"Bearer {token.access_token}",
+            refresh_at=expires_at - leeway,
+            expires_at=expires_at,
+            requested_at=requested_at,
+        )
+
+    @property
+    def leeway(self) -> float:
+        """How long before it expires the token is due for refresh, in seconds."""
+        return self.expires_at - self.refresh_at
+
+    def due(self, now: float) -> bool:
+        """Whether the token is due for refresh at ``now``: the next request refreshes it."""
+        return now >= self.refresh_at
+
+    def expired(self, now: float) -> bool:
+        """Whether the token has expired at ``now``: it is no longer sent."""
+        return not now < self.expires_at
+
+    def still_serves(self, *, current: CachedToken | None, now: float) -> bool:
+        """Whether this token, which a request could not use, may still be sent.
+
+        It may while it is the store's ``current`` token and has not expired: while
+        another request refreshes it, or after its refresh failed.
+        """
+        return self is current and not self.expired(now)
+
 
 def cache_token(
     token: AccessToken,
@@ -59,11 +101,9 @@ def cache_token(
         ``min(max_leeway, 10% of the lifetime)`` before that.
     """
     lifetime = token.lifetime
-    leeway = min(max_leeway, lifetime * REFRESH_LEEWAY_FRACTION)
-    return CachedToken(
-        token=token,
-        authorization=f"Bearer {token.access_token}",
-        refresh_at=received_at + lifetime - leeway,
+    return CachedToken.expiring(
+        token,
         expires_at=received_at + lifetime,
+        leeway=min(max_leeway, lifetime * REFRESH_LEEWAY_FRACTION),
         requested_at=requested_at,
     )
