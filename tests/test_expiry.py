@@ -61,8 +61,10 @@ def test_a_cached_token_is_due_then_expired_and_serves_only_while_current() -> N
     cached = cache_token(_token(1000), received_at=0.0, max_leeway=300.0)
     assert (cached.refresh_at, cached.expires_at, cached.leeway) == (900.0, 1000.0, 100.0)
     assert cached.authorization == "Bearer t"
-    assert not cached.due(899.9) and cached.due(900.0)
-    assert not cached.expired(999.9) and cached.expired(1000.0)
+    assert not cached.due(899.9)
+    assert cached.due(900.0)
+    assert not cached.expired(999.9)
+    assert cached.expired(1000.0)
     assert cached.still_serves(current=cached, now=999.9)
     assert not cached.still_serves(current=cached, now=1000.0)  # expired
     other = cache_token(_token(1000), received_at=0.0, max_leeway=300.0)

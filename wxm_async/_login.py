@@ -25,12 +25,11 @@ import httpx
 from ._body import error_body
 from ._converter import decode_response
 from ._exceptions import (
-    AuthenticationError,
     ConfigurationError,
     DecodeError,
-    TwoFactorRequiredError,
     WXMError,
     error_for_status,
+    login_rejected,
 )
 from ._models import AccessToken
 from ._models._token import unusable
@@ -289,9 +288,8 @@ def interpret_login(
     if response.status_code in (400, 401):
         code = _string_field(body, "error")
         description = _string_field(body, "error_description")
-        cls = TwoFactorRequiredError if code == "two_factor" else AuthenticationError
         reason = f"{code}: {description}" if code and description else code or description
-        return cls(
+        return login_rejected(
             f"WXM rejected the login for {username!r} ({status})"
             + (f": {reason}" if reason else ""),
             request=request,

@@ -16,7 +16,7 @@ import httpx
 from attrs import frozen
 
 from .._converter import structure, unstructure
-from .._exceptions import AuthenticationError, DecodeError, TwoFactorRequiredError
+from .._exceptions import AuthenticationError, DecodeError, login_rejected
 from .._models import AccessToken
 
 __all__ = [
@@ -146,7 +146,6 @@ def failure_record(error: AuthenticationError, *, since: float, window: float) -
 
 def failure_error(failure: StoredFailure) -> AuthenticationError:
     """Rebuild the error of a login another process saw rejected."""
-    cls = TwoFactorRequiredError if failure.error == "two_factor" else AuthenticationError
     body = {
         key: value
         for key, value in (
@@ -155,7 +154,7 @@ def failure_error(failure: StoredFailure) -> AuthenticationError:
         )
         if value is not None
     }
-    return cls(
+    return login_rejected(
         failure.message,
         request=httpx.Request("POST", failure.url) if failure.url else None,
         status_code=failure.status_code,
