@@ -286,19 +286,7 @@ def interpret_login(
     body = error_body(response)
     status = f"{response.status_code} {response.reason_phrase}".strip()
     if response.status_code in (400, 401):
-        code = _string_field(body, "error")
-        description = _string_field(body, "error_description")
-        reason = f"{code}: {description}" if code and description else code or description
-        return login_rejected(
-            f"WXM rejected the login for {username!r} ({status})"
-            + (f": {reason}" if reason else ""),
-            request=request,
-            status_code=response.status_code,
-            body=body,
-            error=code,
-            error_description=description,
-            response=response,
-        )
+        return _rejection(response, request, body, username=username, status=status)
     return error_for_status(
         f"the login for {username!r} failed: WXM answered {status}",
         request=request,
@@ -306,6 +294,24 @@ def interpret_login(
         body=body,
         response=response,
         retry_after=parse_retry_after(response.headers.get("retry-after")),
+    )
+
+
+def _rejection(
+    response: httpx.Response, request: httpx.Request, body: object, *, username: str, status: str
+) -> WXMError:
+    """The error for a login WXM rejected (400, 401), with WXM's code and reason."""
+    code = _string_field(body, "error")
+    description = _string_field(body, "error_description")
+    reason = f"{code}: {description}" if code and description else code or description
+    return login_rejected(
+        f"WXM rejected the login for {username!r} ({status})" + (f": {reason}" if reason else ""),
+        request=request,
+        status_code=response.status_code,
+        body=body,
+        error=code,
+        error_description=description,
+        response=response,
     )
 
 
