@@ -29,7 +29,8 @@ from ._body import LOGIN_ANSWER_LIMIT, read_capped
 from ._exceptions import LoginInterruptedError, WXMError
 from ._login import interpret_login, login_request, login_url, probe_request
 from ._redact import redacted, without_query
-from ._store import CachedToken, TokenStore
+from ._stores._protocol import TokenStore
+from ._stores._token import CachedToken
 
 __all__ = ["MAX_SENDS", "REFUSAL_MEMORY", "Flow", "Recovery", "read_small"]
 
@@ -208,7 +209,7 @@ class Recovery:
             )
             return outcome
         assert outcome is not None  # an abandoned login raised before getting here
-        if stale is not None and self.store.current() is stale and self.clock() < stale.expires_at:
+        if stale is not None and stale.still_serves(current=self.store.current(), now=self.clock()):
             _log.warning(
                 "could not refresh the WXM token, keeping the current one until it expires: %s",
                 outcome,
