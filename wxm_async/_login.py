@@ -32,7 +32,7 @@ from ._exceptions import (
     login_rejected,
 )
 from ._models import AccessToken
-from ._models._token import unusable
+from ._models._access_token import unusable
 from ._redact import CREDENTIAL_HEADERS, redacted, without_query
 from ._retry import parse_retry_after
 from ._stores._token import CachedToken, cache_token

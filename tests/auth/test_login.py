@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from wxm_async import AccessToken, DecodeError, WXMAuth, WXMError
-from wxm_async._models._token import DEFAULT_TOKEN_LIFETIME
+from wxm_async._models._access_token import DEFAULT_TOKEN_LIFETIME
 from wxm_async.testing import FakeWXM
 
 from ..conftest import PASSWORD, USERNAME, Server

@@ -3,6 +3,7 @@
 They know nothing of the wire format; ``_converter`` alone does.
 """
 
+from ._access_token import AccessToken
 from ._account import Location, Profile, Settings, SubUser, SubUserPage
 from ._analytics import NetPromoterScore, NPSReport, QuestionSummary, Summary
 from ._delivery import (
@@ -17,9 +18,8 @@ from ._filters import QuestionFilter, ResponseFilter
 from ._notifications import Notification
 from ._questions import Question, Questionnaire
 from ._responses import Answer, Note, ResponsePage, SurveyResponse
+from ._survey_tokens import SurveyToken
 from ._surveys import Survey, SurveySubmission
-from ._token import AccessToken
-from ._tokens import SurveyToken
 
 __all__ = [
     "AccessToken",

@@ -37,7 +37,7 @@ from attrs import define, frozen
 
 from .._config import token_key_from_env
 from .._exceptions import AuthenticationError, DecodeError, TokenStoreError, WXMError
-from .._models._token import unusable
+from .._models._access_token import unusable
 from ._at_rest import (
     AtRest,
     StoredFailure,

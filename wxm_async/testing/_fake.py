@@ -26,8 +26,8 @@ from . import (
     _routes_answers,
     _routes_delivery,
     _routes_questions,
+    _routes_survey_tokens,
     _routes_surveys,
-    _routes_tokens,
 )
 from ._accounts import FAKE_PASSWORD, FAKE_USERNAME
 from ._faults import (
@@ -183,7 +183,7 @@ class FakeWXM:
         for area in (
             _routes_questions,
             _routes_answers,
-            _routes_tokens,
+            _routes_survey_tokens,
             _routes_delivery,
             _routes_account,
             _routes_analytics,

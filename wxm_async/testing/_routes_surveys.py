@@ -14,7 +14,7 @@ from typing import Any
 from attrs import define, field
 
 from . import _quirks
-from ._routes_tokens import _prefill
+from ._routes_survey_tokens import _prefill
 from ._wire import (
     Invalid,
     NotFound,
