@@ -68,6 +68,7 @@ from ._models import (
     Survey,
     SurveyResponse,
     SurveyToken,
+    SurveyTokenPage,
 )
 from ._pagination import PageIterator
 from ._public import publish as _publish
@@ -133,6 +134,7 @@ __all__ = [
     "Survey",
     "SurveyResponse",
     "SurveyToken",
+    "SurveyTokenPage",
     "TokenStoreError",
     "TwoFactorRequiredError",
     "UnprocessableEntityError",

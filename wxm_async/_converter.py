@@ -94,6 +94,7 @@ _WIRE_NAMES: dict[type, dict[str, str]] = {
         "questions": "filterquestions",
     },
     m.SurveyToken: {"questionnaire": "location", "prefill": "preFill"},
+    m.SurveyTokenPage: {"page": "currentPage"},
     m.DeliveryStep: {"channel": "onChannel"},
     m.DeliveryPlan: {"steps": "schedule"},
     m.DeliveryEvent: {"timestamp": "timeStamp"},

@@ -19,7 +19,7 @@ from ._questions import Question, Questionnaire
 from ._responses import Answer, Note, ResponsePage, SurveyResponse
 from ._surveys import Survey, SurveySubmission
 from ._token import AccessToken, AtRest, StoredFailure, StoredToken
-from ._tokens import SurveyToken
+from ._tokens import SurveyToken, SurveyTokenPage
 
 __all__ = [
     "AccessToken",
@@ -53,4 +53,5 @@ __all__ = [
     "SurveyResponse",
     "SurveySubmission",
     "SurveyToken",
+    "SurveyTokenPage",
 ]

@@ -27,6 +27,7 @@ from . import (
     _routes_delivery,
     _routes_questions,
     _routes_surveys,
+    _routes_token_files,
     _routes_tokens,
 )
 from ._faults import (
@@ -170,6 +171,7 @@ class FakeWXM:
             _routes_questions,
             _routes_answers,
             _routes_tokens,
+            _routes_token_files,  # its QR route before the survey routes
             _routes_delivery,
             _routes_account,
             _routes_analytics,
