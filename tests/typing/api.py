@@ -88,6 +88,7 @@ async def use_the_client() -> None:
         Survey,
         SurveyResponse,
         SurveyToken,
+        SurveyTokenPage,
         WXMClient,
     )
 
@@ -111,6 +112,12 @@ async def use_the_client() -> None:
         token: SurveyToken = await client.survey_tokens.create(
             questionnaire="Main", valid_till=datetime(2027, 1, 1, tzinfo=UTC)
         )
+        token = await client.survey_tokens.update(token)
+        found: list[SurveyToken] = await client.survey_tokens.search(note="n")
+        token_page: SurveyTokenPage = await client.survey_tokens.page(0)
+        png: bytes = await client.survey_tokens.qr(token.id)
+        filled: bytes = await client.survey_tokens.import_csv(b"q\na\n", questionnaire="Main")
+        await client.survey_tokens.delete_many(t.id for t in found)
         survey: Survey = await client.surveys.get(token.id, device_id="d-1")
         submitted: SurveyResponse = await client.surveys.submit(
             token.id, survey.prefill, channel="JS-Web", duration=30

@@ -19,7 +19,10 @@ __all__ = ["SurveyTokens"]
 
 @frozen
 class SurveyTokens:
-    """Survey tokens: create, list, read and delete survey links (``client.survey_tokens``)."""
+    """Survey links (``client.survey_tokens``): create, find, page, update, delete.
+
+    Also made in bulk from a CSV file, and drawn as QR codes.
+    """
 
     _sender: Sender
 
