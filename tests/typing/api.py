@@ -125,6 +125,7 @@ async def use_the_client() -> None:
         await client.surveys.save_partial(survey.partial_response_id, [], complete=True)
         report: NPSReport = await client.analytics.nps(window)
         key: str = await client.account.api_key()
+        await client.account.logout()
         value: str | None = await client.account.user_data("k")
         try:
             await client.responses.get("r-1")
