@@ -95,6 +95,18 @@ _WIRE_NAMES: dict[type, dict[str, str]] = {
     },
     m.SurveyToken: {"questionnaire": "location", "prefill": "preFill"},
     m.SurveyTokenPage: {"page": "currentPage"},
+    m.TokenDetails: {"questionnaire": "location", "prefill": "preFill"},
+    m.InvitationRequest: {
+        "token": "tokenDetails",
+        "email": "customerEmail",
+        "phone": "customerPhone",
+        "sms": "isSMS",
+        "template_url": "template",
+        "unique_by_question_tag": "nonRepeatByUniquieQuestionTag",  # sic: WXM's spelling
+        "not_within_days": "nonRepeatWithinLastDays",
+        "prefill_question_id": "preFillByQuestionId",
+        "prefill_by_question_tag": "preFillByQuestionTag",
+    },
     m.DeliveryStep: {"channel": "onChannel"},
     m.DeliveryPlan: {"steps": "schedule"},
     m.DeliveryEvent: {"timestamp": "timeStamp"},

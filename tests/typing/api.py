@@ -126,6 +126,9 @@ async def use_the_client() -> None:
         report: NPSReport = await client.analytics.nps(window)
         key: str = await client.account.api_key()
         await client.account.logout()
+        invited: str = await client.delivery.request_invitation(
+            questionnaire="Main", valid_till=datetime(2027, 1, 1, tzinfo=UTC), email="a@b.c"
+        )
         value: str | None = await client.account.user_data("k")
         try:
             await client.responses.get("r-1")

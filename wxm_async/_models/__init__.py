@@ -14,6 +14,7 @@ from ._delivery import (
     Dispatch,
 )
 from ._filters import QuestionFilter, ResponseFilter
+from ._invitations import InvitationRequest, TokenDetails
 from ._notifications import Notification
 from ._questions import Question, Questionnaire
 from ._responses import Answer, Note, ResponsePage, SurveyResponse
@@ -31,6 +32,7 @@ __all__ = [
     "DeliveryStep",
     "DeliveryTarget",
     "Dispatch",
+    "InvitationRequest",
     "Location",
     "NPSReport",
     "NetPromoterScore",
@@ -54,4 +56,5 @@ __all__ = [
     "SurveySubmission",
     "SurveyToken",
     "SurveyTokenPage",
+    "TokenDetails",
 ]

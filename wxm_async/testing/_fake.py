@@ -25,6 +25,7 @@ from . import (
     _routes_analytics,
     _routes_answers,
     _routes_delivery,
+    _routes_invitations,
     _routes_questions,
     _routes_surveys,
     _routes_token_files,
@@ -173,12 +174,22 @@ class FakeWXM:
             _routes_tokens,
             _routes_token_files,  # its QR route before the survey routes
             _routes_delivery,
+            _routes_invitations,
             _routes_account,
             _routes_analytics,
         ):
             self._routes.extend(area.routes(self._world))
         self.surveys = _routes_surveys.SurveyLog()
         self._routes.extend(_routes_surveys.routes(self._world, self.surveys))
+
+    @property
+    def invitations(self) -> list[dict[str, Any]]:
+        """The invitations asked for (``POST /api/RequestInvitation``), oldest first.
+
+        Each is ``{"token", "channel" ("email" or "sms"), "to", "name", "subject",
+        "template", "uniqueBy", "at"}``; the fake sends nothing.
+        """
+        return self._world.invitations
 
     @property
     def username(self) -> str:

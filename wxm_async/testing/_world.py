@@ -46,6 +46,7 @@ class World:
     next_token: int = field(init=False, default=FIRST_TOKEN_NUMBER)
     user_data: dict[tuple[str, str], str] = field(init=False, factory=dict)
     downloads: dict[str, bytes] = field(init=False, factory=dict)  # bulk imports' files
+    invitations: list[dict[str, Any]] = field(init=False, factory=list)  # RequestInvitation
 
     def __attrs_post_init__(self) -> None:
         self.questions = _catalog.questions(self.user)
