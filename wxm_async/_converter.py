@@ -73,6 +73,12 @@ _WIRE_NAMES: dict[type, dict[str, str]] = {
         "duration": "responseDuration",
     },
     m.ResponsePage: {"page": "currentPage"},
+    m.NewResponse: {
+        "questionnaire": "locationId",
+        "answers": "responses",
+        "channel": "surveyClient",
+        "duration": "responseDuration",
+    },
     m.Survey: {
         "prefill": "preFill",
         "logo_url": "logoURL",

@@ -125,6 +125,8 @@ async def use_the_client() -> None:
         await client.surveys.save_partial(survey.partial_response_id, [], complete=True)
         report: NPSReport = await client.analytics.nps(window)
         key: str = await client.account.api_key()
+        added: SurveyResponse = await client.responses.add("Main", [Answer(question_id="q")])
+        await client.responses.update_many([added])
         await client.account.logout()
         invited: str = await client.delivery.request_invitation(
             questionnaire="Main", valid_till=datetime(2027, 1, 1, tzinfo=UTC), email="a@b.c"

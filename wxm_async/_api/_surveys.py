@@ -11,7 +11,7 @@ from .._exceptions import ConfigurationError
 from .._http import Sender, segment
 from .._models import Answer, Survey, SurveyResponse, SurveySubmission
 
-__all__ = ["Surveys"]
+__all__ = ["Surveys", "checked_answers"]
 
 
 @frozen
@@ -107,7 +107,7 @@ class Surveys:
             when = when.replace(tzinfo=UTC)  # else the converter would take it as local time
         body = SurveySubmission(
             response_date_time=when,
-            answers=_answers(answers),
+            answers=checked_answers(answers),
             channel=channel,
             duration=duration,
             device_id=device_id,
@@ -166,11 +166,11 @@ class Surveys:
         if device_id is not None:
             path += f"/{segment(device_id, 'device_id')}"
         await self._sender.send(
-            "POST", path, body=list(_answers(answers)), idempotent=False, anonymous=True
+            "POST", path, body=list(checked_answers(answers)), idempotent=False, anonymous=True
         )
 
 
-def _answers(answers: Sequence[Answer]) -> tuple[Answer, ...]:
+def checked_answers(answers: Sequence[Answer]) -> tuple[Answer, ...]:
     """The caller's answers, checked: a string or a lone ``Answer`` is not a sequence of them."""
     if isinstance(answers, str | bytes | Answer) or not isinstance(answers, Sequence):
         raise ConfigurationError("answers must be a list of Answer")

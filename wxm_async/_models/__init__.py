@@ -17,7 +17,7 @@ from ._filters import QuestionFilter, ResponseFilter
 from ._invitations import InvitationRequest, TokenDetails
 from ._notifications import Notification
 from ._questions import Question, Questionnaire
-from ._responses import Answer, Note, ResponsePage, SurveyResponse
+from ._responses import Answer, NewResponse, Note, ResponsePage, SurveyResponse
 from ._surveys import Survey, SurveySubmission
 from ._token import AccessToken, AtRest, StoredFailure, StoredToken
 from ._tokens import SurveyToken, SurveyTokenPage
@@ -36,6 +36,7 @@ __all__ = [
     "Location",
     "NPSReport",
     "NetPromoterScore",
+    "NewResponse",
     "Note",
     "Notification",
     "Profile",

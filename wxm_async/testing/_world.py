@@ -47,6 +47,8 @@ class World:
     user_data: dict[tuple[str, str], str] = field(init=False, factory=dict)
     downloads: dict[str, bytes] = field(init=False, factory=dict)  # bulk imports' files
     invitations: list[dict[str, Any]] = field(init=False, factory=list)  # RequestInvitation
+    written: dict[str, dict[str, Any]] = field(init=False, factory=dict)  # answers/add, update
+    next_written: int = field(init=False, default=1)
 
     def __attrs_post_init__(self) -> None:
         self.questions = _catalog.questions(self.user)
