@@ -101,6 +101,12 @@ _WIRE_NAMES: dict[type, dict[str, str]] = {
     },
     m.SurveyToken: {"questionnaire": "location", "prefill": "preFill"},
     m.SurveyTokenPage: {"page": "currentPage"},
+    m.MergedDelivery: {
+        "token_id": "_id",
+        "answers": "responses",
+        "events": "wxmEvents",
+    },
+    m.MergedDataRequest: {"filter": "filter", "token_ids": "TokenIds"},
     m.TokenDetails: {"questionnaire": "location", "prefill": "preFill"},
     m.InvitationRequest: {
         "token": "tokenDetails",

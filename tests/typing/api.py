@@ -131,6 +131,8 @@ async def use_the_client() -> None:
         invited: str = await client.delivery.request_invitation(
             questionnaire="Main", valid_till=datetime(2027, 1, 1, tzinfo=UTC), email="a@b.c"
         )
+        async for merged in client.delivery.merged_data([invited], filter=window):
+            merged_token: str = merged.token_id
         value: str | None = await client.account.user_data("k")
         try:
             await client.responses.get("r-1")

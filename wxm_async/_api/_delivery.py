@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from datetime import datetime
 
 import httpx
@@ -19,9 +19,13 @@ from .._models import (
     DeliveryTarget,
     Dispatch,
     InvitationRequest,
+    MergedDataRequest,
+    MergedDelivery,
+    ResponseFilter,
     TokenDetails,
 )
 from .._redact import redacted
+from ._merged import DEFAULT_MERGED_BATCH, MergedDataIterator
 
 __all__ = ["Delivery"]
 
@@ -92,6 +96,62 @@ class Delivery:
             list[DeliveryTarget],
             idempotent=True,
         )
+
+    def merged_data(
+        self,
+        token_ids: Iterable[str],
+        *,
+        filter: ResponseFilter | None = None,
+        batch_size: int = DEFAULT_MERGED_BATCH,
+    ) -> AsyncIterator[MergedDelivery]:
+        """Iterate what WXM knows of each token's invitation: events and answers.
+
+        ``POST /api/DeliveryPlan/WXMMergedData`` with ``{filter, TokenIds}``, once per
+        ``batch_size`` token ids: WXM does not page it. Each token asked for that WXM
+        knows comes once; records of tokens not asked for are skipped.
+
+        Example:
+            ```python
+            from datetime import UTC, datetime, timedelta
+
+            token_id = await client.delivery.request_invitation(
+                questionnaire="CustomerSurvey",
+                valid_till=datetime.now(UTC) + timedelta(days=2),
+                email="ann@example.com",
+            )
+            week = ResponseFilter(after=datetime.now(UTC) - timedelta(days=7))
+            async for record in client.delivery.merged_data([token_id], filter=week):
+                print(record.token_id, [event.action for event in record.events])
+            ```
+
+        Args:
+            token_ids: The survey tokens (read at once; none gives nothing).
+            filter: The answers to merge in, by date (``afterdate``, ``beforedate``);
+                default all.
+            batch_size: Token ids per call.
+
+        Raises:
+            ConfigurationError: A token id is not a usable id, or ``token_ids`` is one
+                string, or ``batch_size`` is not a whole number of at least 1.
+        """
+        if isinstance(token_ids, str | bytes):
+            raise ConfigurationError("token_ids must be a list of ids, not one string")
+        ids = list(token_ids)
+        for token_id in ids:
+            segment(token_id, "every token id")  # the checks of an id in a path
+        check_number("batch_size", batch_size, at_least=1, whole=True)
+        where = ResponseFilter() if filter is None else filter
+
+        async def fetch(batch: tuple[str, ...]) -> list[MergedDelivery]:
+            return await self._sender.call(
+                "POST",
+                "/api/DeliveryPlan/WXMMergedData",
+                list[MergedDelivery],
+                body=MergedDataRequest(filter=where, token_ids=batch),
+                idempotent=True,  # a read
+            )
+
+        return MergedDataIterator(fetch, ids, batch_size)
 
     async def request_invitation(
         self,

@@ -15,6 +15,7 @@ from ._delivery import (
 )
 from ._filters import QuestionFilter, ResponseFilter
 from ._invitations import InvitationRequest, TokenDetails
+from ._merged import MergedDataRequest, MergedDelivery
 from ._notifications import Notification
 from ._questions import Question, Questionnaire
 from ._responses import Answer, NewResponse, Note, ResponsePage, SurveyResponse
@@ -34,6 +35,8 @@ __all__ = [
     "Dispatch",
     "InvitationRequest",
     "Location",
+    "MergedDataRequest",
+    "MergedDelivery",
     "NPSReport",
     "NetPromoterScore",
     "NewResponse",

@@ -26,6 +26,7 @@ from . import (
     _routes_answers,
     _routes_delivery,
     _routes_invitations,
+    _routes_merged,
     _routes_questions,
     _routes_surveys,
     _routes_token_files,
@@ -181,6 +182,7 @@ class FakeWXM:
             self._routes.extend(area.routes(self._world))
         self.surveys = _routes_surveys.SurveyLog()
         self._routes.extend(_routes_surveys.routes(self._world, self.surveys))
+        self._routes.extend(_routes_merged.routes(self._world, self.surveys))
 
     @property
     def invitations(self) -> list[dict[str, Any]]:
