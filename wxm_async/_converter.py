@@ -107,6 +107,12 @@ _WIRE_NAMES: dict[type, dict[str, str]] = {
         "events": "wxmEvents",
     },
     m.MergedDataRequest: {"filter": "filter", "token_ids": "TokenIds"},
+    m.DispatchTokensRequest: {
+        "dispatch_id": "DispatchId",
+        "prefills": "PrefillReponse",  # sic: WXM's spelling
+        "uuid_question_id": "UUID",
+        "batch_question_id": "Batchid",
+    },
     m.TokenDetails: {"questionnaire": "location", "prefill": "preFill"},
     m.InvitationRequest: {
         "token": "tokenDetails",

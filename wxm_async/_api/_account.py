@@ -6,7 +6,7 @@ from attrs import frozen
 
 from .._auth import WXMAuth
 from .._http import Sender, number_segment, segment
-from .._models import Profile, Settings, SubUser, SubUserPage
+from .._models import Profile, Settings, SubUser, SubUserPage, UserDataValue
 from .._pagination import PageIterator, Paging
 
 __all__ = ["FIRST_SUB_USER_PAGE", "Account"]
@@ -109,7 +109,7 @@ class Account:
         await self._sender.send(
             "POST",
             f"/api/UserData/{segment(key, 'key')}",
-            body={"value": value},
+            body=UserDataValue(value),
             idempotent=True,  # writing the same value twice changes nothing
         )
 

@@ -8,10 +8,15 @@ from datetime import datetime
 
 from attrs import frozen
 
-from .._converter import unstructure
 from .._exceptions import ConfigurationError, WXMError
 from .._http import Sender, number_segment, segment
-from .._models import Answer, SurveyToken, SurveyTokenPage
+from .._models import (
+    Answer,
+    DispatchTokensRequest,
+    SurveyToken,
+    SurveyTokenPage,
+    TokenDetails,
+)
 from . import _token_files
 
 __all__ = ["SurveyTokens"]
@@ -60,8 +65,7 @@ class SurveyTokens:
         """
         if valid_till.utcoffset() is None:
             raise ValueError("valid_till must be a timezone-aware datetime")
-        new = SurveyToken(
-            id="",  # WXM assigns it
+        body = TokenDetails(  # a SurveyToken without the id WXM assigns
             questionnaire=questionnaire,
             valid_till=valid_till,
             valid_uses=valid_uses,
@@ -69,8 +73,6 @@ class SurveyTokens:
             note=note,
             preferred_language=preferred_language,
         )
-        body = unstructure(new)
-        del body["id"]
         return await self._sender.call(
             "POST", "/api/surveytoken", SurveyToken, body=body, idempotent=False
         )
@@ -96,13 +98,12 @@ class SurveyTokens:
         Returns:
             Each new token, with the prefill it was created with.
         """
-        body = {
-            "DispatchId": dispatch_id,
-            # WXM's own spelling of the key.
-            "PrefillReponse": [list(row) for row in prefills],
-            "UUID": uuid_question_id,
-            "Batchid": batch_question_id,
-        }
+        body = DispatchTokensRequest(
+            dispatch_id=dispatch_id,
+            prefills=tuple(tuple(row) for row in prefills),
+            uuid_question_id=uuid_question_id,
+            batch_question_id=batch_question_id,
+        )
         return await self._sender.call(
             "POST",
             "/api/SurveyByToken/Import/Dispatch",

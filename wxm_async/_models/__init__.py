@@ -18,6 +18,7 @@ from ._invitations import InvitationRequest, TokenDetails
 from ._merged import MergedDataRequest, MergedDelivery
 from ._notifications import Notification
 from ._questions import Question, Questionnaire
+from ._requests import DispatchTokensRequest, QuestionnaireName, UserDataValue
 from ._responses import Answer, NewResponse, Note, ResponsePage, SurveyResponse
 from ._surveys import Survey, SurveySubmission
 from ._token import AccessToken, AtRest, StoredFailure, StoredToken
@@ -33,6 +34,7 @@ __all__ = [
     "DeliveryStep",
     "DeliveryTarget",
     "Dispatch",
+    "DispatchTokensRequest",
     "InvitationRequest",
     "Location",
     "MergedDataRequest",
@@ -47,6 +49,7 @@ __all__ = [
     "QuestionFilter",
     "QuestionSummary",
     "Questionnaire",
+    "QuestionnaireName",
     "ResponseFilter",
     "ResponsePage",
     "Settings",
@@ -61,4 +64,5 @@ __all__ = [
     "SurveyToken",
     "SurveyTokenPage",
     "TokenDetails",
+    "UserDataValue",
 ]
