@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 import httpx
 from attrs import frozen
@@ -13,7 +13,7 @@ from .._exceptions import ConfigurationError, WXMError
 from .._http import Sender, number_segment, segment
 from .._models import Answer, NewResponse, Note, ResponseFilter, ResponsePage, SurveyResponse
 from .._pagination import PageIterator, Paging
-from ._surveys import checked_answers
+from ._surveys import checked_answers, response_time
 
 __all__ = ["DEFAULT_PAGE_SIZE", "Responses"]
 
@@ -208,14 +208,9 @@ class Responses:
                 ``response_date_time`` not a datetime.
             BadRequestError: WXM refused the response.
         """
-        when = datetime.now(UTC) if response_date_time is None else response_date_time
-        if not isinstance(when, datetime):
-            raise ConfigurationError(
-                f"response_date_time must be a datetime, not {type(when).__name__}"
-            )
         body = NewResponse(
             questionnaire=questionnaire,
-            response_date_time=when if when.tzinfo is not None else when.replace(tzinfo=UTC),
+            response_date_time=response_time(response_date_time),
             answers=checked_answers(answers),
             channel=channel,
             duration=duration,
