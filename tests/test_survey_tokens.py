@@ -230,6 +230,14 @@ async def test_update_refuses_a_naive_date_or_a_non_token() -> None:
             await client.survey_tokens.update({"id": "DM-1"})  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("answer", [b"null", b"true", b'"DM-1"', b"{}", b"<html/>"])
+async def test_update_refuses_an_answer_that_is_not_a_token(answer: bytes) -> None:
+    """Null, a bool, a string, an object without id or HTML is a DecodeError, not a token."""
+    async with mock_client(lambda r: httpx.Response(200, content=answer)) as client:
+        with pytest.raises(DecodeError):
+            await client.survey_tokens.update(SurveyToken(id="DM-1", valid_uses=2))
+
+
 @pytest.mark.parametrize("ids", ["DM-1", b"DM-1", ["DM-1", ""], ["DM-1", None], ["x" * 1001]])
 async def test_delete_many_refuses_bad_ids_before_sending(ids: object) -> None:
     """One string (not a list of them), an empty id, a non-string, an overlong id."""
