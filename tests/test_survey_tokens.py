@@ -25,11 +25,14 @@ from wxm_async import (
     RetryPolicy,
     SurveyToken,
     SurveyTokenPage,
+    WXMAuth,
     WXMBearerAuth,
     WXMClient,
     WXMError,
 )
 from wxm_async.testing import FakeWXM
+
+from .conftest import IN_PROCESS_URL, PASSWORD, USERNAME
 
 pytestmark = pytest.mark.anyio
 
@@ -352,3 +355,26 @@ async def test_the_fake_answers_a_search_that_finds_nothing_with_null(fake: Fake
             headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
             found = await http.get("/api/surveytoken/all/none", headers=headers)
         assert found.json() == expected
+
+
+async def test_an_upload_whose_token_died_is_replayed_after_a_new_login(fake: FakeWXM) -> None:
+    """The multipart body is read into bytes first, so the auth can replay it after a 401.
+
+    Through the fake's ASGI transport, which streams the body (a MockTransport reads
+    every request first, which would hide a one-shot stream).
+    """
+    auth = WXMAuth(USERNAME, PASSWORD)
+    async with WXMClient(auth=auth, base_url=IN_PROCESS_URL, transport=fake.transport()) as client:
+        await client.account.profile()
+        token = auth.store.current()
+        assert token is not None
+        async with httpx.AsyncClient(transport=fake.transport(), base_url=IN_PROCESS_URL) as http:
+            revoked = await http.get(
+                "/api/account/logout", headers={"Authorization": token.authorization}
+            )
+        assert revoked.status_code == 200
+        filled = await client.survey_tokens.import_csv(
+            b"q3\nann@example.com\n", questionnaire="CustomerSurvey"
+        )
+    assert filled.startswith(b"Token,q3")
+    assert fake.logins == 2
