@@ -10,6 +10,7 @@ import io
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import attrs
 import httpx
@@ -40,7 +41,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
-def mock_client(handle: Handler, seen: list[httpx.Request] | None = None) -> WXMClient:
+def mock_client(
+    handle: Handler, seen: list[httpx.Request] | None = None, **options: Any
+) -> WXMClient:
     """A client whose every request ``handle`` answers, kept in ``seen``."""
 
     def record(request: httpx.Request) -> httpx.Response:
@@ -53,6 +56,7 @@ def mock_client(handle: Handler, seen: list[httpx.Request] | None = None) -> WXM
         base_url="https://wxm.test",
         transport=httpx.MockTransport(record),
         retries=RetryPolicy.off(),
+        **options,
     )
 
 
@@ -151,6 +155,19 @@ async def test_import_refuses_an_answer_that_is_not_a_download_path(answer: obje
         with pytest.raises(DecodeError, match="download"):
             await client.survey_tokens.import_csv(b"q3\na\n", questionnaire="Q")
     assert len(seen) == 1
+
+
+async def test_import_caps_the_downloaded_file_at_max_answer_bytes() -> None:
+    """A filled-in file larger than the client's max_answer_bytes is refused, not held."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(200, json="download/ab")
+        return httpx.Response(200, content=b"x" * 10_000)
+
+    async with mock_client(handle, max_answer_bytes=4096) as client:
+        with pytest.raises(ResponseTooLargeError):
+            await client.survey_tokens.import_csv(b"q3\na\n", questionnaire="Q")
 
 
 async def test_import_refuses_a_non_json_answer() -> None:
