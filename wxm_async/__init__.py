@@ -51,6 +51,7 @@ from ._models import (
     DeliveryTarget,
     Dispatch,
     Location,
+    MergedDelivery,
     NetPromoterScore,
     Note,
     NPSReport,
@@ -68,6 +69,7 @@ from ._models import (
     Survey,
     SurveyResponse,
     SurveyToken,
+    SurveyTokenPage,
 )
 from ._pagination import PageIterator
 from ._public import publish as _publish
@@ -106,6 +108,7 @@ __all__ = [
     "Dispatch",
     "Location",
     "LoginInterruptedError",
+    "MergedDelivery",
     "NPSReport",
     "NetPromoterScore",
     "NotFoundError",
@@ -133,6 +136,7 @@ __all__ = [
     "Survey",
     "SurveyResponse",
     "SurveyToken",
+    "SurveyTokenPage",
     "TokenStoreError",
     "TwoFactorRequiredError",
     "UnprocessableEntityError",

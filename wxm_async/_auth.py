@@ -27,6 +27,7 @@ import os
 import time
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from contextlib import aclosing
+from hmac import compare_digest
 from typing import Self
 
 import httpx
@@ -180,6 +181,22 @@ class WXMAuth(httpx.Auth):
         """
         self._store.clear_failure()
 
+    def discard(self, request: httpx.Request) -> None:
+        """Forget the token ``request`` carried, if it is still this auth's current one.
+
+        For when WXM ended that token's session (``client.account.logout()`` calls it):
+        the next request logs in again instead of meeting a 401. A token the store has
+        since replaced is left alone, and so is the new one. A shared store (file,
+        Redis) forgets it in this process only; the others meet a 401 and recover.
+
+        Args:
+            request: The request that carried the token, as sent (``response.request``).
+        """
+        token = self._store.current()
+        sent = request.headers.get("Authorization")
+        if token is not None and sent is not None and _same(sent, token.authorization):
+            self._store.discard(token)
+
     def __repr__(self) -> str:
         token_url = f", token_url={str(self._token_url)!r}" if self._token_url is not None else ""
         return f"WXMAuth(username={self.username!r}{token_url})"
@@ -330,6 +347,11 @@ class _Sends:
 def _since(token: CachedToken, moment: float) -> bool:
     """Whether ``token`` came from a login of this process begun at ``moment`` or later."""
     return token.requested_at is not None and token.requested_at >= moment
+
+
+def _same(header: str, authorization: str) -> bool:
+    """Whether a sent ``Authorization`` header is this token's, in constant time."""
+    return compare_digest(header.encode(errors="replace"), authorization.encode())
 
 
 def _format_origin(origin: tuple[str, str, int | None]) -> str:

@@ -69,6 +69,12 @@ _WIRE_NAMES: dict[type, dict[str, str]] = {
         "duration": "responseDuration",
     },
     m.ResponsePage: {"page": "currentPage"},
+    m.NewResponse: {
+        "questionnaire": "locationId",
+        "answers": "responses",
+        "channel": "surveyClient",
+        "duration": "responseDuration",
+    },
     m.Survey: {
         "prefill": "preFill",
         "logo_url": "logoURL",
@@ -90,6 +96,31 @@ _WIRE_NAMES: dict[type, dict[str, str]] = {
         "questions": "filterquestions",
     },
     m.SurveyToken: {"questionnaire": "location", "prefill": "preFill"},
+    m.SurveyTokenPage: {"page": "currentPage"},
+    m.MergedDelivery: {
+        "token_id": "_id",
+        "answers": "responses",
+        "events": "wxmEvents",
+    },
+    m.MergedDataRequest: {"filter": "filter", "token_ids": "TokenIds"},
+    m.DispatchTokensRequest: {
+        "dispatch_id": "DispatchId",
+        "prefills": "PrefillReponse",  # sic: WXM's spelling
+        "uuid_question_id": "UUID",
+        "batch_question_id": "Batchid",
+    },
+    m.TokenDetails: {"questionnaire": "location", "prefill": "preFill"},
+    m.InvitationRequest: {
+        "token": "tokenDetails",
+        "email": "customerEmail",
+        "phone": "customerPhone",
+        "sms": "isSMS",
+        "template_url": "template",
+        "unique_by_question_tag": "nonRepeatByUniquieQuestionTag",  # sic: WXM's spelling
+        "not_within_days": "nonRepeatWithinLastDays",
+        "prefill_question_id": "preFillByQuestionId",
+        "prefill_by_question_tag": "preFillByQuestionTag",
+    },
     m.DeliveryStep: {"channel": "onChannel"},
     m.DeliveryPlan: {"steps": "schedule"},
     m.DeliveryEvent: {"timestamp": "timeStamp"},

@@ -89,6 +89,16 @@ def parse_notification(
         )
     _check_number("max_bytes", max_bytes, at_least=1, whole=True)
     _check_number("max_depth", max_depth, at_least=1, whole=True)
+    data = _json_of(body, max_bytes=max_bytes, max_depth=max_depth)
+    return _structure(data, Notification, what="the notification", request=None)
+
+
+def _json_of(body: bytes | bytearray | memoryview, *, max_bytes: int, max_depth: int) -> object:
+    """The body's JSON, once its size, its encoding (UTF-8) and its nesting are checked.
+
+    Raises:
+        DecodeError: Too large, not UTF-8, nested too deep, or not JSON.
+    """
     size = body.nbytes if isinstance(body, memoryview) else len(body)
     if size > max_bytes:  # before any copy
         raise _DecodeError(
@@ -116,7 +126,7 @@ def parse_notification(
         raise _DecodeError(
             f"could not decode the notification: the body is not JSON ({size} bytes)"
         )
-    return _structure(data, Notification, what="the notification", request=None)
+    return data
 
 
 def _too_deep(text: str, limit: int) -> bool:

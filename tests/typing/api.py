@@ -88,6 +88,7 @@ async def use_the_client() -> None:
         Survey,
         SurveyResponse,
         SurveyToken,
+        SurveyTokenPage,
         WXMClient,
     )
 
@@ -111,6 +112,12 @@ async def use_the_client() -> None:
         token: SurveyToken = await client.survey_tokens.create(
             questionnaire="Main", valid_till=datetime(2027, 1, 1, tzinfo=UTC)
         )
+        token = await client.survey_tokens.update(token)
+        found: list[SurveyToken] = await client.survey_tokens.search(note="n")
+        token_page: SurveyTokenPage = await client.survey_tokens.page(0)
+        png: bytes = await client.survey_tokens.qr(token.id)
+        filled: bytes = await client.survey_tokens.import_csv(b"q\na\n", questionnaire="Main")
+        await client.survey_tokens.delete_many(t.id for t in found)
         survey: Survey = await client.surveys.get(token.id, device_id="d-1")
         submitted: SurveyResponse = await client.surveys.submit(
             token.id, survey.prefill, channel="JS-Web", duration=30
@@ -118,6 +125,14 @@ async def use_the_client() -> None:
         await client.surveys.save_partial(survey.partial_response_id, [], complete=True)
         report: NPSReport = await client.analytics.nps(window)
         key: str = await client.account.api_key()
+        added: SurveyResponse = await client.responses.add("Main", [Answer(question_id="q")])
+        await client.responses.update_many([added])
+        await client.account.logout()
+        invited: str = await client.delivery.request_invitation(
+            questionnaire="Main", valid_till=datetime(2027, 1, 1, tzinfo=UTC), email="a@b.c"
+        )
+        async for merged in client.delivery.merged_data([invited], filter=window):
+            merged_token: str = merged.token_id
         value: str | None = await client.account.user_data("k")
         try:
             await client.responses.get("r-1")

@@ -1,11 +1,12 @@
-"""``client.account``: settings, profile, sub-users, the API key and user data."""
+"""``client.account``: settings, profile, sub-users, the API key, user data, logout."""
 
 from __future__ import annotations
 
 from attrs import frozen
 
+from .._auth import WXMAuth
 from .._http import Sender, number_segment, segment
-from .._models import Profile, Settings, SubUser, SubUserPage
+from .._models import Profile, Settings, SubUser, SubUserPage, UserDataValue
 from .._pagination import PageIterator, Paging
 
 __all__ = ["FIRST_SUB_USER_PAGE", "Account"]
@@ -108,6 +109,30 @@ class Account:
         await self._sender.send(
             "POST",
             f"/api/UserData/{segment(key, 'key')}",
-            body={"value": value},
+            body=UserDataValue(value),
             idempotent=True,  # writing the same value twice changes nothing
         )
+
+    async def logout(self) -> None:
+        """End the session of the token in use: ``GET /api/account/logout``.
+
+        WXM revokes the token the call carries. A ``WXMAuth`` then forgets it, so the
+        client's next call logs in again; with ``WXMBearerAuth`` every later call
+        meets a 401. WXM's answer is not documented; it is read and dropped. If the
+        call fails, the token is kept: WXM may not have ended its session.
+
+        Example:
+            ```python
+            await client.account.profile()
+            await client.account.logout()
+            await client.account.profile()  # logs in again
+            ```
+
+        Raises:
+            APIStatusError: WXM answered with an error status.
+            ConfigurationError: The client has no credentials (``AnonymousAuth``).
+        """
+        response = await self._sender.send("GET", "/api/account/logout", idempotent=True)
+        auth = self._sender.http.auth
+        if isinstance(auth, WXMAuth):
+            auth.discard(response.request)

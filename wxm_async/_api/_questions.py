@@ -5,7 +5,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from .._http import Sender
-from .._models import Question, Questionnaire
+from .._models import Question, Questionnaire, QuestionnaireName
 
 __all__ = ["Questions"]
 
@@ -43,7 +43,7 @@ class Questions:
             "POST",
             "/api/Questions/Questionnaire",
             list[Question],
-            body={"name": name},
+            body=QuestionnaireName(name),
             idempotent=True,  # a query, though WXM takes it as a POST
         )
 

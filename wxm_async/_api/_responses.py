@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import httpx
 from attrs import frozen
 
+from .._exceptions import ConfigurationError, WXMError
 from .._http import Sender, number_segment, segment
-from .._models import Note, ResponseFilter, ResponsePage, SurveyResponse
+from .._models import Answer, NewResponse, Note, ResponseFilter, ResponsePage, SurveyResponse
 from .._pagination import PageIterator, Paging
+from ._surveys import checked_answers, response_time
 
 __all__ = ["DEFAULT_PAGE_SIZE", "Responses"]
 
@@ -160,3 +163,102 @@ class Responses:
             body=Note(text=text, note_time=note_time),
             idempotent=False,
         )
+
+    async def add(
+        self,
+        questionnaire: str,
+        answers: Sequence[Answer],
+        *,
+        response_date_time: datetime | None = None,
+        channel: str | None = None,
+        duration: int | None = None,
+        device_id: str | None = None,
+    ) -> SurveyResponse:
+        """Record a response with the account's credentials: ``POST /api/answers/add``.
+
+        For responses collected elsewhere (a kiosk, a call centre, an import). A
+        respondent's own answers go through ``client.surveys.submit`` and a token.
+        Not retried on a server error: the response might be recorded twice.
+
+        Example:
+            ```python
+            from wxm_async import Answer
+
+            response = await client.responses.add(
+                "CustomerSurvey",
+                [Answer(question_id="q1", number=9), Answer(question_id="q2", text="Quick")],
+                channel="voice",
+            )
+            print(response.id)
+            ```
+
+        Args:
+            questionnaire: The questionnaire answered (``locationId``).
+            answers: The answers, one per question answered.
+            response_date_time: When it was answered; default now. Naive is UTC.
+            channel: Where it was answered, e.g. ``"voice"`` (``surveyClient``).
+            duration: How long answering took, in seconds.
+            device_id: The device it was answered on, if any.
+
+        Returns:
+            The response as WXM recorded it, with its id.
+
+        Raises:
+            ConfigurationError: ``answers`` is not a sequence of ``Answer``, or
+                ``response_date_time`` not a datetime.
+            BadRequestError: WXM refused the response.
+        """
+        body = NewResponse(
+            questionnaire=questionnaire,
+            response_date_time=response_time(response_date_time),
+            answers=checked_answers(answers),
+            channel=channel,
+            duration=duration,
+            device_id=device_id,
+        )
+        return await self._sender.call(
+            "POST", "/api/answers/add", SurveyResponse, body=body, idempotent=False
+        )
+
+    async def update_many(self, responses: Iterable[SurveyResponse]) -> None:
+        """Replace several responses in one call: ``POST /api/answers/update``.
+
+        WXM takes ``{responseId: Answer}`` and replaces each response with what is
+        sent: start from responses you read, and change them with ``attrs.evolve``.
+        Fields left at their default (no notes, not archived) are not sent.
+
+        Example:
+            ```python
+            import attrs
+
+            page = await client.responses.page(0, rows=2)
+            await client.responses.update_many(
+                attrs.evolve(response, archived=True) for response in page.responses
+            )
+            ```
+
+        Args:
+            responses: The responses as they should be; none at all sends nothing.
+
+        Raises:
+            ConfigurationError: An item is not a ``SurveyResponse``, has an empty id,
+                or two have the same id.
+            WXMError: WXM did not answer ``true``.
+        """
+        body: dict[str, SurveyResponse] = {}
+        for response in responses:
+            if not isinstance(response, SurveyResponse):
+                raise ConfigurationError(
+                    f"update_many() takes SurveyResponse items, not {type(response).__name__}"
+                )
+            segment(response.id, "a response's id")  # a usable id, as in a path
+            if response.id in body:
+                raise ConfigurationError("update_many() got two responses with the same id")
+            body[response.id] = response
+        if not body:
+            return
+        done = await self._sender.call(
+            "POST", "/api/answers/update", bool, body=body, idempotent=True
+        )
+        if done is not True:
+            raise WXMError(f"WXM did not update the {len(body)} responses (it answered false)")

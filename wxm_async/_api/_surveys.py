@@ -11,7 +11,7 @@ from .._exceptions import ConfigurationError
 from .._http import Sender, segment
 from .._models import Answer, Survey, SurveyResponse, SurveySubmission
 
-__all__ = ["Surveys"]
+__all__ = ["Surveys", "checked_answers", "response_time"]
 
 
 @frozen
@@ -65,9 +65,8 @@ class Surveys:
     ) -> SurveyResponse:
         """Submit one respondent's answers: ``POST /api/SurveyByToken/{token}``.
 
-        It is retried only where WXM cannot have recorded it (a 429, a connection
-        that never opened), never after a 5xx or a lost answer: a second send could
-        record the response twice.
+        Retried only where WXM cannot have recorded it (a 429, a connection never
+        opened), never after a 5xx or a lost answer: it could be recorded twice.
 
         Example:
             ```python
@@ -82,8 +81,7 @@ class Surveys:
         Args:
             token: The survey token.
             answers: The answers, one per question answered.
-            response_date_time: When the survey was answered; default now. A naive
-                datetime is taken as UTC.
+            response_date_time: When it was answered; default now; naive is UTC.
             channel: Where it was answered, e.g. ``"JS-Web"`` (``surveyClient``).
             duration: How long answering took, in seconds.
             device_id: The device it was answered on, for app surveys.
@@ -92,22 +90,14 @@ class Surveys:
             The response as WXM recorded it.
 
         Raises:
-            ConfigurationError: ``token`` cannot be a path segment, or ``answers`` is
-                not a sequence of ``Answer``.
+            ConfigurationError: A bad ``token``, ``answers`` or ``response_date_time``.
             NotFoundError: WXM knows no such token (the fake answers 404).
             BadRequestError: The token expired or was used up, or WXM refused the answers.
         """
         path = f"/api/SurveyByToken/{segment(token, 'token')}"
-        when = datetime.now(UTC) if response_date_time is None else response_date_time
-        if not isinstance(when, datetime):
-            raise ConfigurationError(
-                f"response_date_time must be a datetime, not {type(when).__name__}"
-            )
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)  # else the converter would take it as local time
         body = SurveySubmission(
-            response_date_time=when,
-            answers=_answers(answers),
+            response_date_time=response_time(response_date_time),
+            answers=checked_answers(answers),
             channel=channel,
             duration=duration,
             device_id=device_id,
@@ -151,26 +141,49 @@ class Surveys:
                 is ``None`` (the survey has none), or ``device_id`` comes without ``channel``.
             NotFoundError: WXM knows no such partial response (the fake answers 404).
         """
-        if partial_response_id is None:
-            raise ConfigurationError(
-                "partial_response_id is None: the survey WXM sent has no partialResponseId"
-            )
-        if device_id is not None and channel is None:
-            raise ConfigurationError("save_partial(device_id=...) needs channel=... too")
-        path = (
-            f"/api/PartialSurvey/{segment(partial_response_id, 'partial_response_id')}"
-            f"/{'true' if complete else 'false'}"
-        )
-        if channel is not None:
-            path += f"/{segment(channel, 'channel')}"
-        if device_id is not None:
-            path += f"/{segment(device_id, 'device_id')}"
+        path = _partial_path(partial_response_id, complete, channel, device_id)
         await self._sender.send(
-            "POST", path, body=list(_answers(answers)), idempotent=False, anonymous=True
+            "POST", path, body=list(checked_answers(answers)), idempotent=False, anonymous=True
         )
 
 
-def _answers(answers: Sequence[Answer]) -> tuple[Answer, ...]:
+def _partial_path(
+    partial_response_id: str | None, complete: bool, channel: str | None, device_id: str | None
+) -> str:
+    """``/api/PartialSurvey/{partialResponseId}/{complete}[/{channel}[/{deviceId}]]``, checked."""
+    if partial_response_id is None:
+        raise ConfigurationError(
+            "partial_response_id is None: the survey WXM sent has no partialResponseId"
+        )
+    if device_id is not None and channel is None:
+        raise ConfigurationError("save_partial(device_id=...) needs channel=... too")
+    path = (
+        f"/api/PartialSurvey/{segment(partial_response_id, 'partial_response_id')}"
+        f"/{'true' if complete else 'false'}"
+    )
+    if channel is not None:
+        path += f"/{segment(channel, 'channel')}"
+    if device_id is not None:
+        path += f"/{segment(device_id, 'device_id')}"
+    return path
+
+
+def response_time(value: datetime | None) -> datetime:
+    """When a response was given: ``value`` (a naive one is UTC), or now.
+
+    Raises:
+        ConfigurationError: ``value`` is not a datetime.
+    """
+    when = datetime.now(UTC) if value is None else value
+    if not isinstance(when, datetime):
+        raise ConfigurationError(
+            f"response_date_time must be a datetime, not {type(when).__name__}"
+        )
+    # WXM writes naive dates as UTC; the converter would take a naive one as local time.
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def checked_answers(answers: Sequence[Answer]) -> tuple[Answer, ...]:
     """The caller's answers, checked: a string or a lone ``Answer`` is not a sequence of them."""
     if isinstance(answers, str | bytes | Answer) or not isinstance(answers, Sequence):
         raise ConfigurationError("answers must be a list of Answer")

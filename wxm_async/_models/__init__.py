@@ -15,10 +15,13 @@ from ._delivery import (
     Dispatch,
 )
 from ._filters import QuestionFilter, ResponseFilter
+from ._invitations import InvitationRequest, TokenDetails
+from ._merged import MergedDataRequest, MergedDelivery
 from ._notifications import Notification
 from ._questions import Question, Questionnaire
-from ._responses import Answer, Note, ResponsePage, SurveyResponse
-from ._survey_tokens import SurveyToken
+from ._requests import DispatchTokensRequest, QuestionnaireName, UserDataValue
+from ._responses import Answer, NewResponse, Note, ResponsePage, SurveyResponse
+from ._survey_tokens import SurveyToken, SurveyTokenPage
 from ._surveys import Survey, SurveySubmission
 
 __all__ = [
@@ -30,9 +33,14 @@ __all__ = [
     "DeliveryStep",
     "DeliveryTarget",
     "Dispatch",
+    "DispatchTokensRequest",
+    "InvitationRequest",
     "Location",
+    "MergedDataRequest",
+    "MergedDelivery",
     "NPSReport",
     "NetPromoterScore",
+    "NewResponse",
     "Note",
     "Notification",
     "Profile",
@@ -40,6 +48,7 @@ __all__ = [
     "QuestionFilter",
     "QuestionSummary",
     "Questionnaire",
+    "QuestionnaireName",
     "ResponseFilter",
     "ResponsePage",
     "Settings",
@@ -50,4 +59,7 @@ __all__ = [
     "SurveyResponse",
     "SurveySubmission",
     "SurveyToken",
+    "SurveyTokenPage",
+    "TokenDetails",
+    "UserDataValue",
 ]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from attrs import frozen
 
-__all__ = ["Answer", "Note", "ResponsePage", "SurveyResponse"]
+__all__ = ["Answer", "NewResponse", "Note", "ResponsePage", "SurveyResponse"]
 
 
 @frozen(kw_only=True)
@@ -89,3 +89,18 @@ class ResponsePage:
     responses: tuple[SurveyResponse, ...] = ()
     total_count: int | None = None
     total_pages: int | None = None
+
+
+@frozen(kw_only=True)
+class NewResponse:
+    """The body of ``POST /api/answers/add``: a response the account records itself.
+
+    Private to the library: ``client.responses.add`` builds it; ``_converter`` spells it.
+    """
+
+    questionnaire: str
+    response_date_time: datetime
+    answers: tuple[Answer, ...] = ()
+    channel: str | None = None
+    duration: int | None = None
+    device_id: str | None = None

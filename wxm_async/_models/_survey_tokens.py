@@ -8,7 +8,7 @@ from attrs import frozen
 
 from ._responses import Answer
 
-__all__ = ["SurveyToken"]
+__all__ = ["SurveyToken", "SurveyTokenPage"]
 
 
 @frozen(kw_only=True)
@@ -34,3 +34,20 @@ class SurveyToken:
     note: str | None = None
     preferred_language: str | None = None
     user: str | None = None
+
+
+@frozen(kw_only=True)
+class SurveyTokenPage:
+    """One page of survey tokens, as ``GET /api/surveytoken/page/{page}/all`` gives it.
+
+    Attributes:
+        page: The page number WXM says this is (``currentPage``), if it says.
+        tokens: The tokens on this page.
+        total_count: How many tokens there are on all pages, if WXM says.
+        total_pages: How many pages there are, if WXM says.
+    """
+
+    page: int | None = None
+    tokens: tuple[SurveyToken, ...] = ()
+    total_count: int | None = None
+    total_pages: int | None = None

@@ -25,9 +25,12 @@ from . import (
     _routes_analytics,
     _routes_answers,
     _routes_delivery,
+    _routes_invitations,
+    _routes_merged,
     _routes_questions,
     _routes_survey_tokens,
     _routes_surveys,
+    _routes_token_files,
 )
 from ._accounts import FAKE_PASSWORD, FAKE_USERNAME
 from ._faults import (
@@ -184,13 +187,25 @@ class FakeWXM:
             _routes_questions,
             _routes_answers,
             _routes_survey_tokens,
+            _routes_token_files,  # its QR route before the survey routes
             _routes_delivery,
+            _routes_invitations,
             _routes_account,
             _routes_analytics,
         ):
             routes.extend(area.routes(self._world))
         routes.extend(_routes_surveys.routes(self._world, self.surveys))
+        routes.extend(_routes_merged.routes(self._world, self.surveys))
         return routes
+
+    @property
+    def invitations(self) -> list[dict[str, Any]]:
+        """The invitations asked for (``POST /api/RequestInvitation``), oldest first.
+
+        Each is ``{"token", "channel" ("email" or "sms"), "to", "name", "subject",
+        "template", "uniqueBy", "at"}``; the fake sends nothing.
+        """
+        return self._world.invitations
 
     @property
     def username(self) -> str:

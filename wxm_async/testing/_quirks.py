@@ -118,3 +118,16 @@ def survey(record: Record) -> Record:
 def submitted(record: Record) -> Record:
     """A response WXM recorded from a survey: as every response, ``notes`` null and so on."""
     return answer(record)
+
+
+def merged(record: Record) -> Record:
+    """A token's merged data: no answers ``null``, never answered MinValue, no events ``null``.
+
+    cisco/WXM-Invitations ``WXMDeliveryEvents`` types ``AnsweredAt`` as a non-nullable
+    ``DateTime`` and its lists without defaults.
+    """
+    shaped = dict(record)
+    _null_if_empty(shaped, "responses", "wxmEvents")
+    at = shaped.get("answeredAt")
+    shaped["answeredAt"] = NET_MIN_VALUE if at is None else seven_digits(at)
+    return shaped

@@ -1,4 +1,9 @@
-"""Survey tokens: create one, create many for a dispatch, list, read, delete."""
+"""Survey tokens: create, list, search, page, read, update, delete one or many.
+
+Beyond the vendor's client, WXM's answers are not documented. The fake's choices: a
+page holds ``TOKEN_PAGE_SIZE`` tokens; a search that finds nothing answers ``null``,
+as .NET writes an unset list; deleting many answers ``true`` and skips unknown ids.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from ._wire import (
     Request,
     Route,
     iso,
+    json_body,
     json_object,
     now_ms,
     ok,
@@ -25,6 +31,9 @@ from ._world import World
 DISPATCH_TOKEN_DAYS = 30
 """How long tokens made for a dispatch are valid, in days."""
 
+TOKEN_PAGE_SIZE = 25
+"""Tokens per page of ``/api/surveytoken/page/{page}``."""
+
 
 def routes(world: World) -> list[Route]:
     """The routes of survey tokens."""
@@ -32,7 +41,14 @@ def routes(world: World) -> list[Route]:
         Route("POST", "/api/surveytoken", partial(_create, world)),
         Route("GET", "/api/surveytoken", partial(_list, world)),
         Route("GET", "/api/SurveyToken/Id/{token_id}", partial(_one, world)),
+        Route("POST", "/api/surveytoken/update/{token_id}", partial(_update, world)),
+        Route("GET", "/api/surveytoken/search/{location}", partial(_search, world)),
+        Route("GET", "/api/surveytoken/search/{location}/{note}", partial(_search, world)),
+        Route("GET", "/api/surveytoken/all/{note}", partial(_search, world, location=None)),
+        Route("GET", "/api/surveytoken/page/{page}", partial(_page, world)),
+        Route("GET", "/api/surveytoken/page/{page}/all", partial(_page, world)),
         Route("GET", "/api/surveytoken/delete/{token_id}", partial(_delete, world)),
+        Route("POST", "/api/surveytoken/delete/", partial(_delete_many, world)),
         Route("POST", "/api/SurveyByToken/Import/Dispatch", partial(_for_dispatch, world)),
     ]
 
@@ -119,6 +135,58 @@ def _one(world: World, request: Request, token_id: str) -> Reply:
     if token is None:
         raise NotFound(f"No survey token has the id '{token_id}'.")
     return ok(world.wire(_quirks.token, token))
+
+
+def _update(world: World, request: Request, token_id: str) -> Reply:
+    token = world.tokens.get(token_id.lower())
+    if token is None:
+        raise NotFound(f"No survey token has the id '{token_id}'.")
+    body = json_object(request)
+    till = body.get("validtill")
+    location = typed(body, "location", str)
+    token.update(
+        {
+            "location": location or token["location"],
+            "validTill": None if till is None else iso(parse_iso(till, "validTill")),
+            "validUses": typed(body, "validUses", int, -1),
+            "preFill": _prefill(body.get("prefill"), "preFill"),
+            "note": typed(body, "note", str),
+            "preferredLanguage": typed(body, "preferredLanguage", str),
+        }
+    )
+    return ok(world.wire(_quirks.token, token))
+
+
+def _search(world: World, request: Request, location: str | None, note: str | None = None) -> Reply:
+    found = [
+        world.wire(_quirks.token, token)
+        for token in world.tokens.values()
+        if (location is None or str(token["location"]).lower() == location.lower())
+        and (note is None or token["note"] == note)
+    ]
+    return ok(found if found or world.tidy else None)  # .NET's unset list
+
+
+def _page(world: World, request: Request, page: str) -> Reply:
+    tokens = list(world.tokens.values())
+    number, indices, pages = world.page(page, TOKEN_PAGE_SIZE, len(tokens), base=0)
+    return ok(
+        {
+            "currentPage": number,
+            "tokens": [world.wire(_quirks.token, tokens[i]) for i in indices],
+            "totalCount": len(tokens),
+            "totalPages": pages,
+        }
+    )
+
+
+def _delete_many(world: World, request: Request) -> Reply:
+    ids = json_body(request)
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise Invalid("The body must be a list of token ids.")
+    for token_id in ids:
+        world.tokens.pop(token_id.lower(), None)
+    return ok(True)
 
 
 def _delete(world: World, request: Request, token_id: str) -> Reply:

@@ -46,10 +46,13 @@ class SurveyLog:
     Attributes:
         submitted: The responses recorded, as WXM answered them (tidy), in order.
         partials: Partial responses by id: ``{"token", "responses", "complete", ...}``.
+        answered: The latest response submitted through each token, by its id
+            lower-cased (for ``WXMMergedData``).
     """
 
     submitted: list[dict[str, Any]] = field(factory=list)
     partials: dict[str, dict[str, Any]] = field(factory=dict)
+    answered: dict[str, dict[str, Any]] = field(factory=dict)
     next_id: int = 1
 
 
@@ -151,6 +154,10 @@ def _submit(world: World, log: SurveyLog, request: Request, token: str) -> Reply
     if len(log.submitted) >= MAX_KEPT:
         del log.submitted[0]
     log.submitted.append(answer)
+    log.answered.pop(record["id"].lower(), None)  # the latest last, the oldest first
+    log.answered[record["id"].lower()] = answer
+    if len(log.answered) > MAX_KEPT:
+        del log.answered[next(iter(log.answered))]
     return Reply(200, world.wire(_quirks.submitted, answer))
 
 

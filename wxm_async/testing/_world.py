@@ -45,6 +45,10 @@ class World:
     tokens: dict[str, dict[str, Any]] = field(init=False, factory=dict)  # by lower-cased id
     next_token: int = field(init=False, default=FIRST_TOKEN_NUMBER)
     user_data: dict[tuple[str, str], str] = field(init=False, factory=dict)
+    downloads: dict[str, bytes] = field(init=False, factory=dict)  # bulk imports' files
+    invitations: list[dict[str, Any]] = field(init=False, factory=list)  # RequestInvitation
+    written: dict[str, dict[str, Any]] = field(init=False, factory=dict)  # answers/add, update
+    next_written: int = field(init=False, default=1)
 
     def __attrs_post_init__(self) -> None:
         self.questions = _catalog.questions(self.user)
