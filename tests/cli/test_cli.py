@@ -104,18 +104,6 @@ def served(fake: FakeWXM) -> Iterator[str]:
         thread.join(TIMEOUT)
 
 
-@pytest.fixture
-def fake() -> FakeWXM:
-    return FakeWXM()
-
-
-@pytest.fixture
-def env(fake: FakeWXM) -> Iterator[dict[str, str]]:
-    """The environment of a ``wxm`` run with the fake's address and credentials."""
-    with served(fake) as url:
-        yield {"WXM_BASE_URL": url, "WXM_USERNAME": USERNAME, "WXM_PASSWORD": PASSWORD}
-
-
 def closed_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

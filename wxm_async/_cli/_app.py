@@ -22,6 +22,7 @@ from ._fake import fake
 from ._login import login
 from ._raw import get, post
 from ._responses import responses
+from ._survey_tokens import survey_tokens
 
 __all__ = ["cli", "run"]
 
@@ -38,7 +39,7 @@ def cli() -> None:
 
 
 # In the order of ``wxm --help`` (click sorts them by name).
-for _command in (demo, fake, login, api_key, get, post, responses):
+for _command in (demo, fake, login, api_key, get, post, responses, survey_tokens):
     cli.add_command(_command)
 
 
