@@ -44,7 +44,7 @@ from ._faults import (
     status_reply,
 )
 from ._pause import LoginPause
-from ._wire import JSON_TYPE, Invalid, NotFound, Reply, Request, Route, ok
+from ._wire import JSON_TYPE, Invalid, NotFound, Reply, Request, Route, find_route, ok
 from ._world import World
 
 __all__ = ["DENIED_MESSAGE", "WXM_FAKE_URL", "FakeWXM"]
@@ -326,7 +326,7 @@ class FakeWXM:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         request = Request(scope["method"], scope["path"], headers, body)
         fault: Fault | None = None
-        found = self._find(request)
+        found = find_route(self._routes, request)
         if isinstance(found, Reply):
             reply = found
         else:
@@ -344,28 +344,6 @@ class FakeWXM:
             else:
                 reply = await self._handle(route, params, request)
         await emit(send, reply, fault, in_process=bool(scope.get(_IN_PROCESS)))
-
-    def _find(self, request: Request) -> Reply | tuple[Route, dict[str, str]]:
-        matches = [
-            (route, m) for route in self._routes if (m := route.pattern.fullmatch(request.path))
-        ]
-        if not matches:
-            return Reply(
-                404,
-                {
-                    "message": f"No HTTP resource was found that matches the request URI '{request.path}'."
-                },
-            )
-        found = [(route, m) for route, m in matches if route.method == request.method]
-        if not found:
-            return Reply(
-                405,
-                {
-                    "message": f"The requested resource does not support http method '{request.method}'."
-                },
-            )
-        route, match = found[0]
-        return route, match.groupdict()
 
     async def _handle(self, route: Route, params: dict[str, str], request: Request) -> Reply:
         if route.protected:

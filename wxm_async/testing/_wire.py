@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -159,3 +159,23 @@ def parse_iso(value: object, name: str) -> int:
 def now_ms() -> int:
     """The wall-clock time in milliseconds since the epoch."""
     return round(datetime.now(UTC).timestamp() * 1000)
+
+
+def find_route(routes: Sequence[Route], request: Request) -> Reply | tuple[Route, dict[str, str]]:
+    """The first route for ``request`` and its path parameters, or WXM's 404 or 405 reply."""
+    matches = [(route, m) for route in routes if (m := route.pattern.fullmatch(request.path))]
+    if not matches:
+        return Reply(
+            404,
+            {
+                "message": f"No HTTP resource was found that matches the request URI '{request.path}'."
+            },
+        )
+    found = [(route, m) for route, m in matches if route.method == request.method]
+    if not found:
+        return Reply(
+            405,
+            {"message": f"The requested resource does not support http method '{request.method}'."},
+        )
+    route, match = found[0]
+    return route, match.groupdict()
