@@ -345,8 +345,22 @@ class SharedTokenStore(ABC, Generic[LeaseT]):
             if access != self._rejected and (stale is None or access != stale.token.access_token):
                 return self._adopt(stored, snapshot.remaining, now)
         failure = snapshot.failure
-        if failure is not None and failure.since is not None and failure.since <= self._cleared_at:
-            failure = None  # forgiven by clear_failure()
+        if (
+            failure is not None
+            and failure.since is not None
+            and not failure.since > self._cleared_at
+        ):
+            failure = None  # forgiven by clear_failure(); a NaN ``since`` is no moment
+        if failure is not None and snapshot.failure_remaining > self._local.window.longest + 1:
+            # No process of ours shares a rejection longer than the longest window: this
+            # record was planted, or the clock went back. Trusting it would hold every
+            # process back without a login for as long as it claims.
+            _log.warning(
+                "the shared record's rejected login claims to last longer than the longest "
+                "failure window (%g s); ignoring it, a login is tried",
+                self._local.window.longest,
+            )
+            failure = None
         if failure is not None and snapshot.failure_remaining > 0:
             if stale is not None and stale.still_serves(current=self.current(), now=now):
                 return stale  # a refresh was rejected, but the old token still works

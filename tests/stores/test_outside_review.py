@@ -1,0 +1,136 @@
+"""An outside review of the shared stores: records and leases an attacker or a broken peer left.
+
+Each test plants what no process of ours writes (a failure whose URL does not parse, a
+failure claiming to last for ages, a lease without a time to live) and checks that a
+call neither crashes with a foreign error nor is held back past the promised bounds.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wxm_async import AuthenticationError, WXMError
+from wxm_async.stores import FileTokenStore, RedisTokenStore
+from wxm_async.testing import FakeWXM
+
+from ..conftest import USERNAME, store_client
+
+pytestmark = pytest.mark.anyio
+
+
+class WallClock:
+    """A wall clock (seconds since the epoch) that moves only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def failure(**overrides: Any) -> dict[str, Any]:
+    """A rejected login as a shared store keeps it, with ``overrides``."""
+    return {
+        "message": "WXM rejected the login",
+        "url": "https://wxm.test/api/LoginToken",
+        "statusCode": 400,
+        "error": "invalid_grant",
+        **overrides,
+    }
+
+
+def plant(path: Path, document: dict[str, Any]) -> None:
+    path.write_text(json.dumps(document))
+    path.chmod(0o600)
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "\x00", "https://wxm.test:99999999/"])
+async def test_a_planted_failure_whose_url_does_not_parse_raises_our_error(
+    fake: FakeWXM, tmp_path: Path, url: str
+) -> None:
+    """A shared failure whose URL httpx refuses is still an AuthenticationError, never InvalidURL."""
+    wall = WallClock()
+    path = tmp_path / "token"
+    plant(path, {"version": 1, "failure": failure(url=url, until=wall.now + 30, since=wall.now)})
+    async with store_client(fake, FileTokenStore(path, wall_clock=wall)) as http:
+        with pytest.raises(AuthenticationError) as caught:
+            await http.get("/api/Questions/Active")
+    assert isinstance(caught.value, WXMError)
+    assert fake.logins == 0
+
+
+@pytest.mark.parametrize("since", [1_800_000_000.0, None], ids=["since now", "no since"])
+async def test_a_planted_failure_lasting_for_ages_holds_back_no_longer_than_the_longest_window(
+    fake: FakeWXM, tmp_path: Path, since: float | None
+) -> None:
+    """A failure claiming to be shared for 30 years is not trusted: a login is tried."""
+    wall = WallClock()
+    path = tmp_path / "token"
+    planted = failure(until=wall.now + 1e9, since=since)
+    plant(path, {"version": 1, "failure": planted})
+    async with store_client(fake, FileTokenStore(path, wall_clock=wall)) as http:
+        response = await http.get("/api/Questions/Active")
+    assert response.status_code == 200
+    assert fake.logins == 1
+
+
+async def test_a_failure_within_the_window_is_still_shared(fake: FakeWXM, tmp_path: Path) -> None:
+    """The bound on planted failures leaves a real one (30 s from now) honoured."""
+    wall = WallClock()
+    path = tmp_path / "token"
+    plant(path, {"version": 1, "failure": failure(until=wall.now + 30, since=wall.now)})
+    async with store_client(fake, FileTokenStore(path, wall_clock=wall)) as http:
+        with pytest.raises(AuthenticationError):
+            await http.get("/api/Questions/Active")
+    assert fake.logins == 0
+
+
+async def test_a_failure_whose_since_is_nan_is_not_trusted(fake: FakeWXM, tmp_path: Path) -> None:
+    """A shared failure rejected at "NaN" (no moment, and never forgiven by a clear) is ignored."""
+    wall = WallClock()
+    path = tmp_path / "token"
+    path.write_text(
+        '{"version": 1, "failure": {"message": "m", "url": "https://wxm.test/api/LoginToken",'
+        f' "statusCode": 400, "until": {wall.now + 30}, "since": NaN}}}}'
+    )
+    path.chmod(0o600)
+    async with store_client(fake, FileTokenStore(path, wall_clock=wall)) as http:
+        response = await http.get("/api/Questions/Active")
+    assert response.status_code == 200
+    assert fake.logins == 1
+
+
+# -- Redis: asyncio only (redis-py's asyncio client) ------------------------------------
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Any]:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(redis_url)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_a_lease_left_without_a_time_to_live_does_not_block_forever(
+    fake: FakeWXM, redis_url: str, redis: Any, anyio_backend: str
+) -> None:
+    """A lease key without expiry (SET without PX by a broken peer) lapses after one lease."""
+    base_url = f"https://wxm-{secrets.token_hex(4)}.test"
+    async with (
+        RedisTokenStore(redis_url, base_url=base_url, username=USERNAME, lease=0.2) as store,
+        store_client(fake, store) as http,
+    ):
+        await redis.set(f"{store.namespace}:lease", "a-crashed-peer")  # no PX
+        response = await http.get("/api/Questions/Active")
+    assert response.status_code == 200
+    assert fake.logins == 1
