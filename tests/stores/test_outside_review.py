@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from wxm_async import AuthenticationError, WXMError
+from wxm_async import AuthenticationError, ConfigurationError, WXMError
 from wxm_async.stores import FileTokenStore, RedisTokenStore
 from wxm_async.testing import FakeWXM
 
-from ..conftest import USERNAME, store_client
+from ..conftest import USERNAME, ManualClock, store_client
 
 pytestmark = pytest.mark.anyio
 
@@ -104,6 +104,46 @@ async def test_a_failure_whose_since_is_nan_is_not_trusted(fake: FakeWXM, tmp_pa
         response = await http.get("/api/Questions/Active")
     assert response.status_code == 200
     assert fake.logins == 1
+
+
+async def test_a_file_store_takes_max_failure_window_as_every_store_does(
+    fake: FakeWXM, tmp_path: Path, clock: ManualClock
+) -> None:
+    """`FileTokenStore(max_failure_window=...)` caps the doubling window it shares."""
+    wall = WallClock()
+    path = tmp_path / "token"
+    store = FileTokenStore(path, failure_window=10, max_failure_window=15, wall_clock=wall)
+    windows = []
+    async with store_client(fake, store, "wrong-password", clock=clock) as http:
+        for _ in range(3):
+            with pytest.raises(AuthenticationError):
+                await http.get("/api/Questions/Active")
+            shared = json.loads(path.read_text())["failure"]
+            windows.append(shared["until"] - shared["since"])
+            wall.now += 16
+            clock.advance(16)
+    assert windows == [10, 15, 15]
+
+
+def test_a_redis_store_takes_max_failure_window_as_every_store_does() -> None:
+    """`RedisTokenStore(max_failure_window=...)` is accepted and checked like the others."""
+    pytest.importorskip("redis")
+    store = RedisTokenStore(
+        "redis://127.0.0.1:9/0",
+        base_url="https://wxm.test",
+        username=USERNAME,
+        failure_window=10,
+        max_failure_window=15,
+    )
+    assert store._local.window.longest == 15
+    with pytest.raises(ConfigurationError, match="max_failure_window"):
+        RedisTokenStore(
+            "redis://127.0.0.1:9/0",
+            base_url="https://wxm.test",
+            username=USERNAME,
+            failure_window=10,
+            max_failure_window=5,
+        )
 
 
 # -- Redis: asyncio only (redis-py's asyncio client) ------------------------------------

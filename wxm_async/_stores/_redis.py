@@ -25,7 +25,7 @@ import anyio
 from .._config import check_number
 from .._exceptions import ConfigurationError, TokenStoreError
 from ._at_rest import AtRest, StoredFailure, StoredToken
-from ._protocol import DEFAULT_FAILURE_WINDOW
+from ._protocol import DEFAULT_FAILURE_WINDOW, DEFAULT_MAX_FAILURE_WINDOW
 from ._shared import MAX_RECORD_BYTES, SharedTokenStore, Snapshot
 
 if TYPE_CHECKING:
@@ -74,6 +74,8 @@ class RedisTokenStore(SharedTokenStore[str]):
         failure_window: How long, in seconds, a login WXM rejected is shared: for that
             long every process raises the same ``AuthenticationError`` without
             trying. ``0`` turns this off.
+        max_failure_window: The longest failure window, in seconds: the window doubles
+            on each rejection in a row, up to this.
         key_prefix: The first part of every key.
         encryption_key: A Fernet key to encrypt the stored token with (``encryption``
             extra); default the ``WXM_TOKEN_KEY`` environment variable, else no
@@ -102,6 +104,7 @@ class RedisTokenStore(SharedTokenStore[str]):
         username: str,
         lease: float = DEFAULT_LEASE,
         failure_window: float = DEFAULT_FAILURE_WINDOW,
+        max_failure_window: float = DEFAULT_MAX_FAILURE_WINDOW,
         key_prefix: str = "wxm_async",
         encryption_key: str | bytes | None = None,
         wall_clock: Callable[[], float] = time.time,
@@ -116,7 +119,10 @@ class RedisTokenStore(SharedTokenStore[str]):
             raise ConfigurationError("RedisTokenStore needs a base_url and a username")
         check_number("lease", lease, more_than=0)
         super().__init__(
-            failure_window=failure_window, encryption_key=encryption_key, wall_clock=wall_clock
+            failure_window=failure_window,
+            max_failure_window=max_failure_window,
+            encryption_key=encryption_key,
+            wall_clock=wall_clock,
         )
         self._owns_client = isinstance(redis, str)
         self._redis: Redis = Redis.from_url(redis) if isinstance(redis, str) else redis
