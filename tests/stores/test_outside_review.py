@@ -125,6 +125,38 @@ async def test_a_file_store_takes_max_failure_window_as_every_store_does(
     assert windows == [10, 15, 15]
 
 
+@pytest.mark.parametrize(
+    ("expires", "leeway"),
+    [("Infinity", "NaN"), ("1e300", "300"), (None, "NaN"), (None, "-1e9")],
+)
+async def test_a_planted_expiry_or_leeway_cannot_make_a_token_live_or_go_unrefreshed_forever(
+    fake: FakeWXM, tmp_path: Path, clock: ManualClock, expires: str | None, leeway: str
+) -> None:
+    """A record's token is held no longer than its own lifetime, and refreshed by then."""
+    path = tmp_path / "token"
+    async with store_client(fake, FileTokenStore(path)) as http:
+        await http.get("/api/Questions/Active")
+    record = json.loads(path.read_text())
+    text = json.dumps(record)
+    token = record["token"]
+    text = text.replace(
+        f'"refreshLeeway": {json.dumps(token["refreshLeeway"])}', f'"refreshLeeway": {leeway}'
+    )
+    if expires is not None:
+        text = text.replace(f'"expires": {json.dumps(token["expires"])}', f'"expires": {expires}')
+    path.write_text(text)
+    store = FileTokenStore(path)
+    async with store_client(fake, store, clock=clock) as http:
+        response = await http.get("/api/Questions/Active")
+    assert response.status_code == 200
+    assert fake.logins == 1  # the planted record's token was adopted, not replaced
+    adopted = store.current()
+    assert adopted is not None
+    lifetime = adopted.token.lifetime
+    assert adopted.expires_at <= clock.now + lifetime
+    assert adopted.refresh_at <= adopted.expires_at  # a number: NaN compares false
+
+
 def test_a_redis_store_takes_max_failure_window_as_every_store_does() -> None:
     """`RedisTokenStore(max_failure_window=...)` is accepted and checked like the others."""
     pytest.importorskip("redis")

@@ -371,10 +371,17 @@ class SharedTokenStore(ABC, Generic[LeaseT]):
         current = self.current()
         if current is not None and current.token.access_token == stored.token.access_token:
             return current
+        # The record may come from whoever could write it: a token lives no longer than
+        # its own lifetime (an expiry of 1e300 or Infinity is not trusted), and a leeway
+        # that is not a number from 0 (NaN would mean never refresh) means refresh at expiry.
+        lifetime = stored.token.lifetime
+        if math.isfinite(lifetime):
+            remaining = min(remaining, lifetime)
+        leeway = stored.refresh_leeway if stored.refresh_leeway >= 0 else 0.0  # NaN too
         return CachedToken.expiring(
             stored.token,
             expires_at=now + remaining,
-            leeway=min(stored.refresh_leeway, remaining),
+            leeway=min(leeway, remaining),
         )
 
     async def _release_if_held(self, lease: LeaseT | None) -> None:
