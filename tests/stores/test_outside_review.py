@@ -8,6 +8,7 @@ call neither crashes with a foreign error nor is held back past the promised bou
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -157,6 +158,53 @@ async def test_a_planted_expiry_or_leeway_cannot_make_a_token_live_or_go_unrefre
     assert adopted.refresh_at <= adopted.expires_at  # a number: NaN compares false
 
 
+async def test_a_plaintext_record_planted_beside_an_encrypting_store_is_never_sent(
+    fake: FakeWXM, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With a key, a plaintext record (a working token) is not decrypted, so not trusted."""
+    pytest.importorskip("cryptography")
+    from cryptography.fernet import Fernet
+
+    path = tmp_path / "token"
+    planter = FileTokenStore(path, encryption_key=None)
+    async with store_client(fake, planter) as http:  # a working token, in plaintext
+        await http.get("/api/Questions/Active")
+    planted = planter.current()
+    assert planted is not None
+    with caplog.at_level(logging.DEBUG):
+        store = FileTokenStore(path, encryption_key=Fernet.generate_key())
+        async with store_client(fake, store) as http:
+            assert (await http.get("/api/Questions/Active")).status_code == 200
+    assert fake.logins == 2  # the plaintext token was not adopted
+    current = store.current()
+    assert current is not None
+    assert current.token.access_token != planted.token.access_token
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "could not decrypt the token file" in logged
+    assert planted.token.access_token not in logged
+
+
+@pytest.mark.parametrize("cut", [1, 40, 200, -2])
+async def test_a_truncated_record_is_ignored_without_quoting_its_token(
+    fake: FakeWXM, tmp_path: Path, caplog: pytest.LogCaptureFixture, cut: int
+) -> None:
+    """A record cut short (a disk filled, a copy stopped) is ignored: a login, no token logged."""
+    path = tmp_path / "token"
+    first = FileTokenStore(path)
+    async with store_client(fake, first) as http:
+        await http.get("/api/Questions/Active")
+    token = first.current()
+    assert token is not None
+    path.write_bytes(path.read_bytes()[:cut])
+    with caplog.at_level(logging.DEBUG):
+        async with store_client(fake, FileTokenStore(path)) as http:
+            assert (await http.get("/api/Questions/Active")).status_code == 200
+    assert fake.logins == 2
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "could not decode the token file" in logged
+    assert token.token.access_token not in logged
+
+
 def test_a_redis_store_takes_max_failure_window_as_every_store_does() -> None:
     """`RedisTokenStore(max_failure_window=...)` is accepted and checked like the others."""
     pytest.importorskip("redis")
@@ -203,6 +251,23 @@ async def test_a_lease_left_without_a_time_to_live_does_not_block_forever(
         store_client(fake, store) as http,
     ):
         await redis.set(f"{store.namespace}:lease", "a-crashed-peer")  # no PX
+        response = await http.get("/api/Questions/Active")
+    assert response.status_code == 200
+    assert fake.logins == 1
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_a_redis_failure_planted_to_last_a_day_is_not_trusted(
+    fake: FakeWXM, redis_url: str, redis: Any, anyio_backend: str
+) -> None:
+    """A failure key whose time to live exceeds the longest window is ignored: a login."""
+    base_url = f"https://wxm-{secrets.token_hex(4)}.test"
+    async with (
+        RedisTokenStore(redis_url, base_url=base_url, username=USERNAME) as store,
+        store_client(fake, store) as http,
+    ):
+        planted = {"version": 1, "failure": failure(until=2e9, since=1.8e9)}
+        await redis.set(f"{store.namespace}:failure", json.dumps(planted), px=86_400_000)
         response = await http.get("/api/Questions/Active")
     assert response.status_code == 200
     assert fake.logins == 1
