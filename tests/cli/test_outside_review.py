@@ -8,7 +8,7 @@ from urllib.parse import quote_plus
 import httpx
 import pytest
 
-from wxm_async import APIStatusError, WXMAuth, WXMError
+from wxm_async import APIStatusError, RetryPolicy, WXMAuth, WXMClient, WXMError
 from wxm_async._cli._exit import ExitCode
 from wxm_async.stores import MemoryTokenStore
 from wxm_async.testing import FakeWXM
@@ -94,3 +94,30 @@ async def test_an_echoed_password_or_code_is_in_no_part_of_the_error(
         seen.append(error.response.text)
     for secret in (PASSWORD, quote_plus(PASSWORD), code):
         assert not any(secret in text for text in seen), secret
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("status", [400, 403, 404, 500])
+async def test_an_api_error_echoing_the_token_does_not_carry_it(status: int) -> None:
+    """A call refused with its bearer token quoted back: the token is in no part of the error."""
+    token = "tok-" + "s3cr3t" * 5
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/LoginToken"):
+            return httpx.Response(200, json={"access_token": token, "token_type": "bearer"})
+        echoed = request.headers["authorization"]
+        return httpx.Response(status, json={"message": f"refused {echoed}"})
+
+    async with WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD),
+        base_url="https://wxm.test",
+        transport=httpx.MockTransport(answer),
+        retries=RetryPolicy().without_waiting(),
+    ) as client:
+        with pytest.raises(APIStatusError) as caught:
+            await client.account.profile()
+    error = caught.value
+    assert error.response is not None
+    for text in (str(error), repr(error.args), repr(error.body), error.response.text):
+        assert token not in text
+    assert "Bearer ***" in str(error)
