@@ -271,3 +271,20 @@ async def test_a_redis_failure_planted_to_last_a_day_is_not_trusted(
         response = await http.get("/api/Questions/Active")
     assert response.status_code == 200
     assert fake.logins == 1
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+@pytest.mark.parametrize("key", ["token", "failure", "lease"])
+async def test_a_redis_key_of_another_type_is_replaced_not_fatal(
+    fake: FakeWXM, redis_url: str, redis: Any, anyio_backend: str, key: str
+) -> None:
+    """A record or lease key holding a list (WRONGTYPE) is ignored and replaced: a login."""
+    base_url = f"https://wxm-{secrets.token_hex(4)}.test"
+    async with (
+        RedisTokenStore(redis_url, base_url=base_url, username=USERNAME, lease=0.2) as store,
+        store_client(fake, store) as http,
+    ):
+        await redis.rpush(f"{store.namespace}:{key}", "not a record")
+        response = await http.get("/api/Questions/Active")
+    assert response.status_code == 200
+    assert fake.logins == 1

@@ -169,12 +169,13 @@ class RedisTokenStore(SharedTokenStore[str]):
                 pipe.pttl(self._token_key)
                 pipe.getrange(self._failure_key, 0, MAX_RECORD_BYTES)
                 pipe.pttl(self._failure_key)
-                return await pipe.execute()
+                return await pipe.execute(raise_on_error=False)
 
         try:
-            token_data, token_ttl, failure_data, failure_ttl = await self._reconnecting(read)
+            answers = [self._readable(answer) for answer in await self._reconnecting(read)]
         except _redis_errors() as error:
             raise self._error("read", error) from None
+        token_data, token_ttl, failure_data, failure_ttl = answers
         token = self._decode(token_data if token_ttl != -2 else None)
         failure = self._decode(failure_data if failure_ttl != -2 else None)
         return Snapshot(
@@ -231,7 +232,31 @@ class RedisTokenStore(SharedTokenStore[str]):
         if await self._redis.set(self._lease_key, lease, nx=True, px=self._lease_ms):
             return True
         # A SET whose answer a dropped connection lost may have taken it for us.
-        return await self._redis.get(self._lease_key) == lease.encode()
+        try:
+            return await self._redis.get(self._lease_key) == lease.encode()
+        except _wrong_type() as error:
+            if not _is_wrong_type(error):
+                raise
+            return False  # a key of another kind is not our lease; it lapses (see above)
+
+    def _readable(self, answer: Any) -> Any:
+        """A pipeline's answer; ``None`` for a key of another kind, which is replaced.
+
+        A key that holds a list or a hash where a record belongs (written by someone
+        else) would otherwise fail every read, and so every login, of the fleet.
+
+        Raises:
+            RedisError: Any other failure.
+        """
+        if isinstance(answer, Exception):
+            if not _is_wrong_type(answer):
+                raise answer
+            _log.warning(
+                "a key of %r in Redis is not a string; ignoring it, the next login replaces it",
+                self._namespace,
+            )
+            return None
+        return answer
 
     async def _reconnecting(self, operation: Callable[[], Awaitable[T]]) -> T:
         """Run ``operation``; if the connection was closed, reconnect and run it once more.
@@ -324,6 +349,16 @@ def _require_asyncio() -> None:
             f"under {library}. Use FileTokenStore (processes of one host) or the default "
             "MemoryTokenStore under trio"
         )
+
+
+def _wrong_type() -> type[BaseException]:
+    from redis.exceptions import ResponseError
+
+    return ResponseError
+
+
+def _is_wrong_type(error: BaseException) -> bool:
+    return isinstance(error, _wrong_type()) and str(error).startswith("WRONGTYPE")
 
 
 def _redis_errors() -> tuple[type[BaseException], ...]:
