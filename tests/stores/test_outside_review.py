@@ -205,6 +205,13 @@ async def test_a_truncated_record_is_ignored_without_quoting_its_token(
     assert token.token.access_token not in logged
 
 
+@pytest.mark.parametrize("path", ["", "/", "token\0file"], ids=["empty", "root", "nul"])
+def test_a_path_that_names_no_file_is_a_configuration_error(tmp_path: Path, path: str) -> None:
+    """`FileTokenStore("")`, `("/")` or a path with NUL: ConfigurationError, not a raw ValueError."""
+    with pytest.raises(ConfigurationError, match="needs the path of a file"):
+        FileTokenStore(str(tmp_path / path) if path.startswith("token") else path)
+
+
 def test_a_redis_store_takes_max_failure_window_as_every_store_does() -> None:
     """`RedisTokenStore(max_failure_window=...)` is accepted and checked like the others."""
     pytest.importorskip("redis")

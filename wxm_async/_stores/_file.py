@@ -81,8 +81,9 @@ class FileTokenStore(SharedTokenStore["_FileLease"]):
         wall_clock: The wall clock, in seconds since the epoch; replace it only in tests.
 
     Raises:
-        ConfigurationError: There is no ``fcntl`` (Windows); or the encryption key is
-            not a Fernet key, or ``cryptography`` is missing.
+        ConfigurationError: There is no ``fcntl`` (Windows); ``path`` names no file
+            (empty, ``/``, a NUL character); or the encryption key is not a Fernet
+            key, or ``cryptography`` is missing.
 
     Example:
         ```python
@@ -112,6 +113,11 @@ class FileTokenStore(SharedTokenStore["_FileLease"]):
             wall_clock=wall_clock,
         )
         self._path = Path(path)
+        if not self._path.name or "\0" in str(self._path):
+            raise ConfigurationError(
+                "FileTokenStore needs the path of a file: not empty, not a directory such as "
+                "'/', without a NUL character"
+            )
         self._lock_path = self._path.with_name(self._path.name + ".lock")
 
     @property
