@@ -212,6 +212,17 @@ def test_a_path_that_names_no_file_is_a_configuration_error(tmp_path: Path, path
         FileTokenStore(str(tmp_path / path) if path.startswith("token") else path)
 
 
+@pytest.mark.parametrize(
+    "url", ["not a url", "http://:s3cret@127.0.0.1/", "redis://:s3cret@127.0.0.1:99999/0"]
+)
+def test_a_bad_redis_url_is_a_configuration_error_without_its_password(url: str) -> None:
+    """`RedisTokenStore("http://...")`: ConfigurationError, not redis-py's ValueError."""
+    pytest.importorskip("redis")
+    with pytest.raises(ConfigurationError, match="Redis URL") as caught:
+        RedisTokenStore(url, base_url="https://wxm.test", username=USERNAME)
+    assert "s3cret" not in str(caught.value)
+
+
 def test_a_redis_store_takes_max_failure_window_as_every_store_does() -> None:
     """`RedisTokenStore(max_failure_window=...)` is accepted and checked like the others."""
     pytest.importorskip("redis")

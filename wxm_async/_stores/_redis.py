@@ -83,8 +83,8 @@ class RedisTokenStore(SharedTokenStore[str]):
         wall_clock: The wall clock, in seconds since the epoch; replace it only in tests.
 
     Raises:
-        ConfigurationError: redis-py is not installed, an argument is empty or not
-            positive, or the encryption key is not a Fernet key (or ``cryptography``
+        ConfigurationError: redis-py is not installed, the Redis URL is not one it
+            accepts, an argument is empty or not positive, or the encryption key is not a Fernet key (or ``cryptography``
             is missing).
 
     Example:
@@ -125,7 +125,12 @@ class RedisTokenStore(SharedTokenStore[str]):
             wall_clock=wall_clock,
         )
         self._owns_client = isinstance(redis, str)
-        self._redis: Redis = Redis.from_url(redis) if isinstance(redis, str) else redis
+        try:
+            self._redis: Redis = Redis.from_url(redis) if isinstance(redis, str) else redis
+        except ValueError as error:  # never the URL itself: it may hold a password
+            raise ConfigurationError(
+                f"RedisTokenStore cannot use that Redis URL: {error}"
+            ) from None
         # A two-factor code ("user#123456") is a secret, and changes at every login:
         # keyed on the user name alone, as WXMAuth.username is.
         username = username.partition("#")[0]
