@@ -34,7 +34,7 @@ from ._exceptions import (
 )
 from ._login import is_login
 from ._rate import TokenBucket
-from ._redact import redacted, without_query
+from ._redact import mask_echoed_secrets, redacted, without_query
 from ._retry import RetryPolicy, parse_retry_after
 
 __all__ = [
@@ -298,6 +298,9 @@ def status_error(response: httpx.Response, *, retry_after: float | None = None) 
     Its message names the call and the status, and WXM's own explanation (``message``
     or ``error_description``) when the body has one.
     """
+    # A server quoting the request it refuses would put the token in the error.
+    credentials = response.request.headers.get("authorization", "").partition(" ")
+    mask_echoed_secrets(response, (credentials[2] or credentials[0],))
     request = redacted(response.request)
     body = error_body(response)
     reason = _reason(body)

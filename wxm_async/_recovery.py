@@ -28,7 +28,7 @@ from attrs import define, field
 from ._body import LOGIN_ANSWER_LIMIT, read_capped
 from ._exceptions import LoginInterruptedError, WXMError
 from ._login import interpret_login, login_request, login_url, probe_request
-from ._redact import redacted, without_query
+from ._redact import mask_echoed_secrets, redacted, without_query
 from ._stores._protocol import TokenStore
 from ._stores._token import CachedToken
 
@@ -179,7 +179,10 @@ class Recovery:
             _log.debug("logging in to %s as %r", url, self.display_name)
             requested_at = self.clock()
             response = yield login
-            outcome = await _read_login(response) or interpret_login(
+            unreadable = await _read_login(response)
+            if unreadable is None and not response.is_success:
+                mask_echoed_secrets(response, (self.password, self.username.partition("#")[2]))
+            outcome = unreadable or interpret_login(
                 response,
                 username=self.display_name,
                 requested_at=requested_at,

@@ -6,9 +6,13 @@ error takes, the ``Authorization`` header and the login's form body stay behind.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
+from urllib.parse import quote, quote_plus
+
 import httpx
 
-__all__ = ["CREDENTIAL_HEADERS", "redacted", "without_query"]
+__all__ = ["CREDENTIAL_HEADERS", "mask_echoed_secrets", "redacted", "without_query"]
 
 #: Headers that carry credentials; never copied into an error or onto a login.
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
@@ -39,3 +43,26 @@ def redacted(request: httpx.Request, *, keep_body: bool = True) -> httpx.Request
 def without_query(url: httpx.URL) -> httpx.URL:
     """``url`` without its query and fragment, for messages."""
     return url.copy_with(query=None, fragment=None)
+
+
+def mask_echoed_secrets(response: httpx.Response, secrets: Iterable[str]) -> None:
+    """Mask, in a read answer, each secret the server echoed back, as ``***``.
+
+    A gateway or a server that quotes the request it refuses (``bad request:
+    username=...&password=...``) would otherwise put the password in the error's
+    message, its ``body`` and its ``.response``. Each secret is masked as sent (in
+    the form body, percent-encoded), as written raw, and as JSON escapes it.
+
+    Args:
+        response: An answer whose body was read into memory.
+        secrets: The password, the two-factor code; empty ones are skipped.
+    """
+    content = response.content
+    for secret in secrets:
+        if not secret:
+            continue
+        forms = {secret, quote_plus(secret), quote(secret, safe=""), json.dumps(secret)[1:-1]}
+        for form in sorted(forms, key=len, reverse=True):
+            content = content.replace(form.encode(), b"***")
+    if content != response.content:
+        response._content = content  # the body httpx keeps, and every error built from it

@@ -19,6 +19,14 @@ __all__ = ["BadBaseURL", "base_url_option", "check_base_url"]
 
 _HOST = re.compile(r"[A-Za-z0-9.-]+")  # after IDNA: letters, digits, dots and hyphens
 _MAX_PORT = 65_535
+# A user name and password before the host ("https://user:secret@host", "user:secret@host"):
+# never shown, whatever else is wrong with the URL.
+_USERINFO = re.compile(r"^((?:[^:/?#]*:)?//)?[^/?#]*@")
+
+
+def _shown(value: str) -> str:
+    """``value`` quoted for a message, its user name and password (if any) masked."""
+    return repr(_USERINFO.sub(lambda match: f"{match.group(1) or ''}***@", value, count=1))
 
 
 def check_base_url(value: str) -> httpx.URL:
@@ -34,26 +42,27 @@ def check_base_url(value: str) -> httpx.URL:
     Raises:
         ValueError: Why it cannot be WXM's address, in a few words.
     """
+    shown = _shown(value)
     if "://" not in value:  # httpx would read "localhost:8000" as the scheme "localhost"
-        raise ValueError(f"{value!r}: give the whole URL, such as https://api.getcloudcherry.com")
+        raise ValueError(f"{shown}: give the whole URL, such as https://api.getcloudcherry.com")
     try:
         url = httpx.URL(value)
     except httpx.InvalidURL as exc:
-        raise ValueError(f"{value!r} is not a URL: {exc}") from None
+        raise ValueError(f"{shown} is not a URL: {exc}") from None
     if url.scheme not in {"http", "https"}:
         given = f"not {url.scheme}://" if url.scheme else "and it has none"
-        raise ValueError(f"{value!r}: the scheme must be http:// or https://, {given}")
+        raise ValueError(f"{shown}: the scheme must be http:// or https://, {given}")
     if not url.host:
-        raise ValueError(f"{value!r} has no host")
+        raise ValueError(f"{shown} has no host")
     if ":" not in url.host and not _HOST.fullmatch(url.host):  # ":": an IPv6 address
-        raise ValueError(f"{value!r}: {url.host!r} is not a host name")
+        raise ValueError(f"{shown}: {url.host!r} is not a host name")
     if url.port is not None and not 1 <= url.port <= _MAX_PORT:
-        raise ValueError(f"{value!r}: the port must be from 1 to {_MAX_PORT}, not {url.port}")
+        raise ValueError(f"{shown}: the port must be from 1 to {_MAX_PORT}, not {url.port}")
     if url.userinfo:
         # It would show in messages; and WXM logs in with a form, not with these.
         raise ValueError("the URL holds a user name or password: give them as --username etc.")
     if url.query or url.fragment:
-        raise ValueError(f"{value!r}: a base URL has no query (?...) or fragment (#...)")
+        raise ValueError(f"{shown}: a base URL has no query (?...) or fragment (#...)")
     return url
 
 

@@ -156,9 +156,23 @@ def failure_error(failure: StoredFailure) -> AuthenticationError:
     }
     return login_rejected(
         failure.message,
-        request=httpx.Request("POST", failure.url) if failure.url else None,
+        request=_login_request(failure.url),
         status_code=failure.status_code,
         body=body or None,
         error=failure.error,
         error_description=failure.error_description,
     )
+
+
+def _login_request(url: str) -> httpx.Request | None:
+    """The login a recorded rejection answered, or ``None`` if its URL does not parse.
+
+    The record comes from another process, or from whoever could write it: a URL
+    httpx refuses must not turn the rejection into httpx's ``InvalidURL``.
+    """
+    if not url:
+        return None
+    try:
+        return httpx.Request("POST", url)
+    except httpx.InvalidURL:
+        return None

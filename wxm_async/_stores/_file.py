@@ -29,7 +29,7 @@ import anyio
 
 from .._exceptions import ConfigurationError, TokenStoreError
 from ._at_rest import AtRest, StoredFailure, StoredToken
-from ._protocol import DEFAULT_FAILURE_WINDOW
+from ._protocol import DEFAULT_FAILURE_WINDOW, DEFAULT_MAX_FAILURE_WINDOW
 from ._shared import MAX_RECORD_BYTES, SharedTokenStore, Snapshot
 
 __all__ = ["FileTokenStore"]
@@ -73,14 +73,17 @@ class FileTokenStore(SharedTokenStore["_FileLease"]):
             long the other processes raise the same ``AuthenticationError`` without
             trying, so a wrong password costs one attempt, not one per process.
             ``0`` turns this off.
+        max_failure_window: The longest failure window, in seconds: the window doubles
+            on each rejection in a row, up to this.
         encryption_key: A Fernet key to encrypt the file with (``encryption`` extra);
             default the ``WXM_TOKEN_KEY`` environment variable, else no encryption.
             Every process sharing the file needs the same key.
         wall_clock: The wall clock, in seconds since the epoch; replace it only in tests.
 
     Raises:
-        ConfigurationError: There is no ``fcntl`` (Windows); or the encryption key is
-            not a Fernet key, or ``cryptography`` is missing.
+        ConfigurationError: There is no ``fcntl`` (Windows); ``path`` names no file
+            (empty, ``/``, a NUL character); or the encryption key is not a Fernet
+            key, or ``cryptography`` is missing.
 
     Example:
         ```python
@@ -94,6 +97,7 @@ class FileTokenStore(SharedTokenStore["_FileLease"]):
         path: str | os.PathLike[str],
         *,
         failure_window: float = DEFAULT_FAILURE_WINDOW,
+        max_failure_window: float = DEFAULT_MAX_FAILURE_WINDOW,
         encryption_key: str | bytes | None = None,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
@@ -103,9 +107,17 @@ class FileTokenStore(SharedTokenStore["_FileLease"]):
                 "or the default MemoryTokenStore there"
             )
         super().__init__(
-            failure_window=failure_window, encryption_key=encryption_key, wall_clock=wall_clock
+            failure_window=failure_window,
+            max_failure_window=max_failure_window,
+            encryption_key=encryption_key,
+            wall_clock=wall_clock,
         )
         self._path = Path(path)
+        if not self._path.name or "\0" in str(self._path):
+            raise ConfigurationError(
+                "FileTokenStore needs the path of a file: not empty, not a directory such as "
+                "'/', without a NUL character"
+            )
         self._lock_path = self._path.with_name(self._path.name + ".lock")
 
     @property

@@ -25,7 +25,7 @@ import anyio
 from .._config import check_number
 from .._exceptions import ConfigurationError, TokenStoreError
 from ._at_rest import AtRest, StoredFailure, StoredToken
-from ._protocol import DEFAULT_FAILURE_WINDOW
+from ._protocol import DEFAULT_FAILURE_WINDOW, DEFAULT_MAX_FAILURE_WINDOW
 from ._shared import MAX_RECORD_BYTES, SharedTokenStore, Snapshot
 
 if TYPE_CHECKING:
@@ -74,6 +74,8 @@ class RedisTokenStore(SharedTokenStore[str]):
         failure_window: How long, in seconds, a login WXM rejected is shared: for that
             long every process raises the same ``AuthenticationError`` without
             trying. ``0`` turns this off.
+        max_failure_window: The longest failure window, in seconds: the window doubles
+            on each rejection in a row, up to this.
         key_prefix: The first part of every key.
         encryption_key: A Fernet key to encrypt the stored token with (``encryption``
             extra); default the ``WXM_TOKEN_KEY`` environment variable, else no
@@ -81,8 +83,8 @@ class RedisTokenStore(SharedTokenStore[str]):
         wall_clock: The wall clock, in seconds since the epoch; replace it only in tests.
 
     Raises:
-        ConfigurationError: redis-py is not installed, an argument is empty or not
-            positive, or the encryption key is not a Fernet key (or ``cryptography``
+        ConfigurationError: redis-py is not installed, the Redis URL is not one it
+            accepts, an argument is empty or not positive, or the encryption key is not a Fernet key (or ``cryptography``
             is missing).
 
     Example:
@@ -102,6 +104,7 @@ class RedisTokenStore(SharedTokenStore[str]):
         username: str,
         lease: float = DEFAULT_LEASE,
         failure_window: float = DEFAULT_FAILURE_WINDOW,
+        max_failure_window: float = DEFAULT_MAX_FAILURE_WINDOW,
         key_prefix: str = "wxm_async",
         encryption_key: str | bytes | None = None,
         wall_clock: Callable[[], float] = time.time,
@@ -116,10 +119,18 @@ class RedisTokenStore(SharedTokenStore[str]):
             raise ConfigurationError("RedisTokenStore needs a base_url and a username")
         check_number("lease", lease, more_than=0)
         super().__init__(
-            failure_window=failure_window, encryption_key=encryption_key, wall_clock=wall_clock
+            failure_window=failure_window,
+            max_failure_window=max_failure_window,
+            encryption_key=encryption_key,
+            wall_clock=wall_clock,
         )
         self._owns_client = isinstance(redis, str)
-        self._redis: Redis = Redis.from_url(redis) if isinstance(redis, str) else redis
+        try:
+            self._redis: Redis = Redis.from_url(redis) if isinstance(redis, str) else redis
+        except ValueError as error:  # never the URL itself: it may hold a password
+            raise ConfigurationError(
+                f"RedisTokenStore cannot use that Redis URL: {error}"
+            ) from None
         # A two-factor code ("user#123456") is a secret, and changes at every login:
         # keyed on the user name alone, as WXMAuth.username is.
         username = username.partition("#")[0]
@@ -163,12 +174,13 @@ class RedisTokenStore(SharedTokenStore[str]):
                 pipe.pttl(self._token_key)
                 pipe.getrange(self._failure_key, 0, MAX_RECORD_BYTES)
                 pipe.pttl(self._failure_key)
-                return await pipe.execute()
+                return await pipe.execute(raise_on_error=False)
 
         try:
-            token_data, token_ttl, failure_data, failure_ttl = await self._reconnecting(read)
+            answers = [self._readable(answer) for answer in await self._reconnecting(read)]
         except _redis_errors() as error:
             raise self._error("read", error) from None
+        token_data, token_ttl, failure_data, failure_ttl = answers
         token = self._decode(token_data if token_ttl != -2 else None)
         failure = self._decode(failure_data if failure_ttl != -2 else None)
         return Snapshot(
@@ -203,6 +215,12 @@ class RedisTokenStore(SharedTokenStore[str]):
                 ttl = await self._reconnecting(lambda: self._redis.pttl(self._lease_key))
                 if ttl == -2:
                     continue  # let go between our SET and now: try again at once
+                if ttl == -1:
+                    # A lease without expiry (no process of ours sets one) would block
+                    # every process for ever: give it one lease's life.
+                    await self._reconnecting(
+                        lambda: self._redis.pexpire(self._lease_key, self._lease_ms)
+                    )
                 # Wake on the holder's message, or when its lease would run out.
                 wait = ttl / 1000 if ttl > 0 else self._lease_ms / 1000
                 await pubsub.get_message(ignore_subscribe_messages=True, timeout=wait + 0.01)
@@ -219,7 +237,31 @@ class RedisTokenStore(SharedTokenStore[str]):
         if await self._redis.set(self._lease_key, lease, nx=True, px=self._lease_ms):
             return True
         # A SET whose answer a dropped connection lost may have taken it for us.
-        return await self._redis.get(self._lease_key) == lease.encode()
+        try:
+            return await self._redis.get(self._lease_key) == lease.encode()
+        except _wrong_type() as error:
+            if not _is_wrong_type(error):
+                raise
+            return False  # a key of another kind is not our lease; it lapses (see above)
+
+    def _readable(self, answer: Any) -> Any:
+        """A pipeline's answer; ``None`` for a key of another kind, which is replaced.
+
+        A key that holds a list or a hash where a record belongs (written by someone
+        else) would otherwise fail every read, and so every login, of the fleet.
+
+        Raises:
+            RedisError: Any other failure.
+        """
+        if isinstance(answer, Exception):
+            if not _is_wrong_type(answer):
+                raise answer
+            _log.warning(
+                "a key of %r in Redis is not a string; ignoring it, the next login replaces it",
+                self._namespace,
+            )
+            return None
+        return answer
 
     async def _reconnecting(self, operation: Callable[[], Awaitable[T]]) -> T:
         """Run ``operation``; if the connection was closed, reconnect and run it once more.
@@ -312,6 +354,16 @@ def _require_asyncio() -> None:
             f"under {library}. Use FileTokenStore (processes of one host) or the default "
             "MemoryTokenStore under trio"
         )
+
+
+def _wrong_type() -> type[BaseException]:
+    from redis.exceptions import ResponseError
+
+    return ResponseError
+
+
+def _is_wrong_type(error: BaseException) -> bool:
+    return isinstance(error, _wrong_type()) and str(error).startswith("WRONGTYPE")
 
 
 def _redis_errors() -> tuple[type[BaseException], ...]:

@@ -345,8 +345,22 @@ class SharedTokenStore(ABC, Generic[LeaseT]):
             if access != self._rejected and (stale is None or access != stale.token.access_token):
                 return self._adopt(stored, snapshot.remaining, now)
         failure = snapshot.failure
-        if failure is not None and failure.since is not None and failure.since <= self._cleared_at:
-            failure = None  # forgiven by clear_failure()
+        if (
+            failure is not None
+            and failure.since is not None
+            and not failure.since > self._cleared_at
+        ):
+            failure = None  # forgiven by clear_failure(); a NaN ``since`` is no moment
+        if failure is not None and snapshot.failure_remaining > self._local.window.longest + 1:
+            # No process of ours shares a rejection longer than the longest window: this
+            # record was planted, or the clock went back. Trusting it would hold every
+            # process back without a login for as long as it claims.
+            _log.warning(
+                "the shared record's rejected login claims to last longer than the longest "
+                "failure window (%g s); ignoring it, a login is tried",
+                self._local.window.longest,
+            )
+            failure = None
         if failure is not None and snapshot.failure_remaining > 0:
             if stale is not None and stale.still_serves(current=self.current(), now=now):
                 return stale  # a refresh was rejected, but the old token still works
@@ -357,10 +371,17 @@ class SharedTokenStore(ABC, Generic[LeaseT]):
         current = self.current()
         if current is not None and current.token.access_token == stored.token.access_token:
             return current
+        # The record may come from whoever could write it: a token lives no longer than
+        # its own lifetime (an expiry of 1e300 or Infinity is not trusted), and a leeway
+        # that is not a number from 0 (NaN would mean never refresh) means refresh at expiry.
+        lifetime = stored.token.lifetime
+        if math.isfinite(lifetime):
+            remaining = min(remaining, lifetime)
+        leeway = stored.refresh_leeway if stored.refresh_leeway >= 0 else 0.0  # NaN too
         return CachedToken.expiring(
             stored.token,
             expires_at=now + remaining,
-            leeway=min(stored.refresh_leeway, remaining),
+            leeway=min(leeway, remaining),
         )
 
     async def _release_if_held(self, lease: LeaseT | None) -> None:
