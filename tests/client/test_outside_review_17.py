@@ -1,0 +1,73 @@
+"""An outside review of issue 17's API: hostile servers, attackers and careless callers.
+
+Each test here found a bug; the attacks that found none are listed in the review's report.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from wxm_async import APIStatusError, RetryPolicy, WXMAuth, WXMClient
+
+from ..helpers import is_login, token_answer
+
+pytestmark = pytest.mark.anyio
+
+SECRET = "tok-SECRET"
+
+
+def client_on(handle: httpx.MockTransport, *, retries: RetryPolicy | None = None) -> WXMClient:
+    """A client with WXMAuth on a mock WXM, retrying as ``retries`` says (default: never)."""
+    return WXMClient(
+        auth=WXMAuth("demo", "pw"),
+        base_url="https://wxm.test",
+        transport=handle,
+        retries=retries if retries is not None else RetryPolicy.off(),
+    )
+
+
+def _requests_in(error: APIStatusError) -> list[httpx.Request]:
+    """Every request reachable from the error's response: history and next request."""
+    assert error.response is not None
+    found = [error.response.request]
+    found += [old.request for old in error.response.history]
+    if error.response.next_request is not None:
+        found.append(error.response.next_request)
+    return found
+
+
+async def test_a_redirect_error_keeps_no_next_request_with_the_token() -> None:
+    """A 302 on an account call: the error's response.next_request would carry the token."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if is_login(request):
+            return httpx.Response(200, json=token_answer(SECRET))
+        return httpx.Response(302, headers={"Location": "/api/elsewhere"})
+
+    async with client_on(httpx.MockTransport(handle)) as client:
+        with pytest.raises(APIStatusError) as caught:
+            await client.account.profile()
+    for request in _requests_in(caught.value):
+        assert SECRET not in request.headers.get("Authorization", "")
+
+
+async def test_an_error_after_a_replay_keeps_no_history_with_tokens() -> None:
+    """A 401, a new login, then a 400: the error's response.history held both tokens."""
+    logins = 0
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal logins
+        if is_login(request):
+            logins += 1
+            return httpx.Response(200, json=token_answer(f"{SECRET}-{logins}"))
+        if request.headers["Authorization"] == f"Bearer {SECRET}-1":
+            return httpx.Response(401)
+        return httpx.Response(400, json={"message": "refused"})
+
+    async with client_on(httpx.MockTransport(handle)) as client:
+        with pytest.raises(APIStatusError) as caught:
+            await client.responses.add("CustomerSurvey", [])
+    assert logins == 2
+    for request in _requests_in(caught.value):
+        assert SECRET not in request.headers.get("Authorization", "")
