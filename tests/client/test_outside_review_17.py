@@ -8,7 +8,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from wxm_async import APIStatusError, RetryPolicy, WXMAuth, WXMClient
+from wxm_async import APIStatusError, DecodeError, RetryPolicy, WXMAuth, WXMClient
 
 from ..helpers import is_login, token_answer
 
@@ -71,3 +71,24 @@ async def test_an_error_after_a_replay_keeps_no_history_with_tokens() -> None:
     assert logins == 2
     for request in _requests_in(caught.value):
         assert SECRET not in request.headers.get("Authorization", "")
+
+
+@pytest.mark.parametrize(
+    "answer", ["download/abc\r\nX-Evil: 1", "download/" + "a" * 2_000, "download/a\x00b"]
+)
+async def test_an_import_answered_with_an_unusable_code_is_a_decode_error(answer: str) -> None:
+    """A download code with control characters or 2,000 long is WXM's garbage: DecodeError."""
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if is_login(request):
+            return httpx.Response(200, json=token_answer(SECRET))
+        return httpx.Response(200, json=answer)
+
+    async with client_on(httpx.MockTransport(handle)) as client:
+        with pytest.raises(DecodeError, match="not the path of a file to download"):
+            await client.survey_tokens.import_csv(b"q3\nann@example.com\n", questionnaire="q")
+    assert [request.url.path for request in seen if not is_login(request)] == [
+        "/api/SurveyByToken/Import/30/1/q"
+    ]

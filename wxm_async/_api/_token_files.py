@@ -88,16 +88,23 @@ async def import_csv(
         path += f"/{segment(delivery_plan_id, 'delivery_plan_id')}"
     answer, request = await _upload(sender, path, bytes(csv))
     code = _download_code(answer, path, request=request)
-    response = await sender.send("GET", f"/api/Download/{segment(code, 'code')}", idempotent=True)
+    response = await sender.send("GET", f"/api/Download/{code}", idempotent=True)
     return response.content
 
 
 def _download_code(answer: object, path: str, *, request: httpx.Request) -> str:
-    """The ``{code}`` of WXM's ``"download/{code}"`` answer; anything else is garbage."""
+    """The ``{code}`` of WXM's ``"download/{code}"`` answer, quoted as a path segment.
+
+    Anything else is garbage, and so is a code no id could be (control characters,
+    too long): the server's fault, not the caller's.
+    """
     if isinstance(answer, str):
         match = _DOWNLOAD.fullmatch(answer.strip())
-        if match is not None and match.group(1).strip("."):
-            return match.group(1)
+        if match is not None:
+            try:
+                return segment(match.group(1), "code")
+            except ConfigurationError:
+                pass
     raise DecodeError(
         f"the answer to POST {path} is not the path of a file to download "
         f'("download/..."), but {type(answer).__name__} {str(answer)[:80]!r}',
