@@ -8,7 +8,16 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from wxm_async import APIStatusError, DecodeError, RetryPolicy, WXMAuth, WXMClient
+from wxm_async import (
+    APIConnectionError,
+    APIStatusError,
+    DecodeError,
+    Note,
+    RetryPolicy,
+    SurveyResponse,
+    WXMAuth,
+    WXMClient,
+)
 
 from ..helpers import is_login, token_answer
 
@@ -92,3 +101,27 @@ async def test_an_import_answered_with_an_unusable_code_is_a_decode_error(answer
     assert [request.url.path for request in seen if not is_login(request)] == [
         "/api/SurveyByToken/Import/30/1/q"
     ]
+
+
+@pytest.mark.parametrize("failure", [502, 503, 504, httpx.ReadError("reset")])
+async def test_update_many_is_not_sent_twice_after_it_was_sent(
+    failure: int | httpx.TransportError,
+) -> None:
+    """update_many after a 5xx or a lost answer: raised, not resent (WXM may merge notes)."""
+    updates = 0
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal updates
+        if is_login(request):
+            return httpx.Response(200, json=token_answer(SECRET))
+        updates += 1
+        if isinstance(failure, int):
+            return httpx.Response(failure)
+        raise failure
+
+    note = Note(text="called back")
+    retrying = RetryPolicy().without_waiting()
+    async with client_on(httpx.MockTransport(handle), retries=retrying) as client:
+        with pytest.raises((APIStatusError, APIConnectionError)):
+            await client.responses.update_many([SurveyResponse(id="r-1", notes=(note,))])
+    assert updates == 1
