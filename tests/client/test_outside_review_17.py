@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from wxm_async import (
+    AnonymousAuth,
     APIConnectionError,
     APIStatusError,
     DecodeError,
@@ -125,3 +126,15 @@ async def test_update_many_is_not_sent_twice_after_it_was_sent(
         with pytest.raises((APIStatusError, APIConnectionError)):
             await client.responses.update_many([SurveyResponse(id="r-1", notes=(note,))])
     assert updates == 1
+
+
+async def test_the_client_s_repr_leaves_out_a_password_in_the_base_url() -> None:
+    """WXMClient(base_url="https://user:pw@host") printed the password in its repr."""
+    async with WXMClient(
+        auth=AnonymousAuth(),
+        base_url=f"https://survey:{SECRET}@wxm.test",
+        transport=httpx.MockTransport(lambda request: httpx.Response(500)),
+    ) as client:
+        shown = repr(client)
+    assert SECRET not in shown
+    assert shown == "WXMClient(base_url='https://wxm.test')"
