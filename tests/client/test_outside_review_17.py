@@ -19,6 +19,7 @@ from wxm_async import (
     WXMAuth,
     WXMClient,
 )
+from wxm_async.webhooks import parse_notification
 
 from ..helpers import is_login, token_answer
 
@@ -138,3 +139,19 @@ async def test_the_client_s_repr_leaves_out_a_password_in_the_base_url() -> None
         shown = repr(client)
     assert SECRET not in shown
     assert shown == "WXMClient(base_url='https://wxm.test')"
+
+
+@pytest.mark.parametrize(
+    "rule", [rb'"\ud800"', rb'"ok \udfff"', rb'"\ude00\ud83d"'], ids=["high", "low", "reversed"]
+)
+def test_a_notification_escaping_a_lone_surrogate_is_a_decode_error(rule: bytes) -> None:
+    r"""'"\ud800"' is JSON, but no text: a receiver logging or storing it would crash."""
+    body = b'{"notification": ' + rule + b', "answer": {"id": "r-1"}}'
+    with pytest.raises(DecodeError, match="lone surrogate"):
+        parse_notification(body)
+
+
+def test_a_notification_escaping_a_surrogate_pair_is_taken() -> None:
+    """An emoji escaped as a pair (as .NET escapes it) is one character, not refused."""
+    body = b'{"notification": "\\ud83d\\ude00 fans", "answer": {"id": "r-1"}}'
+    assert parse_notification(body).rule == "\N{GRINNING FACE} fans"
