@@ -14,6 +14,7 @@ from wxm_async import (
     APIStatusError,
     DecodeError,
     Note,
+    RateLimitedError,
     RetryPolicy,
     SurveyResponse,
     WXMAuth,
@@ -155,3 +156,17 @@ def test_a_notification_escaping_a_surrogate_pair_is_taken() -> None:
     """An emoji escaped as a pair (as .NET escapes it) is one character, not refused."""
     body = b'{"notification": "\\ud83d\\ude00 fans", "answer": {"id": "r-1"}}'
     assert parse_notification(body).rule == "\N{GRINNING FACE} fans"
+
+
+async def test_an_import_answered_429_says_how_long_wxm_asked_to_wait() -> None:
+    """The upload (not retried) met a 429 with Retry-After: 30; the error said None."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if is_login(request):
+            return httpx.Response(200, json=token_answer(SECRET))
+        return httpx.Response(429, headers={"Retry-After": "30"})
+
+    async with client_on(httpx.MockTransport(handle)) as client:
+        with pytest.raises(RateLimitedError) as caught:
+            await client.survey_tokens.import_csv(b"q3\nann@example.com\n", questionnaire="q")
+    assert caught.value.retry_after == 30

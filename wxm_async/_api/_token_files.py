@@ -18,6 +18,7 @@ from .._body import ACCEPT_ENCODING, json_body, read_capped
 from .._exceptions import APIConnectionError, APITimeoutError, ConfigurationError, DecodeError
 from .._http import Sender, number_segment, segment, status_error
 from .._redact import redacted
+from .._retry import parse_retry_after
 
 __all__ = ["MAX_CSV_BYTES", "MAX_QR_BYTES", "download_qr", "import_csv"]
 
@@ -145,8 +146,10 @@ async def _upload(sender: Sender, path: str, csv: bytes) -> tuple[object, httpx.
         raise cls(
             f"POST {path}: no answer from WXM ({type(exc).__name__})", request=redacted(request)
         ) from exc
-    if not response.is_success:
-        raise status_error(response)
+    if not response.is_success:  # a 429's Retry-After is the caller's to honour
+        raise status_error(
+            response, retry_after=parse_retry_after(response.headers.get("retry-after"))
+        )
     sent = redacted(response.request)
     return json_body(response, what=what, request=sent), sent
 
