@@ -246,17 +246,20 @@ MAX_ID_LENGTH = 1_000
 
 
 def segment(value: str, name: str = "an id") -> str:
-    """Quote ``value`` as one path segment, so that an id can never change the path.
+    r"""Quote ``value`` as one path segment, so that an id can never change the path.
 
     Ids made only of dots are refused rather than quoted: httpx (and many servers)
-    read ``.`` and ``..`` as "this" and "the parent" directory, even escaped.
+    read ``.`` and ``..`` as "this" and "the parent" directory, even escaped. So are
+    ids with such a part between ``/`` or ``\`` (``../x``, ``a\..``): IIS decodes
+    ``%2F`` and ``%5C`` into separators before it removes dot segments.
 
     Args:
         value: The caller's id.
         name: What the id is, for the error (``"token_id"``).
 
     Raises:
-        ConfigurationError: ``value`` is not a string, is empty, made only of dots,
+        ConfigurationError: ``value`` is not a string, is empty, made only of dots
+            (or holds a dots-only part between slashes or backslashes),
             longer than ``MAX_ID_LENGTH``, not valid Unicode, or holds a control
             character. The message never quotes the value.
     """
@@ -286,6 +289,12 @@ def _id_problem(value: object) -> str | None:
         return f"must be at most {MAX_ID_LENGTH} characters, not {len(value)}"
     if value.strip(".") == "":
         return "must not be made only of dots (it would name another path)"
+    # IIS (http.sys) decodes %2F and %5C back into separators, then removes dot segments.
+    if any(part and not part.strip(".") for part in value.replace("\\", "/").split("/")):
+        return (
+            "must not hold a part made only of dots between slashes or backslashes "
+            "(a server decoding them would read another path)"
+        )
     for char in value:
         if unicodedata.category(char) in ("Cc", "Cs"):
             return f"must not contain the character U+{ord(char):04X}"

@@ -12,6 +12,7 @@ from wxm_async import (
     AnonymousAuth,
     APIConnectionError,
     APIStatusError,
+    ConfigurationError,
     DecodeError,
     Note,
     RateLimitedError,
@@ -170,3 +171,22 @@ async def test_an_import_answered_429_says_how_long_wxm_asked_to_wait() -> None:
         with pytest.raises(RateLimitedError) as caught:
             await client.survey_tokens.import_csv(b"q3\nann@example.com\n", questionnaire="q")
     assert caught.value.retry_after == 30
+
+
+@pytest.mark.parametrize(
+    "token_id", ["../../account/logout", "..\\..\\account\\logout", "x/./y", "a\\...", "../"]
+)
+async def test_an_id_with_a_dot_segment_between_separators_is_refused(token_id: str) -> None:
+    r"""'..\..\account\logout' was quoted (..%5C..): IIS decodes %5C and %2F, then climbs."""
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=token_answer(SECRET))
+
+    async with client_on(httpx.MockTransport(handle)) as client:
+        with pytest.raises(ConfigurationError, match="made only of dots between slashes"):
+            await client.survey_tokens.get(token_id)
+        with pytest.raises(ConfigurationError, match="made only of dots between slashes"):
+            await client.surveys.get(token_id)
+    assert seen == []
