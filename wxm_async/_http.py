@@ -127,10 +127,11 @@ class Sender:
             APIStatusError: WXM answered with an error status (the subclass for it).
             APIConnectionError: No answer, after the retries.
             ResponseTooLargeError: The answer is larger than ``max_answer_bytes``.
-            ConfigurationError: ``timeout`` is not a positive finite number.
+            ConfigurationError: ``timeout`` is not a positive finite number, or a
+                number in ``body`` is NaN or infinite.
         """
         check_timeout("timeout", timeout)
-        content = None if body is None else json.dumps(unstructure(body)).encode()
+        content = None if body is None else _json_content(body)
         headers = {"Accept-Encoding": ACCEPT_ENCODING}
         if content is not None:
             headers["Content-Type"] = "application/json"
@@ -236,6 +237,20 @@ class Sender:
             exc.request = redacted(response.request)
             raise
         return response
+
+
+def _json_content(body: object) -> bytes:
+    """``body`` as JSON; NaN and infinities, which Python would write as no JSON has them.
+
+    Raises:
+        ConfigurationError: A number in ``body`` is NaN or infinite.
+    """
+    try:
+        return json.dumps(unstructure(body), allow_nan=False).encode()
+    except ValueError:
+        raise ConfigurationError(
+            "a number in the request's body is NaN or infinite, which JSON cannot hold"
+        ) from None
 
 
 _NO_AUTH = httpx.Auth()

@@ -10,6 +10,7 @@ import pytest
 
 from wxm_async import (
     AnonymousAuth,
+    Answer,
     APIConnectionError,
     APIStatusError,
     ConfigurationError,
@@ -189,4 +190,23 @@ async def test_an_id_with_a_dot_segment_between_separators_is_refused(token_id: 
             await client.survey_tokens.get(token_id)
         with pytest.raises(ConfigurationError, match="made only of dots between slashes"):
             await client.surveys.get(token_id)
+    assert seen == []
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), -float("inf")], ids=repr)
+async def test_a_nan_or_infinite_number_is_refused_before_sending(number: float) -> None:
+    """Python wrote NaN and Infinity into the body, which no JSON parser (WXM's) takes."""
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"id": "r-1"})
+
+    async with WXMClient(
+        auth=AnonymousAuth(), base_url="https://wxm.test", transport=httpx.MockTransport(handle)
+    ) as client:
+        with pytest.raises(ConfigurationError, match="NaN or infinite"):
+            await client.surveys.submit("DM-1", [Answer(question_id="q-nps", number=number)])  # type: ignore[arg-type]
+        with pytest.raises(ConfigurationError, match="NaN or infinite"):
+            await client.surveys.submit("DM-1", [], duration=number)  # type: ignore[arg-type]
     assert seen == []
