@@ -42,7 +42,7 @@ class WXMBasicAuth(httpx.BasicAuth):
             stacklevel=2,
         )
         super().__init__(username, password)
-        self._username = username
+        self._username = username.partition("#")[0]  # "user#123456": the code is a secret
 
     def __repr__(self) -> str:
         return f"WXMBasicAuth(username={self._username!r})"

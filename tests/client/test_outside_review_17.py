@@ -13,6 +13,7 @@ from wxm_async import (
     Answer,
     APIConnectionError,
     APIStatusError,
+    BasicAuthWarning,
     ConfigurationError,
     DecodeError,
     Note,
@@ -20,6 +21,7 @@ from wxm_async import (
     RetryPolicy,
     SurveyResponse,
     WXMAuth,
+    WXMBasicAuth,
     WXMClient,
 )
 from wxm_async.webhooks import parse_notification
@@ -210,3 +212,10 @@ async def test_a_nan_or_infinite_number_is_refused_before_sending(number: float)
         with pytest.raises(ConfigurationError, match="NaN or infinite"):
             await client.surveys.submit("DM-1", [], duration=number)  # type: ignore[arg-type]
     assert seen == []
+
+
+def test_basic_auth_s_repr_leaves_out_a_two_factor_code() -> None:
+    """WXMBasicAuth("user#123456", ...) showed the 2FA code in its repr; WXMAuth does not."""
+    with pytest.warns(BasicAuthWarning):
+        auth = WXMBasicAuth("acme-admin#123456", "pw")
+    assert repr(auth) == "WXMBasicAuth(username='acme-admin')"
