@@ -219,3 +219,25 @@ def test_basic_auth_s_repr_leaves_out_a_two_factor_code() -> None:
     with pytest.warns(BasicAuthWarning):
         auth = WXMBasicAuth("acme-admin#123456", "pw")
     assert repr(auth) == "WXMBasicAuth(username='acme-admin')"
+
+
+async def test_anonymous_auth_s_refusal_carries_no_cookie() -> None:
+    """AnonymousAuth's ConfigurationError carried the request as built, cookies and all."""
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={})
+
+    http = httpx.AsyncClient(
+        auth=AnonymousAuth(),
+        base_url="https://wxm.test",
+        transport=httpx.MockTransport(handle),
+        cookies={"session": SECRET},
+    )
+    async with http, WXMClient(http_client=http) as client:
+        with pytest.raises(ConfigurationError, match="needs the account's credentials") as caught:
+            await client.account.profile()
+    assert caught.value.request is not None
+    assert "cookie" not in caught.value.request.headers
+    assert seen == []
