@@ -5,6 +5,10 @@ Each test here found a bug; the attacks that found none are listed in the review
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import AsyncIterator
+
+import anyio
 import httpx
 import pytest
 
@@ -13,6 +17,7 @@ from wxm_async import (
     Answer,
     APIConnectionError,
     APIStatusError,
+    APITimeoutError,
     BasicAuthWarning,
     ConfigurationError,
     DecodeError,
@@ -22,6 +27,7 @@ from wxm_async import (
     SurveyResponse,
     WXMAuth,
     WXMBasicAuth,
+    WXMBearerAuth,
     WXMClient,
 )
 from wxm_async.webhooks import parse_notification
@@ -241,3 +247,57 @@ async def test_anonymous_auth_s_refusal_carries_no_cookie() -> None:
     assert caught.value.request is not None
     assert "cookie" not in caught.value.request.headers
     assert seen == []
+
+
+def _refusing_connections(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("connection refused", request=request)
+
+
+@pytest.mark.parametrize("kind", ["bearer", "basic"])
+async def test_a_static_auth_s_secret_is_not_chained_under_a_connection_error(kind: str) -> None:
+    """The ConnectError chained (__cause__) carried the request with its Authorization."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BasicAuthWarning)
+        auth = WXMBearerAuth(SECRET) if kind == "bearer" else WXMBasicAuth("acme", SECRET)
+    client = WXMClient(
+        auth=auth,
+        base_url="https://wxm.test",
+        transport=httpx.MockTransport(_refusing_connections),
+        retries=RetryPolicy.off(),
+    )
+    async with client:
+        with pytest.raises(APIConnectionError) as caught:
+            await client.account.profile()
+    cause = caught.value.__cause__
+    assert isinstance(cause, httpx.ConnectError)
+    assert "authorization" not in cause.request.headers
+
+
+class _Trickle(httpx.AsyncByteStream):
+    """A body that never ends: one byte, then a wait on an event nobody sets."""
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b"{"
+        await anyio.Event().wait()
+
+
+async def test_a_body_past_its_read_budget_chains_no_token() -> None:
+    """The ReadTimeout the library raises for a trickling body carried the token as sent."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if is_login(request):
+            return httpx.Response(200, json=token_answer(SECRET))
+        return httpx.Response(200, stream=_Trickle())
+
+    async with WXMClient(
+        auth=WXMAuth("demo", "pw"),
+        base_url="https://wxm.test",
+        transport=httpx.MockTransport(handle),
+        retries=RetryPolicy.off(),
+        timeout=httpx.Timeout(5.0, read=0.01),
+    ) as client:
+        with pytest.raises(APITimeoutError) as caught:
+            await client.account.profile()
+    cause = caught.value.__cause__
+    assert isinstance(cause, httpx.ReadTimeout)
+    assert "authorization" not in cause.request.headers
