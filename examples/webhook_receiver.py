@@ -46,8 +46,12 @@ log = logging.getLogger("webhook_receiver")
 
 
 async def log_notification(notification: Notification) -> None:
-    """The default work: log the rule and the response's id (not its answers)."""
-    log.info("%s fired for response %s", notification.rule, notification.response.id)
+    """The default work: log the rule and the response's id (not its answers).
+
+    Both come from the body, which anyone may post: ``%r`` keeps a newline in them
+    from forging another log line.
+    """
+    log.info("%r fired for response %r", notification.rule, notification.response.id)
 
 
 def create_app(
@@ -81,7 +85,7 @@ def create_app(
                 try:
                     await handle(notification)
                 except Exception:  # one failed notification must not stop the worker
-                    log.exception("handling response %s failed", notification.response.id)
+                    log.exception("handling response %r failed", notification.response.id)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -119,7 +123,7 @@ def create_app(
         try:
             request.app.state.queue.send_nowait(notification)
         except anyio.WouldBlock:
-            log.warning("queue full: response %s dropped", notification.response.id)
+            log.warning("queue full: response %r dropped", notification.response.id)
             raise HTTPException(status_code=503) from None
         return Response(status_code=202)
 

@@ -7,6 +7,7 @@ from collections.abc import Generator
 import httpx
 
 from ._exceptions import ConfigurationError
+from ._redact import redacted
 
 __all__ = ["AnonymousAuth"]
 
@@ -35,7 +36,7 @@ class AnonymousAuth(httpx.Auth):
             f"{request.method} {request.url.path} needs the account's credentials, and this "
             "client was built with AnonymousAuth(): only client.surveys works without them; "
             "use auth=WXMAuth(...) for the rest",
-            request=request,
+            request=redacted(request),  # the client's cookies stay behind
         )
 
     def __repr__(self) -> str:

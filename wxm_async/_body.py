@@ -19,6 +19,7 @@ import anyio
 import httpx
 
 from ._exceptions import DecodeError, ResponseTooLargeError
+from ._redact import redacted
 
 __all__ = [
     "ACCEPT_ENCODING",
@@ -101,8 +102,8 @@ async def read_capped(
                         raise _too_large(what, limit, limit_name, request)
                     chunks.append(piece)
         if reading.cancelled_caught:
-            raise httpx.ReadTimeout(
-                f"{what} did not end within {within:g} s", request=response.request
+            raise httpx.ReadTimeout(  # chained under the library's error: no credentials
+                f"{what} did not end within {within:g} s", request=redacted(response.request)
             )
         for piece in pipeline.end():
             size += len(piece)

@@ -275,7 +275,9 @@ class WXMClient:
         return self._http
 
     def __repr__(self) -> str:
-        return f"WXMClient(base_url={str(self._http.base_url)!r})"
+        url = self._http.base_url
+        shown = url.copy_with(userinfo=b"") if url.userinfo else url  # user:password@
+        return f"WXMClient(base_url={str(shown)!r})"
 
     async def request(
         self,

@@ -187,7 +187,8 @@ class APIStatusError(WXMError):
         body: The decoded JSON body, the text of a body that is not JSON, or ``None``.
         response: WXM's answer, read, or ``None`` for an error built without one. Its
             ``.request`` is this error's ``request``: a copy without the
-            ``Authorization`` header (and, for a login, without the password).
+            ``Authorization`` header (and, for a login, without the password); it
+            keeps no ``history`` and no ``next_request``, which would.
     """
 
     def __init__(
@@ -206,6 +207,10 @@ class APIStatusError(WXMError):
                 request = httpx.Request(response.request.method, response.request.url)
             response = copy.copy(response)  # a read copy, detached from the connection
             response.request = request
+            # httpx's history (the login, a 401 before a replay) and a redirect's next
+            # request carry the requests as sent, with their Authorization header.
+            response.history = []
+            response.next_request = None
         super().__init__(message, request=request)
         self.status_code = status_code
         self.body = body

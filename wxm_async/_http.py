@@ -127,10 +127,11 @@ class Sender:
             APIStatusError: WXM answered with an error status (the subclass for it).
             APIConnectionError: No answer, after the retries.
             ResponseTooLargeError: The answer is larger than ``max_answer_bytes``.
-            ConfigurationError: ``timeout`` is not a positive finite number.
+            ConfigurationError: ``timeout`` is not a positive finite number, or a
+                number in ``body`` is NaN or infinite.
         """
         check_timeout("timeout", timeout)
-        content = None if body is None else json.dumps(unstructure(body)).encode()
+        content = None if body is None else _json_content(body)
         headers = {"Accept-Encoding": ACCEPT_ENCODING}
         if content is not None:
             headers["Content-Type"] = "application/json"
@@ -238,6 +239,20 @@ class Sender:
         return response
 
 
+def _json_content(body: object) -> bytes:
+    """``body`` as JSON; NaN and infinities, which Python would write as no JSON has them.
+
+    Raises:
+        ConfigurationError: A number in ``body`` is NaN or infinite.
+    """
+    try:
+        return json.dumps(unstructure(body), allow_nan=False).encode()
+    except ValueError:
+        raise ConfigurationError(
+            "a number in the request's body is NaN or infinite, which JSON cannot hold"
+        ) from None
+
+
 _NO_AUTH = httpx.Auth()
 """httpx's base ``Auth`` sends the request as it is: for calls that take no credentials."""
 
@@ -246,17 +261,20 @@ MAX_ID_LENGTH = 1_000
 
 
 def segment(value: str, name: str = "an id") -> str:
-    """Quote ``value`` as one path segment, so that an id can never change the path.
+    r"""Quote ``value`` as one path segment, so that an id can never change the path.
 
     Ids made only of dots are refused rather than quoted: httpx (and many servers)
-    read ``.`` and ``..`` as "this" and "the parent" directory, even escaped.
+    read ``.`` and ``..`` as "this" and "the parent" directory, even escaped. So are
+    ids with such a part between ``/`` or ``\`` (``../x``, ``a\..``): IIS decodes
+    ``%2F`` and ``%5C`` into separators before it removes dot segments.
 
     Args:
         value: The caller's id.
         name: What the id is, for the error (``"token_id"``).
 
     Raises:
-        ConfigurationError: ``value`` is not a string, is empty, made only of dots,
+        ConfigurationError: ``value`` is not a string, is empty, made only of dots
+            (or holds a dots-only part between slashes or backslashes),
             longer than ``MAX_ID_LENGTH``, not valid Unicode, or holds a control
             character. The message never quotes the value.
     """
@@ -286,6 +304,12 @@ def _id_problem(value: object) -> str | None:
         return f"must be at most {MAX_ID_LENGTH} characters, not {len(value)}"
     if value.strip(".") == "":
         return "must not be made only of dots (it would name another path)"
+    # IIS (http.sys) decodes %2F and %5C back into separators, then removes dot segments.
+    if any(part and not part.strip(".") for part in value.replace("\\", "/").split("/")):
+        return (
+            "must not hold a part made only of dots between slashes or backslashes "
+            "(a server decoding them would read another path)"
+        )
     for char in value:
         if unicodedata.category(char) in ("Cc", "Cs"):
             return f"must not contain the character U+{ord(char):04X}"

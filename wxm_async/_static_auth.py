@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 
 import httpx
 
@@ -42,10 +43,15 @@ class WXMBasicAuth(httpx.BasicAuth):
             stacklevel=2,
         )
         super().__init__(username, password)
-        self._username = username
+        self._username = username.partition("#")[0]  # "user#123456": the code is a secret
 
     def __repr__(self) -> str:
         return f"WXMBasicAuth(username={self._username!r})"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Set the ``Authorization`` header; take it off again if the send fails."""
+        with _forgotten_on_failure(request):
+            yield from super().auth_flow(request)
 
 
 class WXMBearerAuth(httpx.Auth):
@@ -72,5 +78,20 @@ class WXMBearerAuth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Set the ``Authorization`` header and send the request."""
-        request.headers["Authorization"] = self._authorization
-        yield request
+        with _forgotten_on_failure(request):
+            request.headers["Authorization"] = self._authorization
+            yield request
+
+
+@contextmanager
+def _forgotten_on_failure(request: httpx.Request) -> Iterator[None]:
+    """Take the credentials off ``request`` if sending it fails or is abandoned.
+
+    httpx's transport errors carry the request, and the client's own errors chain
+    them: the request keeps no secret for them to carry (as ``WXMAuth``'s does).
+    """
+    try:
+        yield
+    except BaseException:
+        request.headers.pop("Authorization", None)
+        raise

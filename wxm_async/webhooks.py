@@ -45,6 +45,7 @@ MAX_NOTIFICATION_DEPTH = 64
 
 # What changes the nesting or a string's bounds; everything else is skipped in C.
 _SIGNIFICANT = _re.compile(r'[\[\]{}"\\]')
+_SURROGATE = _re.compile("[\ud800-\udfff]")
 
 
 def parse_notification(
@@ -97,7 +98,8 @@ def _json_of(body: bytes | bytearray | memoryview, *, max_bytes: int, max_depth:
     """The body's JSON, once its size, its encoding (UTF-8) and its nesting are checked.
 
     Raises:
-        DecodeError: Too large, not UTF-8, nested too deep, or not JSON.
+        DecodeError: Too large, not UTF-8 (a lone surrogate escaped in a string
+            included), nested too deep, or not JSON.
     """
     size = body.nbytes if isinstance(body, memoryview) else len(body)
     if size > max_bytes:  # before any copy
@@ -126,7 +128,32 @@ def _json_of(body: bytes | bytearray | memoryview, *, max_bytes: int, max_depth:
         raise _DecodeError(
             f"could not decode the notification: the body is not JSON ({size} bytes)"
         )
+    if _has_lone_surrogate(data):
+        raise _DecodeError(
+            "could not decode the notification: a string escapes a lone surrogate "
+            f"(\\ud800-\\udfff), which no UTF-8 text holds ({size} bytes)"
+        )
     return data
+
+
+def _has_lone_surrogate(data: object) -> bool:
+    r"""Whether a string (key or value) in ``data`` holds a lone surrogate (``"\ud800"``).
+
+    JSON's escapes can spell one; the string then cannot be encoded, logged or stored
+    as UTF-8. A loop, not recursion: the nesting is already bounded, but need not be.
+    """
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if not item.isascii() and _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def _too_deep(text: str, limit: int) -> bool:

@@ -95,8 +95,8 @@ async def test_qr_quotes_the_id_as_one_segment() -> None:
     """An id with a slash stays one path segment."""
     seen: list[httpx.Request] = []
     async with mock_client(lambda r: httpx.Response(200, content=PNG), seen) as client:
-        assert await client.survey_tokens.qr("a/../b") == PNG
-    assert seen[0].url.raw_path == b"/api/SurveyByToken/QR/a%2F..%2Fb"
+        assert await client.survey_tokens.qr("a/b.c") == PNG
+    assert seen[0].url.raw_path == b"/api/SurveyByToken/QR/a%2Fb.c"
 
 
 # -- import_csv -------------------------------------------------------------------------

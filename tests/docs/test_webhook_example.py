@@ -207,3 +207,18 @@ async def test_a_short_or_missing_secret_stops_the_app_from_starting(
         with pytest.raises(RuntimeError, match="32 characters"):
             async with app.router.lifespan_context(app):
                 pass
+
+
+async def test_the_default_work_logs_a_hostile_rule_name_on_one_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A rule name with a newline (anyone can post one) cannot forge a second log line."""
+    module = load_example()
+    forged = json.dumps(
+        {"notification": "x\nCRITICAL forged line", "answer": {"id": "r-1\r\nmore"}}
+    ).encode()
+    with caplog.at_level("INFO", logger="webhook_receiver"):
+        await module.log_notification(module.parse_notification(forged))
+    [record] = caplog.records
+    assert "\n" not in record.getMessage()
+    assert "\r" not in record.getMessage()

@@ -225,7 +225,8 @@ class Responses:
 
         WXM takes ``{responseId: Answer}`` and replaces each response with what is
         sent: start from responses you read, and change them with ``attrs.evolve``.
-        Fields left at their default (no notes, not archived) are not sent.
+        Fields left at their default (no notes, not archived) are not sent. Not
+        retried on a server error: nothing says WXM does not merge (notes added twice).
 
         Example:
             ```python
@@ -258,7 +259,7 @@ class Responses:
         if not body:
             return
         done = await self._sender.call(
-            "POST", "/api/answers/update", bool, body=body, idempotent=True
+            "POST", "/api/answers/update", bool, body=body, idempotent=False
         )
         if done is not True:
             raise WXMError(f"WXM did not update the {len(body)} responses (it answered false)")

@@ -18,6 +18,7 @@ from .._body import ACCEPT_ENCODING, json_body, read_capped
 from .._exceptions import APIConnectionError, APITimeoutError, ConfigurationError, DecodeError
 from .._http import Sender, number_segment, segment, status_error
 from .._redact import redacted
+from .._retry import parse_retry_after
 
 __all__ = ["MAX_CSV_BYTES", "MAX_QR_BYTES", "download_qr", "import_csv"]
 
@@ -88,16 +89,23 @@ async def import_csv(
         path += f"/{segment(delivery_plan_id, 'delivery_plan_id')}"
     answer, request = await _upload(sender, path, bytes(csv))
     code = _download_code(answer, path, request=request)
-    response = await sender.send("GET", f"/api/Download/{segment(code, 'code')}", idempotent=True)
+    response = await sender.send("GET", f"/api/Download/{code}", idempotent=True)
     return response.content
 
 
 def _download_code(answer: object, path: str, *, request: httpx.Request) -> str:
-    """The ``{code}`` of WXM's ``"download/{code}"`` answer; anything else is garbage."""
+    """The ``{code}`` of WXM's ``"download/{code}"`` answer, quoted as a path segment.
+
+    Anything else is garbage, and so is a code no id could be (control characters,
+    too long): the server's fault, not the caller's.
+    """
     if isinstance(answer, str):
         match = _DOWNLOAD.fullmatch(answer.strip())
-        if match is not None and match.group(1).strip("."):
-            return match.group(1)
+        if match is not None:
+            try:
+                return segment(match.group(1), "code")
+            except ConfigurationError:
+                pass
     raise DecodeError(
         f"the answer to POST {path} is not the path of a file to download "
         f'("download/..."), but {type(answer).__name__} {str(answer)[:80]!r}',
@@ -138,8 +146,10 @@ async def _upload(sender: Sender, path: str, csv: bytes) -> tuple[object, httpx.
         raise cls(
             f"POST {path}: no answer from WXM ({type(exc).__name__})", request=redacted(request)
         ) from exc
-    if not response.is_success:
-        raise status_error(response)
+    if not response.is_success:  # a 429's Retry-After is the caller's to honour
+        raise status_error(
+            response, retry_after=parse_retry_after(response.headers.get("retry-after"))
+        )
     sent = redacted(response.request)
     return json_body(response, what=what, request=sent), sent
 
