@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wxm_async import ConfigurationError, RetryPolicy
-from wxm_async._retry import parse_retry_after
+from wxm_async._retry import Failure, parse_retry_after
 
 NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
 REQUEST = httpx.Request("GET", "https://wxm.test/api/Profile")
@@ -31,10 +33,16 @@ def decide(
         attempt=attempt,
         elapsed=elapsed,
         idempotent=idempotent,
-        outcome=outcome,
-        retry_after=retry_after,
+        failure=failure_of(outcome, retry_after),
         random=no_jitter,
     )
+
+
+def failure_of(outcome: int | httpx.TransportError, retry_after: float | None = None) -> Failure:
+    """A failed call's failure: WXM's status (with its Retry-After), or no answer."""
+    if isinstance(outcome, int):
+        return Failure(status=outcome, retry_after=retry_after)
+    return Failure(error=outcome)
 
 
 @pytest.mark.parametrize(
@@ -174,11 +182,64 @@ def test_a_quota_with_a_small_retry_after_is_ridden_out_over_time(retry_after: f
             attempt=attempt,
             elapsed=elapsed,
             idempotent=True,
-            outcome=429,
-            retry_after=retry_after,
+            failure=Failure(status=429, retry_after=retry_after),
             random=lambda: 0.0,
         )
     ) is not None:
         elapsed += wait
         attempt += 1
     assert elapsed >= 90
+
+
+seconds = st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False)
+policies = st.builds(
+    RetryPolicy,
+    attempts=st.just(10**12),
+    timeout=st.just(1e12),
+    wait_initial=seconds | st.just(0.0),
+    wait_max=seconds,
+    wait_jitter=seconds,
+    wait_exp_base=st.floats(min_value=1, max_value=1e300) | st.integers(1, 10),
+    rate_limit_attempts=st.just(10**12),
+    rate_limit_timeout=st.just(1e12),
+    rate_limit_wait_initial=seconds,
+    rate_limit_wait_max=seconds,
+)
+retries = st.integers(min_value=1, max_value=10**6) | st.sampled_from([1, 2, 64, 1025, 10**9])
+randoms = st.floats(min_value=0, max_value=1, exclude_max=True)
+
+
+@given(policies, retries, randoms)
+def test_a_backoff_stays_within_wait_max_jitter_included(
+    policy: RetryPolicy, retry: int, jitter: float
+) -> None:
+    """Jitter never pushes a backoff past wait_max, however many retries came before."""
+    wait = policy.backoff(retry, lambda: jitter)
+    assert 0 <= wait <= policy.wait_max
+
+
+@given(policies, retries, randoms)
+def test_a_429_backoff_stays_within_its_wait_max_jitter_included(
+    policy: RetryPolicy, retry: int, jitter: float
+) -> None:
+    """After a 429 without Retry-After the wait stays within rate_limit_wait_max."""
+    wait = policy.wait_before_retry(
+        attempt=retry, elapsed=0.0, idempotent=True, failure=Failure(status=429),
+        random=lambda: jitter,
+    )  # fmt: skip
+    assert wait is not None
+    assert 0 <= wait <= policy.rate_limit_wait_max
+
+
+@given(policies, retries)
+def test_a_backoff_grows_steadily_without_overflow(policy: RetryPolicy, retry: int) -> None:
+    """Without jitter, backoffs never shrink from one retry to the next, even past overflow."""
+    assert policy.backoff(retry, no_jitter) <= policy.backoff(retry + 1, no_jitter)
+    assert policy.backoff(retry + 10**6, no_jitter) <= policy.wait_max
+
+
+@pytest.mark.parametrize("base", [2, 2.0, 1e300])
+def test_no_initial_backoff_stays_none_after_many_attempts(base: float) -> None:
+    """wait_initial=0 waits 0 s at every retry: many attempts do not overflow into wait_max."""
+    policy = RetryPolicy(wait_initial=0.0, wait_jitter=0.0, wait_exp_base=base, attempts=10**6)
+    assert policy.backoff(5_000, no_jitter) == 0.0

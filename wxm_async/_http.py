@@ -28,14 +28,13 @@ from ._exceptions import (
     APIStatusError,
     APITimeoutError,
     ConfigurationError,
-    RateLimitedError,
     WXMError,
     error_for_status,
 )
 from ._login import is_login
 from ._rate import TokenBucket
 from ._redact import redacted, without_query
-from ._retry import RetryPolicy, parse_retry_after
+from ._retry import Failure, RetryPolicy, classify
 
 __all__ = [
     "MAX_ID_LENGTH",
@@ -130,62 +129,51 @@ class Sender:
             ConfigurationError: ``timeout`` is not a positive finite number.
         """
         check_timeout("timeout", timeout)
-        content = None if body is None else json.dumps(unstructure(body)).encode()
-        headers = {"Accept-Encoding": ACCEPT_ENCODING}
-        if content is not None:
-            headers["Content-Type"] = "application/json"
-        started = self.clock()
-        attempt = 0
-        while True:  # bounded by the policy's attempts and time
-            attempt += 1
-            login_failure: APIStatusError | None = None
-            try:
-                async with self.limiter:
-                    if self.rate is not None:
-                        await self.rate.acquire()
-                    response = await self._exchange(
-                        method, path, content, headers, timeout, anonymous=anonymous
-                    )
-            except httpx.TransportError as exc:
-                outcome: int | httpx.TransportError = exc
-                retry_after = None
-            except APIStatusError as exc:
-                # The auth's login failed (5xx, 429, ...): the call itself was not sent,
-                # so it may be retried whatever it is, and any 5xx counts as busy.
-                login_failure = exc
-                outcome = 503 if exc.status_code >= 500 else exc.status_code
-                retry_after = exc.retry_after if isinstance(exc, RateLimitedError) else None
-            else:
-                if response.is_success:
-                    return response
-                outcome = response.status_code
-                retry_after = parse_retry_after(response.headers.get("retry-after"))
-            wait = self.retries.wait_before_retry(
-                attempt=attempt,
-                elapsed=self.clock() - started,
-                idempotent=idempotent or login_failure is not None,
-                outcome=outcome,
-                retry_after=retry_after,
-                random=self.random,
-            )
-            if wait is None:
-                if login_failure is not None:
-                    raise login_failure
-                if isinstance(outcome, httpx.TransportError):
-                    raise _connection_error(outcome, method, path) from outcome
-                raise status_error(response, retry_after=retry_after)
+        content, headers = _encode(body)
+        retrying = self.retries.retrying(
+            idempotent=idempotent, clock=self.clock, random=self.random
+        )
+        async for attempt in retrying:
+            outcome = await self._attempt(method, path, content, headers, timeout, anonymous)
+            if isinstance(outcome, httpx.Response) and outcome.is_success:
+                return outcome
+            failure = classify(outcome)
+            if not attempt.retry(failure):
+                raise _failed(outcome, failure, method, path)
             _log.info(
                 "WXM %s %s: %s; retry %d in %.2f s",
                 method,
                 path,
-                _describe(outcome)
-                if login_failure is None
-                else f"the login answered {login_failure.status_code}",
-                attempt,
-                wait,
-                extra={"wxm_retry": attempt, "wxm_wait": wait},
+                failure.reason,
+                attempt.number,
+                attempt.wait,
+                extra={"wxm_retry": attempt.number, "wxm_wait": attempt.wait},
             )
-            await anyio.sleep(wait)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def _attempt(
+        self,
+        method: str,
+        path: str,
+        content: bytes | None,
+        headers: dict[str, str],
+        timeout: httpx.Timeout | float | None,
+        anonymous: bool,
+    ) -> httpx.Response | httpx.TransportError | APIStatusError:
+        """One try, in turn and at the rate allowed: WXM's answer, or what kept it away.
+
+        An ``APIStatusError`` here is the login's (raised by the auth before the call was
+        sent); the call's own error statuses come back as responses.
+        """
+        try:
+            async with self.limiter:
+                if self.rate is not None:
+                    await self.rate.acquire()
+                return await self._exchange(
+                    method, path, content, headers, timeout, anonymous=anonymous
+                )
+        except (httpx.TransportError, APIStatusError) as exc:
+            return exc
 
     async def _exchange(
         self,
@@ -313,6 +301,31 @@ def status_error(response: httpx.Response, *, retry_after: float | None = None) 
     )
 
 
+def _encode(body: object) -> tuple[bytes | None, dict[str, str]]:
+    """A call's body as JSON bytes (``None``: no body), and the headers that go with it."""
+    headers = {"Accept-Encoding": ACCEPT_ENCODING}
+    if body is None:
+        return None, headers
+    headers["Content-Type"] = "application/json"
+    return json.dumps(unstructure(body)).encode(), headers
+
+
+def _failed(
+    outcome: httpx.Response | httpx.TransportError | APIStatusError,
+    failure: Failure,
+    method: str,
+    path: str,
+) -> WXMError:
+    """The error for a call given up on: its status, its missing answer, or its login's."""
+    if isinstance(outcome, APIStatusError):
+        return outcome  # the login's own error, as the auth raised it
+    if isinstance(outcome, httpx.TransportError):
+        error = _connection_error(outcome, method, path)
+        error.__cause__ = outcome
+        return error
+    return status_error(outcome, retry_after=failure.retry_after)
+
+
 def _connection_error(exc: httpx.TransportError, method: str, path: str) -> APIConnectionError:
     """The error for a call that got no answer: its own, or its login's.
 
@@ -348,11 +361,8 @@ def _first(
     return httpx.USE_CLIENT_DEFAULT
 
 
-def _describe(outcome: int | httpx.TransportError) -> str:
-    if isinstance(outcome, int):
-        return f"status {outcome}"
-    detail = str(outcome)
-    return f"{type(outcome).__name__}: {detail}" if detail else type(outcome).__name__
+def _describe(error: httpx.TransportError) -> str:
+    return Failure(error=error).reason
 
 
 def _reason(body: object) -> str | None:
