@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wxm_async import ConfigurationError, RetryPolicy
-from wxm_async._retry import Failure, parse_retry_after
+from wxm_async import ConfigurationError, RetryPolicy, ServerError
+from wxm_async._retry import Failure, classify, parse_retry_after
 
 NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
 REQUEST = httpx.Request("GET", "https://wxm.test/api/Profile")
@@ -243,3 +243,60 @@ def test_no_initial_backoff_stays_none_after_many_attempts(base: float) -> None:
     """wait_initial=0 waits 0 s at every retry: many attempts do not overflow into wait_max."""
     policy = RetryPolicy(wait_initial=0.0, wait_jitter=0.0, wait_exp_base=base, attempts=10**6)
     assert policy.backoff(5_000, no_jitter) == 0.0
+
+
+def test_classify_reads_the_status_and_retry_after_of_an_answer() -> None:
+    """An error answer is classified by its own status and its Retry-After."""
+    answer = httpx.Response(503, headers={"Retry-After": "7"}, request=REQUEST)
+    assert classify(answer) == Failure(status=503, retry_after=7.0)
+    assert classify(answer).reason == "status 503"
+
+
+def test_classify_keeps_a_failed_logins_real_status() -> None:
+    """A login that failed with 500 is a login failure of 500 (not a made-up 503)."""
+    login = ServerError("login failed", request=REQUEST, status_code=500)
+    failure = classify(login)
+    assert failure == Failure(status=500, login=True)
+    assert failure.unsent
+    assert failure.reason == "the login answered 500"
+
+
+def test_a_failed_login_is_retried_as_busy_whatever_the_call() -> None:
+    """A login's 5xx is retried as WXM being busy, even before a call that is not idempotent."""
+    login = classify(ServerError("login failed", request=REQUEST, status_code=500))
+    policy = RetryPolicy(wait_initial=0.5)
+    assert policy.wait_before_retry(
+        attempt=1, elapsed=0.0, idempotent=False, failure=login, random=no_jitter
+    ) == 0.5  # fmt: skip
+    no_busy = RetryPolicy(statuses={429})
+    assert no_busy.wait_before_retry(
+        attempt=1, elapsed=0.0, idempotent=True, failure=login, random=no_jitter
+    ) is None  # fmt: skip
+    assert decide(policy, 500) is None  # the call's own 500 is final
+
+
+def test_classify_tells_a_connection_never_opened_from_one_dropped() -> None:
+    """A refused connection cannot have reached WXM; a reset one may have."""
+    assert classify(httpx.ConnectError("refused", request=REQUEST)).unsent
+    dropped = classify(httpx.ReadError("reset", request=REQUEST))
+    assert not dropped.unsent
+    assert dropped.reason == "ReadError: reset"
+
+
+@pytest.mark.anyio
+async def test_the_attempts_stop_when_no_retry_is_scheduled() -> None:
+    """Each attempt follows only a scheduled retry; the numbers count up from 1."""
+    ticks = iter(range(100))
+    retrying = (
+        RetryPolicy(attempts=3)
+        .without_waiting()
+        .retrying(idempotent=True, clock=lambda: float(next(ticks)), random=no_jitter)
+    )
+    seen = []
+    async for attempt in retrying:
+        seen.append((attempt.number, attempt.elapsed))
+        attempt.retry(Failure(status=503))
+    assert [number for number, _ in seen] == [1, 2, 3]
+    assert attempt.wait is None
+    assert attempt.failure == Failure(status=503)
+    assert [elapsed for _, elapsed in seen] == sorted({elapsed for _, elapsed in seen})
