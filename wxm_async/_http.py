@@ -28,6 +28,7 @@ from ._exceptions import (
     APIStatusError,
     APITimeoutError,
     ConfigurationError,
+    DecodeError,
     WXMError,
     error_for_status,
 )
@@ -103,9 +104,13 @@ class Sender:
             method, path, body=body, idempotent=idempotent, timeout=timeout, anonymous=anonymous
         )
         what = f"the answer to {method} {path}"
-        request = redacted(response.request)
-        data = json_body(response, what=what, request=request)
-        return decode(data, answer, what=what, request=request)  # type: ignore[no-any-return]
+        try:
+            data = json_body(response, what=what, request=None)
+            return decode(data, answer, what=what, request=None)  # type: ignore[no-any-return]
+        except DecodeError as exc:
+            # The request is copied (without credentials) only for an answer that fails.
+            exc.request = redacted(response.request)
+            raise
 
     async def send(
         self,
