@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import anyio
 import httpx
-from attrs import define, field
+from attrs import define, evolve, field
 
 from ._body import ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES, error_body, json_body, read_capped
 from ._config import check_number, check_timeout
@@ -71,6 +71,25 @@ class Sender:
     timeout: httpx.Timeout | None = None  # None: the httpx client's own
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
     rate: TokenBucket | None = None  # WXMClient(rate_limit=...): paces every attempt
+
+    def derived(
+        self,
+        timeout: httpx.Timeout | float | None,
+        retries: RetryPolicy | None,
+        max_concurrency: int | None,
+    ) -> Sender:
+        """A sender over the same httpx client with other options (``None``: the same).
+
+        ``max_concurrency`` gives it a bound of its own; otherwise it shares this one's.
+        """
+        return evolve(
+            self,
+            timeout=self.timeout if timeout is None else httpx.Timeout(timeout),
+            retries=self.retries if retries is None else retries,
+            limiter=self.limiter
+            if max_concurrency is None
+            else anyio.CapacityLimiter(max_concurrency),
+        )
 
     async def call(
         self,
