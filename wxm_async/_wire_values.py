@@ -134,6 +134,8 @@ def _structure_sequence_factory(tp: Any, converter: cattrs.Converter) -> Any:
             return make()
         if not isinstance(value, list):
             raise TypeError(f"expected a list, got {json_kind(value)}")
+        if item_type is str and all(type(item) is str for item in value):
+            return make(value)  # the common case: the strings as they are
         if not found:
             found.append(converter.get_structure_hook(item_type))
         handler = found[0]
@@ -232,6 +234,8 @@ def _structure_optional_factory(tp: Any, converter: cattrs.Converter) -> Any:
     def structure(value: object, _: object) -> Any:
         if value is None:
             return None
+        if type(value) is inner and inner is str:  # the common case, without a call
+            return value
         if not found:
             found.append(converter.get_structure_hook(inner))
         return found[0](value, inner)
