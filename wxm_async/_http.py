@@ -1,7 +1,7 @@
 """How ``WXMClient`` sends one call: bounded concurrency, retries, errors, decoding.
 
-Every namespace method is a few lines over ``Sender.call``: the path, the body, whether
-the call is idempotent, and the type of the answer.
+Every namespace method is a few lines over ``Sender.call``: the path (built in
+``_paths``), the body, whether the call is idempotent, and the type of the answer.
 """
 
 from __future__ import annotations
@@ -11,47 +11,33 @@ import logging
 import math
 import random
 import time
-import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from typing import TypeVar
-from urllib.parse import quote
 
 import anyio
 import httpx
-from attrs import define, field
+from attrs import define, evolve, field
 
 from ._body import ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES, error_body, json_body, read_capped
-from ._config import check_number, check_timeout
+from ._config import check_timeout
 from ._converter import decode, unstructure
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
     ConfigurationError,
-    RateLimitedError,
+    DecodeError,
     WXMError,
     error_for_status,
 )
 from ._login import is_login
 from ._rate import TokenBucket
 from ._redact import mask_echoed_secrets, redacted, without_query
-from ._retry import RetryPolicy, parse_retry_after
+from ._retry import Failure, RetryPolicy, classify
 
-__all__ = [
-    "MAX_ID_LENGTH",
-    "QueryParams",
-    "Sender",
-    "caller_path",
-    "number_segment",
-    "segment",
-    "status_error",
-]
+__all__ = ["Sender", "status_error"]
 
 T = TypeVar("T")
-
-_Scalar = str | int | float | bool | None
-QueryParams = Mapping[str, _Scalar | Sequence[_Scalar]] | httpx.QueryParams
-"""Query parameters: a mapping of names to a value or a sequence of values."""
 
 _log = logging.getLogger("wxm_async.client")
 
@@ -71,6 +57,25 @@ class Sender:
     timeout: httpx.Timeout | None = None  # None: the httpx client's own
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
     rate: TokenBucket | None = None  # WXMClient(rate_limit=...): paces every attempt
+
+    def derived(
+        self,
+        timeout: httpx.Timeout | float | None,
+        retries: RetryPolicy | None,
+        max_concurrency: int | None,
+    ) -> Sender:
+        """A sender over the same httpx client with other options (``None``: the same).
+
+        ``max_concurrency`` gives it a bound of its own; otherwise it shares this one's.
+        """
+        return evolve(
+            self,
+            timeout=self.timeout if timeout is None else httpx.Timeout(timeout),
+            retries=self.retries if retries is None else retries,
+            limiter=self.limiter
+            if max_concurrency is None
+            else anyio.CapacityLimiter(max_concurrency),
+        )
 
     async def call(
         self,
@@ -104,9 +109,13 @@ class Sender:
             method, path, body=body, idempotent=idempotent, timeout=timeout, anonymous=anonymous
         )
         what = f"the answer to {method} {path}"
-        request = redacted(response.request)
-        data = json_body(response, what=what, request=request)
-        return decode(data, answer, what=what, request=request)  # type: ignore[no-any-return]
+        try:
+            data = json_body(response, what=what, request=None)
+            return decode(data, answer, what=what, request=None)  # type: ignore[no-any-return]
+        except DecodeError as exc:
+            # The request is copied (without credentials) only for an answer that fails.
+            exc.request = redacted(response.request)
+            raise
 
     async def send(
         self,
@@ -131,62 +140,51 @@ class Sender:
                 number in ``body`` is NaN or infinite.
         """
         check_timeout("timeout", timeout)
-        content = None if body is None else _json_content(body)
-        headers = {"Accept-Encoding": ACCEPT_ENCODING}
-        if content is not None:
-            headers["Content-Type"] = "application/json"
-        started = self.clock()
-        attempt = 0
-        while True:  # bounded by the policy's attempts and time
-            attempt += 1
-            login_failure: APIStatusError | None = None
-            try:
-                async with self.limiter:
-                    if self.rate is not None:
-                        await self.rate.acquire()
-                    response = await self._exchange(
-                        method, path, content, headers, timeout, anonymous=anonymous
-                    )
-            except httpx.TransportError as exc:
-                outcome: int | httpx.TransportError = exc
-                retry_after = None
-            except APIStatusError as exc:
-                # The auth's login failed (5xx, 429, ...): the call itself was not sent,
-                # so it may be retried whatever it is, and any 5xx counts as busy.
-                login_failure = exc
-                outcome = 503 if exc.status_code >= 500 else exc.status_code
-                retry_after = exc.retry_after if isinstance(exc, RateLimitedError) else None
-            else:
-                if response.is_success:
-                    return response
-                outcome = response.status_code
-                retry_after = parse_retry_after(response.headers.get("retry-after"))
-            wait = self.retries.wait_before_retry(
-                attempt=attempt,
-                elapsed=self.clock() - started,
-                idempotent=idempotent or login_failure is not None,
-                outcome=outcome,
-                retry_after=retry_after,
-                random=self.random,
-            )
-            if wait is None:
-                if login_failure is not None:
-                    raise login_failure
-                if isinstance(outcome, httpx.TransportError):
-                    raise _connection_error(outcome, method, path) from outcome
-                raise status_error(response, retry_after=retry_after)
+        content, headers = _encode(body)
+        retrying = self.retries.retrying(
+            idempotent=idempotent, clock=self.clock, random=self.random
+        )
+        async for attempt in retrying:
+            outcome = await self._attempt(method, path, content, headers, timeout, anonymous)
+            if isinstance(outcome, httpx.Response) and outcome.is_success:
+                return outcome
+            failure = classify(outcome)
+            if not attempt.retry(failure):
+                raise _failed(outcome, failure, method, path)
             _log.info(
                 "WXM %s %s: %s; retry %d in %.2f s",
                 method,
                 path,
-                _describe(outcome)
-                if login_failure is None
-                else f"the login answered {login_failure.status_code}",
-                attempt,
-                wait,
-                extra={"wxm_retry": attempt, "wxm_wait": wait},
+                failure.reason,
+                attempt.number,
+                attempt.wait,
+                extra={"wxm_retry": attempt.number, "wxm_wait": attempt.wait},
             )
-            await anyio.sleep(wait)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def _attempt(
+        self,
+        method: str,
+        path: str,
+        content: bytes | None,
+        headers: dict[str, str],
+        timeout: httpx.Timeout | float | None,
+        anonymous: bool,
+    ) -> httpx.Response | httpx.TransportError | APIStatusError:
+        """One try, in turn and at the rate allowed: WXM's answer, or what kept it away.
+
+        An ``APIStatusError`` here is the login's (raised by the auth before the call was
+        sent); the call's own error statuses come back as responses.
+        """
+        try:
+            async with self.limiter:
+                if self.rate is not None:
+                    await self.rate.acquire()
+                return await self._exchange(
+                    method, path, content, headers, timeout, anonymous=anonymous
+                )
+        except (httpx.TransportError, APIStatusError) as exc:
+            return exc
 
     async def _exchange(
         self,
@@ -256,65 +254,6 @@ def _json_content(body: object) -> bytes:
 _NO_AUTH = httpx.Auth()
 """httpx's base ``Auth`` sends the request as it is: for calls that take no credentials."""
 
-MAX_ID_LENGTH = 1_000
-"""The longest id (in characters) put in a path; WXM's ids are far shorter."""
-
-
-def segment(value: str, name: str = "an id") -> str:
-    r"""Quote ``value`` as one path segment, so that an id can never change the path.
-
-    Ids made only of dots are refused rather than quoted: httpx (and many servers)
-    read ``.`` and ``..`` as "this" and "the parent" directory, even escaped. So are
-    ids with such a part between ``/`` or ``\`` (``../x``, ``a\..``): IIS decodes
-    ``%2F`` and ``%5C`` into separators before it removes dot segments.
-
-    Args:
-        value: The caller's id.
-        name: What the id is, for the error (``"token_id"``).
-
-    Raises:
-        ConfigurationError: ``value`` is not a string, is empty, made only of dots
-            (or holds a dots-only part between slashes or backslashes),
-            longer than ``MAX_ID_LENGTH``, not valid Unicode, or holds a control
-            character. The message never quotes the value.
-    """
-    problem = _id_problem(value)
-    if problem is not None:
-        raise ConfigurationError(f"{name} in a WXM path {problem}")
-    return quote(value, safe="")
-
-
-def number_segment(value: int, name: str, *, at_least: int) -> str:
-    """Put a whole number (a page, a page size) in a path, as one segment.
-
-    Raises:
-        ConfigurationError: ``value`` is not an ``int`` (a bool or a string is not one:
-            ``"../x"`` would change the path), or is below ``at_least``.
-    """
-    check_number(name, value, at_least=at_least, whole=True)
-    return str(value)
-
-
-def _id_problem(value: object) -> str | None:
-    if not isinstance(value, str):
-        return f"must be a string, not {type(value).__name__}"
-    if not value:
-        return "must not be empty"
-    if len(value) > MAX_ID_LENGTH:
-        return f"must be at most {MAX_ID_LENGTH} characters, not {len(value)}"
-    if value.strip(".") == "":
-        return "must not be made only of dots (it would name another path)"
-    # IIS (http.sys) decodes %2F and %5C back into separators, then removes dot segments.
-    if any(part and not part.strip(".") for part in value.replace("\\", "/").split("/")):
-        return (
-            "must not hold a part made only of dots between slashes or backslashes "
-            "(a server decoding them would read another path)"
-        )
-    for char in value:
-        if unicodedata.category(char) in ("Cc", "Cs"):
-            return f"must not contain the character U+{ord(char):04X}"
-    return None
-
 
 def status_error(response: httpx.Response, *, retry_after: float | None = None) -> APIStatusError:
     """Build the error for a read response with an error status.
@@ -338,6 +277,31 @@ def status_error(response: httpx.Response, *, retry_after: float | None = None) 
         response=response,
         retry_after=retry_after,
     )
+
+
+def _encode(body: object) -> tuple[bytes | None, dict[str, str]]:
+    """A call's body as JSON bytes (``None``: no body), and the headers that go with it."""
+    headers = {"Accept-Encoding": ACCEPT_ENCODING}
+    if body is None:
+        return None, headers
+    headers["Content-Type"] = "application/json"
+    return _json_content(body), headers
+
+
+def _failed(
+    outcome: httpx.Response | httpx.TransportError | APIStatusError,
+    failure: Failure,
+    method: str,
+    path: str,
+) -> WXMError:
+    """The error for a call given up on: its status, its missing answer, or its login's."""
+    if isinstance(outcome, APIStatusError):
+        return outcome  # the login's own error, as the auth raised it
+    if isinstance(outcome, httpx.TransportError):
+        error = _connection_error(outcome, method, path)
+        error.__cause__ = outcome
+        return error
+    return status_error(outcome, retry_after=failure.retry_after)
 
 
 def _connection_error(exc: httpx.TransportError, method: str, path: str) -> APIConnectionError:
@@ -375,11 +339,8 @@ def _first(
     return httpx.USE_CLIENT_DEFAULT
 
 
-def _describe(outcome: int | httpx.TransportError) -> str:
-    if isinstance(outcome, int):
-        return f"status {outcome}"
-    detail = str(outcome)
-    return f"{type(outcome).__name__}: {detail}" if detail else type(outcome).__name__
+def _describe(error: httpx.TransportError) -> str:
+    return Failure(error=error).reason
 
 
 def _reason(body: object) -> str | None:
@@ -391,28 +352,3 @@ def _reason(body: object) -> str | None:
     if isinstance(body, str) and body and len(body) <= 200 and "<" not in body:
         return body.strip() or None
     return None
-
-
-def caller_path(path: str, params: QueryParams | None = None) -> str:
-    """Check a caller's ``path`` stays below the base URL; add ``params`` to its query.
-
-    The token goes wherever the path leads, so a path may not name a scheme or a host
-    (``https://elsewhere/``, ``//elsewhere/``) nor climb out of the base URL's path with
-    ``..`` (also percent-encoded, or between backslashes, which .NET servers treat as
-    slashes).
-
-    Raises:
-        ConfigurationError: ``path`` is empty, not a URL, or leaves the base URL.
-    """
-    try:
-        url = httpx.URL(path)
-    except httpx.InvalidURL:
-        raise ConfigurationError("the path is not a valid URL path") from None
-    segments = url.path.replace("\\", "/").split("/")  # url.path is percent-decoded
-    if not path or url.is_absolute_url or url.host or path.startswith("//"):
-        raise ConfigurationError("give a path below the base URL, such as /api/Profile")
-    if any(part in (".", "..") for part in segments):
-        raise ConfigurationError("a path must not contain '.' or '..' segments")
-    if params:
-        url = url.copy_merge_params(httpx.QueryParams(params))
-    return str(url.copy_with(fragment=None))

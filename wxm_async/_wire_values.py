@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from types import UnionType
 from typing import Any, get_args, get_origin
 
 import cattrs
@@ -126,13 +127,22 @@ def _structure_sequence_factory(tp: Any, converter: cattrs.Converter) -> Any:
     """
     item_type = get_args(tp)[0]
     make = list if get_origin(tp) is list else tuple
+    found: list[Any] = []  # the items' hook, looked up at the first list: a model may nest
 
     def structure(value: object, _: object) -> Any:
         if value is None:
             return make()
         if not isinstance(value, list):
             raise TypeError(f"expected a list, got {json_kind(value)}")
-        handler = converter.get_structure_hook(item_type)
+        if item_type is str and all(type(item) is str for item in value):
+            return make(value)  # the common case: the strings as they are
+        if not found:
+            found.append(converter.get_structure_hook(item_type))
+        handler = found[0]
+        try:  # the common case in one pass; a failure is gone over again, item by item
+            return make([handler(item, item_type) for item in value if item is not None])
+        except Exception:  # the loop below raises each one with its index
+            pass
         items = []
         errors = []
         for index, item in enumerate(value):
@@ -207,12 +217,40 @@ def _is_mapping(tp: Any) -> bool:
     return get_origin(tp) is dict
 
 
+def _is_optional(tp: Any) -> bool:
+    args = get_args(tp)
+    return isinstance(tp, UnionType) and len(args) == 2 and type(None) in args
+
+
+def _structure_optional_factory(tp: Any, converter: cattrs.Converter) -> Any:
+    """``X | None``: ``None``, or an ``X``, through the hook for ``X`` found once.
+
+    cattrs' own hook looks that hook up again for every value, which made a good part
+    of decoding an answer (six optional fields per question).
+    """
+    inner = next(arg for arg in get_args(tp) if arg is not type(None))
+    found: list[Any] = []  # looked up at the first value: a model may name itself
+
+    def structure(value: object, _: object) -> Any:
+        if value is None:
+            return None
+        if type(value) is inner and inner is str:  # the common case, without a call
+            return value
+        if not found:
+            found.append(converter.get_structure_hook(inner))
+        return found[0](value, inner)
+
+    return structure
+
+
 def _is_optional_datetime(tp: Any) -> bool:
     return bool(tp == datetime | None)
 
 
 def register_value_hooks(converter: cattrs.Converter) -> None:
     """Register the hooks of this module on ``converter``."""
+    # First: a hook registered later for one optional type (a date's) takes precedence.
+    converter.register_structure_hook_factory(_is_optional, _structure_optional_factory)
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(float, _structure_float)

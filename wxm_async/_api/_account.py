@@ -5,9 +5,10 @@ from __future__ import annotations
 from attrs import frozen
 
 from .._auth import WXMAuth
-from .._http import Sender, number_segment, segment
+from .._http import Sender
 from .._models import Profile, Settings, SubUser, SubUserPage, UserDataValue
 from .._pagination import PageIterator, Paging
+from .._paths import number_segment, segment
 
 __all__ = ["FIRST_SUB_USER_PAGE", "Account"]
 

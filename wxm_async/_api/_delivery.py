@@ -11,7 +11,7 @@ from attrs import frozen
 from .._body import json_body
 from .._config import check_number
 from .._exceptions import ConfigurationError, DecodeError
-from .._http import MAX_ID_LENGTH, Sender, segment
+from .._http import Sender
 from .._models import (
     Answer,
     ContentTemplate,
@@ -24,6 +24,7 @@ from .._models import (
     ResponseFilter,
     TokenDetails,
 )
+from .._paths import MAX_ID_LENGTH, segment
 from .._redact import redacted
 from ._merged import DEFAULT_MERGED_BATCH, MergedDataIterator
 

@@ -10,9 +10,10 @@ import httpx
 from attrs import frozen
 
 from .._exceptions import ConfigurationError, WXMError
-from .._http import Sender, number_segment, segment
+from .._http import Sender
 from .._models import Answer, NewResponse, Note, ResponseFilter, ResponsePage, SurveyResponse
 from .._pagination import PageIterator, Paging
+from .._paths import number_segment, segment
 from ._surveys import checked_answers, response_time
 
 __all__ = ["DEFAULT_PAGE_SIZE", "Responses"]

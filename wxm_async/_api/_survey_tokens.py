@@ -9,7 +9,7 @@ from datetime import datetime
 from attrs import frozen
 
 from .._exceptions import ConfigurationError, WXMError
-from .._http import Sender, number_segment, segment
+from .._http import Sender
 from .._models import (
     Answer,
     DispatchTokensRequest,
@@ -17,6 +17,7 @@ from .._models import (
     SurveyTokenPage,
     TokenDetails,
 )
+from .._paths import number_segment, segment
 from . import _token_files
 
 __all__ = ["SurveyTokens"]

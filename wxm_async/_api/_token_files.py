@@ -16,7 +16,8 @@ import httpx
 
 from .._body import ACCEPT_ENCODING, json_body, read_capped
 from .._exceptions import APIConnectionError, APITimeoutError, ConfigurationError, DecodeError
-from .._http import Sender, number_segment, segment, status_error
+from .._http import Sender, status_error
+from .._paths import number_segment, segment
 from .._redact import redacted
 from .._retry import parse_retry_after
 
