@@ -7,7 +7,7 @@ no id, page number or caller's path can change which resource (or host) is asked
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import quote
 
 import httpx
@@ -15,7 +15,7 @@ import httpx
 from ._config import check_number
 from ._exceptions import ConfigurationError
 
-__all__ = ["MAX_ID_LENGTH", "QueryParams", "caller_path", "number_segment", "segment"]
+__all__ = ["MAX_ID_LENGTH", "QueryParams", "caller_path", "id_list", "number_segment", "segment"]
 
 _Scalar = str | int | float | bool | None
 QueryParams = Mapping[str, _Scalar | Sequence[_Scalar]] | httpx.QueryParams
@@ -48,6 +48,26 @@ def segment(value: str, name: str = "an id") -> str:
     if problem is not None:
         raise ConfigurationError(f"{name} in a WXM path {problem}")
     return quote(value, safe="")
+
+
+def id_list(values: Iterable[str], name: str) -> list[str]:
+    """Read a caller's ids at once, each checked as an id in a path would be.
+
+    Args:
+        values: The ids: any iterable of strings (a generator is read once).
+        name: What they are, for the error (``"token_ids"``).
+
+    Raises:
+        ConfigurationError: ``values`` is one string or bytes (which would be read as
+            one id per character), is not iterable, or holds an id ``segment`` refuses.
+    """
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        what = "one string" if isinstance(values, str | bytes) else type(values).__name__
+        raise ConfigurationError(f"{name} must be a list of ids, not {what}")
+    ids = list(values)
+    for value in ids:
+        segment(value, f"every one of {name}")
+    return ids
 
 
 def number_segment(value: int, name: str, *, at_least: int) -> str:

@@ -64,6 +64,14 @@ def never(request: httpx.Request) -> httpx.Response:
     raise AssertionError(f"nothing should be sent, but {request.url} was")
 
 
+@pytest.mark.parametrize("ids", [None, 42, "DM-1", b"DM-1", ["DM-1", ".."], ["DM-1", 7]])
+async def test_delete_many_refuses_careless_ids_before_sending(ids: Any) -> None:
+    """None, a number, one string or bytes, or a bad id among them: ConfigurationError, no call."""
+    async with mock_client(never) as client:
+        with pytest.raises(ConfigurationError):
+            await client.survey_tokens.delete_many(ids)
+
+
 # -- qr -------------------------------------------------------------------------------
 
 

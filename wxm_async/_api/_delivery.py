@@ -24,7 +24,7 @@ from .._models import (
     ResponseFilter,
     TokenDetails,
 )
-from .._paths import MAX_ID_LENGTH, segment
+from .._paths import MAX_ID_LENGTH, id_list, segment
 from .._redact import redacted
 from ._merged import DEFAULT_MERGED_BATCH, MergedDataIterator
 
@@ -135,11 +135,7 @@ class Delivery:
             ConfigurationError: A token id is not a usable id, or ``token_ids`` is one
                 string, or ``batch_size`` is not a whole number of at least 1.
         """
-        if isinstance(token_ids, str | bytes):
-            raise ConfigurationError("token_ids must be a list of ids, not one string")
-        ids = list(token_ids)
-        for token_id in ids:
-            segment(token_id, "every token id")  # the checks of an id in a path
+        ids = id_list(token_ids, "token_ids")
         check_number("batch_size", batch_size, at_least=1, whole=True)
         where = ResponseFilter() if filter is None else filter
 

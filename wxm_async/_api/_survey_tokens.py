@@ -17,7 +17,7 @@ from .._models import (
     SurveyTokenPage,
     TokenDetails,
 )
-from .._paths import number_segment, segment
+from .._paths import id_list, number_segment, segment
 from . import _token_files
 
 __all__ = ["SurveyTokens"]
@@ -162,11 +162,7 @@ class SurveyTokens:
                 a non-empty string of at most ``MAX_ID_LENGTH`` characters.
             WXMError: WXM answered ``false``.
         """
-        if isinstance(token_ids, str | bytes):
-            raise ConfigurationError("token_ids must be a list of ids, not one string")
-        ids = builtins.list(token_ids)
-        for token_id in ids:
-            segment(token_id, "every token id")  # the same checks as an id in a path
+        ids = id_list(token_ids, "token_ids")
         if not ids:
             return
         done = await self._sender.call(
