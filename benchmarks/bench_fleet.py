@@ -30,17 +30,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator, MutableMapping
-from contextlib import asynccontextmanager, contextmanager, suppress
+from collections.abc import AsyncIterator, MutableMapping
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +53,7 @@ from _common import (
     report,
     run_timed,
 )
+from _redis_server import redis_server_if
 from anyio.abc import Process
 from anyio.streams.buffered import BufferedByteReceiveStream
 
@@ -311,36 +309,6 @@ async def killed_leader(name: str, spec: str, options: argparse.Namespace) -> Ro
         return row(name, "leader killed mid-login", before, fake, seen, seconds, note)
 
 
-# -- a redis-server of our own --------------------------------------------------------
-
-
-@contextmanager
-def redis_server() -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise SystemExit("redis-server is not installed: apt-get install redis-server")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    try:
-        for line in process.stdout:
-            if "Ready to accept connections" in line:
-                break
-        drain = threading.Thread(target=process.stdout.read, daemon=True)
-        drain.start()
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 # -- report ---------------------------------------------------------------------------
 
 
@@ -363,7 +331,7 @@ def table(rows: list[Row], options: argparse.Namespace) -> list[str]:
 async def measure(options: argparse.Namespace) -> list[Row]:
     rows: list[Row] = []
     stores = options.stores.split(",")
-    with tempfile.TemporaryDirectory() as tmp, contextmanager_or_none("redis" in stores) as url:
+    with tempfile.TemporaryDirectory() as tmp, redis_server_if("redis" in stores) as url:
         specs = {"memory": "memory:", "file": f"file:{tmp}/token", "redis": f"redis:{url}"}
         names = {
             "memory": "in-memory (one per process)",
@@ -388,15 +356,6 @@ def main() -> None:
     rows, run = run_timed(measure, options, backend=options.backend)
     block = "\n".join([*environment(run), "", *table(rows, options)])
     report(block, write=options.write_docs, page=DOCS_PAGE, key="fleet", title="Fleet benchmark")
-
-
-@contextmanager
-def contextmanager_or_none(wanted: bool) -> Iterator[str | None]:
-    if not wanted:
-        yield None
-        return
-    with redis_server() as url:
-        yield url
 
 
 def parse() -> argparse.Namespace:
