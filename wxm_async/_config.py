@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from ._exceptions import ConfigurationError
@@ -21,6 +22,7 @@ __all__ = [
     "ENV_TOKEN_KEY",
     "ENV_USERNAME",
     "base_url_from_env",
+    "check_aware",
     "check_client_options",
     "check_number",
     "check_timeout",
@@ -117,6 +119,23 @@ def check_number(
         raise ConfigurationError(f"{name} must be {at_least:g} or more, not {_shown(value)}")
     if more_than is not None and value <= more_than:
         raise ConfigurationError(f"{name} must be more than {more_than:g}, not {_shown(value)}")
+
+
+def check_aware(name: str, value: object) -> None:
+    """Refuse a moment that is not a timezone-aware ``datetime``.
+
+    A naive one could be local time or UTC; WXM would read it as UTC, the converter as
+    local time, so the library never guesses.
+
+    Raises:
+        ConfigurationError: ``value`` is not a ``datetime``, or has no offset.
+    """
+    if not isinstance(value, datetime):
+        raise ConfigurationError(f"{name} must be a datetime, not {type(value).__name__}")
+    if value.utcoffset() is None:
+        raise ConfigurationError(
+            f"{name} must be a timezone-aware datetime (e.g. datetime.now(UTC))"
+        )
 
 
 def _shown(value: object) -> str:

@@ -247,6 +247,14 @@ async def test_page_refuses_a_bad_page_number(page: object) -> None:
             await client.survey_tokens.page(page)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("till", [datetime(2030, 1, 1), "2030-01-01T00:00:00Z", None])
+async def test_create_refuses_a_naive_date_or_no_date_as_a_configuration_error(till: Any) -> None:
+    """Creating a token with a naive valid_till, a string or None: ConfigurationError, no call."""
+    async with mock_client(never) as client:
+        with pytest.raises(ConfigurationError, match="valid_till"):
+            await client.survey_tokens.create(questionnaire="CustomerSurvey", valid_till=till)
+
+
 async def test_update_refuses_a_naive_date_or_a_non_token() -> None:
     """A naive valid_till (local or UTC?) or a dict instead of a SurveyToken is refused."""
     async with mock_client(never) as client:

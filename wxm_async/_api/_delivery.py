@@ -9,7 +9,7 @@ import httpx
 from attrs import frozen
 
 from .._body import json_body
-from .._config import check_number
+from .._config import check_aware, check_number
 from .._exceptions import ConfigurationError, DecodeError
 from .._http import Sender
 from .._models import (
@@ -221,17 +221,6 @@ class Delivery:
             DecodeError: WXM's answer holds no token id.
             BadRequestError: WXM refused the request.
         """
-        if sms and not phone:
-            raise ConfigurationError("request_invitation(sms=True) needs phone=...")
-        if not sms and not email:
-            raise ConfigurationError(
-                "request_invitation() needs email=... (or sms=True, phone=...)"
-            )
-        if not isinstance(valid_till, datetime) or valid_till.utcoffset() is None:
-            raise ConfigurationError("valid_till must be a timezone-aware datetime")
-        check_number("valid_uses", valid_uses, at_least=1, whole=True)
-        if not_within_days is not None:
-            check_number("not_within_days", not_within_days, at_least=1, whole=True)
         body = InvitationRequest(
             token=TokenDetails(
                 questionnaire=questionnaire,
@@ -253,7 +242,7 @@ class Delivery:
             prefill_by_question_tag=prefill_by_question_tag,
         )
         response = await self._sender.send(
-            "POST", "/api/RequestInvitation", body=body, idempotent=False
+            "POST", "/api/RequestInvitation", body=_checked(body), idempotent=False
         )
         request = redacted(response.request)
         what = "the answer to POST /api/RequestInvitation"
@@ -274,3 +263,21 @@ def _token_id(answer: object, request: httpx.Request) -> str:
         f"(a string, or an object with an 'id'), but {type(answer).__name__}",
         request=request,
     )
+
+
+def _checked(body: InvitationRequest) -> InvitationRequest:
+    """``body`` if WXM could act on it: someone to send to, dates and counts in range.
+
+    Raises:
+        ConfigurationError: No ``email`` (or with ``sms``, no ``phone``), a naive
+            ``valid_till``, or ``valid_uses`` / ``not_within_days`` below 1.
+    """
+    if body.sms and not body.phone:
+        raise ConfigurationError("request_invitation(sms=True) needs phone=...")
+    if not body.sms and not body.email:
+        raise ConfigurationError("request_invitation() needs email=... (or sms=True, phone=...)")
+    check_aware("valid_till", body.token.valid_till)
+    check_number("valid_uses", body.token.valid_uses, at_least=1, whole=True)
+    if body.not_within_days is not None:
+        check_number("not_within_days", body.not_within_days, at_least=1, whole=True)
+    return body

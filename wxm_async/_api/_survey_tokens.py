@@ -8,6 +8,7 @@ from datetime import datetime
 
 from attrs import frozen
 
+from .._config import check_aware
 from .._exceptions import ConfigurationError, WXMError
 from .._http import Sender
 from .._models import (
@@ -64,8 +65,7 @@ class SurveyTokens:
             note: A free-form note, to find the token again.
             preferred_language: The survey's language, e.g. ``"en"``.
         """
-        if valid_till.utcoffset() is None:
-            raise ValueError("valid_till must be a timezone-aware datetime")
+        check_aware("valid_till", valid_till)
         body = TokenDetails(  # a SurveyToken without the id WXM assigns
             questionnaire=questionnaire,
             valid_till=valid_till,
@@ -205,8 +205,8 @@ class SurveyTokens:
         """
         if not isinstance(token, SurveyToken):
             raise ConfigurationError(f"token must be a SurveyToken, not {type(token).__name__}")
-        if token.valid_till is not None and token.valid_till.utcoffset() is None:
-            raise ConfigurationError("token.valid_till must be a timezone-aware datetime")
+        if token.valid_till is not None:
+            check_aware("token.valid_till", token.valid_till)
         path = f"/api/surveytoken/update/{segment(token.id, 'token.id')}"
         return await self._sender.call("POST", path, SurveyToken, body=token, idempotent=True)
 
