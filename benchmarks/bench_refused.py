@@ -31,6 +31,7 @@ from _common import (
     at_least,
     benchmark_parser,
     environment,
+    markdown_table,
     progress,
     report,
     run_timed,
@@ -115,14 +116,31 @@ def render(run: Run, outcomes: list[Outcome]) -> str:
         "",
         *environment(run),
         "",
-        "| Calls | Refused (401) | Logins | Logins per call | Sends | Sends per call | Probes |",
-        "|---|--:|--:|--:|--:|--:|--:|",
     ]
-    lines += [
-        f"| {o.name} | {o.refused:,} | {o.logins:,} | {o.logins / o.calls:.3f} | {o.sends:,} "
-        f"| {o.sends / o.calls:.2f} | {o.probes:,} |"
-        for o in outcomes
-    ]
+    lines += markdown_table(
+        [
+            "Calls",
+            "Refused (401)",
+            "Logins",
+            "Logins per call",
+            "Sends",
+            "Sends per call",
+            "Probes",
+        ],
+        "lrrrrrr",
+        (
+            [
+                o.name,
+                f"{o.refused:,}",
+                f"{o.logins:,}",
+                f"{o.logins / o.calls:.3f}",
+                f"{o.sends:,}",
+                f"{o.sends / o.calls:.2f}",
+                f"{o.probes:,}",
+            ]
+            for o in outcomes
+        ),
+    )
     lines += [
         "",
         "Targets (issue 11): at most 2 logins per call one after another, at most 0.1 per",
