@@ -18,6 +18,7 @@ too). Every call must end in 401 (``AuthenticationError`` through the client).
 from __future__ import annotations
 
 import argparse
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,17 @@ class Outcome:
     logins: int
     sends: int
     probes: int
+
+
+async def repeat(call: Callable[[], Awaitable[None]], times: int, *, at_once: bool) -> None:
+    """Await ``call()`` ``times`` times: one after another, or all at once in a task group."""
+    if not at_once:
+        for _ in range(times):
+            await call()
+        return
+    async with anyio.create_task_group() as tg:
+        for _ in range(times):
+            tg.start_soon(call)
 
 
 async def refused(name: str, calls: int, *, at_once: bool, probe_ok: bool, through: str) -> Outcome:
@@ -99,13 +111,7 @@ async def refused(name: str, calls: int, *, at_once: bool, probe_ok: bool, throu
             except AuthenticationError:
                 refusals += 1
 
-        if at_once:
-            async with anyio.create_task_group() as tg:
-                for _ in range(calls):
-                    tg.start_soon(call)
-        else:
-            for _ in range(calls):
-                await call()
+        await repeat(call, calls, at_once=at_once)
     progress(f"{name}: {fake.login_attempts} logins, {sends} sends, {probes} probes")
     return Outcome(name, calls, refusals, fake.login_attempts, sends, probes)
 
