@@ -18,7 +18,7 @@ too). Every call must end in 401 (``AuthenticationError`` through the client).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +56,9 @@ class Outcome:
     probes: int
 
 
-async def repeat(call: Callable[[], Awaitable[None]], times: int, *, at_once: bool) -> None:
+async def repeat(
+    call: Callable[[], Coroutine[object, object, None]], times: int, *, at_once: bool
+) -> None:
     """Await ``call()`` ``times`` times: one after another, or all at once in a task group."""
     if not at_once:
         for _ in range(times):
