@@ -56,6 +56,7 @@ from _common import (
     at_least,
     environment,
     failures_text,
+    markdown_table,
     progress,
     run_timed,
     write_docs,
@@ -284,31 +285,53 @@ async def measure(options: Options) -> tuple[list[StormResult], list[OverheadRes
 
 
 def storm_table(storms: list[StormResult]) -> list[str]:
-    lines = [
-        "| Storm | Transport | Requests | Logins (target 1) | Failed (target 0) "
-        "| Sends per request (target ≤ 2) | Answered 401 | Wall time |",
-        "|---|---|--:|--:|--:|--:|--:|--:|",
+    header = [
+        "Storm",
+        "Transport",
+        "Requests",
+        "Logins (target 1)",
+        "Failed (target 0)",
+        "Sends per request (target ≤ 2)",
+        "Answered 401",
+        "Wall time",
     ]
-    for s in storms:
-        lines.append(
-            f"| {s.name} | {s.transport} | {s.requests:,} | {s.counts.logins} | {failures_text(s.failures)} "
-            f"| {s.sends_per_request:.4f} | {s.counts.denied:,} | {s.seconds:.2f} s |"
-        )
-    return lines
+    rows = [
+        [
+            s.name,
+            s.transport,
+            f"{s.requests:,}",
+            f"{s.counts.logins}",
+            failures_text(s.failures),
+            f"{s.sends_per_request:.4f}",
+            f"{s.counts.denied:,}",
+            f"{s.seconds:.2f} s",
+        ]
+        for s in storms
+    ]
+    return markdown_table(header, "llrrrrrr", rows)
 
 
 def overhead_table(results: list[OverheadResult]) -> list[str]:
-    lines = [
-        f"| Transport | WXMAuth, {MICRO}s/request | static header, {MICRO}s/request "
-        "| WXMAuth / static header (target ≤ 1.03) | Rounds' ratios, quartiles |",
-        "|---|--:|--:|--:|--:|",
+    header = [
+        "Transport",
+        f"WXMAuth, {MICRO}s/request",
+        f"static header, {MICRO}s/request",
+        "WXMAuth / static header (target ≤ 1.03)",
+        "Rounds' ratios, quartiles",
     ]
+    rows = []
     for r in results:
         q1, _, q3 = statistics.quantiles(r.ratios, n=4)
-        lines.append(
-            f"| {r.transport} | {statistics.median(r.wxm) * 1e6:.1f} "
-            f"| {statistics.median(r.static) * 1e6:.1f} | {r.ratio:.3f} | {q1:.3f} to {q3:.3f} |"
+        rows.append(
+            [
+                r.transport,
+                f"{statistics.median(r.wxm) * 1e6:.1f}",
+                f"{statistics.median(r.static) * 1e6:.1f}",
+                f"{r.ratio:.3f}",
+                f"{q1:.3f} to {q3:.3f}",
+            ]
         )
+    lines = markdown_table(header, "lrrrr", rows)
     lines.extend(
         f"\nWarning: {r.not_ok:,} requests on {r.transport} did not answer 200."
         for r in results

@@ -40,6 +40,7 @@ from _common import (
     at_least,
     benchmark_parser,
     environment,
+    markdown_table,
     progress,
     report,
     run_timed,
@@ -164,25 +165,49 @@ def render(run: Run, scales: list[Scaling], memories: list[Memory]) -> str:
         "",
         f"#### Scaling: concurrent calls over loopback, pool of {DEFAULT_LIMITS.max_connections} connections",
         "",
-        "| Client | Calls (small) | Wall time | Calls (large) | Wall time | Time ratio (linear = calls ratio) | Failed |",
-        "|---|--:|--:|--:|--:|--:|--:|",
     ]
-    lines += [
-        f"| {s.name} | {s.small:,} | {s.small_seconds:.2f} s | {s.large:,} | {s.large_seconds:.2f} s "
-        f"| {s.ratio:.1f} (calls {s.large / s.small:.0f}x) | {s.failed} |"
-        for s in scales
-    ]
+    lines += markdown_table(
+        [
+            "Client",
+            "Calls (small)",
+            "Wall time",
+            "Calls (large)",
+            "Wall time",
+            "Time ratio (linear = calls ratio)",
+            "Failed",
+        ],
+        "lrrrrrr",
+        (
+            [
+                s.name,
+                f"{s.small:,}",
+                f"{s.small_seconds:.2f} s",
+                f"{s.large:,}",
+                f"{s.large_seconds:.2f} s",
+                f"{s.ratio:.1f} (calls {s.large / s.small:.0f}x)",
+                f"{s.failed}",
+            ]
+            for s in scales
+        ),
+    )
     lines += [
         "",
         f"#### Memory: iterating every response, pages of {PAGE_SIZE:,}, in process",
         "",
-        "| Responses | Iterated | Peak traced memory | Wall time |",
-        "|--:|--:|--:|--:|",
     ]
-    lines += [
-        f"| {m.responses:,} | {m.seen:,} | {m.peak_bytes / 2**20:.2f} MiB | {m.seconds:.1f} s |"
-        for m in memories
-    ]
+    lines += markdown_table(
+        ["Responses", "Iterated", "Peak traced memory", "Wall time"],
+        "rrrr",
+        (
+            [
+                f"{m.responses:,}",
+                f"{m.seen:,}",
+                f"{m.peak_bytes / 2**20:.2f} MiB",
+                f"{m.seconds:.1f} s",
+            ]
+            for m in memories
+        ),
+    )
     if len(memories) == 2:
         lines += [
             "",

@@ -46,6 +46,7 @@ from _common import (
     at_least,
     environment,
     failures_text,
+    markdown_table,
     package_version,
     progress,
     run_timed,
@@ -110,38 +111,55 @@ async def measure(sizes: Sizes) -> tuple[list[Cell], list[Overhead]]:
 
 
 def scenario_table(cells: list[Cell]) -> list[str]:
-    lines = [
-        "| Contender | Transport | Requests | Logins tried (succeeded) | Failed "
-        "| Sent without credentials | Answered 401 | Wall time | Longest loop stall | Peak Python allocations |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    header = [
+        "Contender",
+        "Transport",
+        "Requests",
+        "Logins tried (succeeded)",
+        "Failed",
+        "Sent without credentials",
+        "Answered 401",
+        "Wall time",
+        "Longest loop stall",
+        "Peak Python allocations",
     ]
-    for c in cells:
-        lines.append(
-            f"| {c.contender} | {c.transport} | {c.requests:,} "
-            f"| {c.counts.login_attempts} ({c.counts.logins}) | {failures_text(c.failures)} "
-            f"| {c.counts.unauthenticated:,} | {c.counts.denied:,} | {c.seconds:.2f} s "
-            f"| {c.longest_gap * 1e3:.1f} ms | {c.peak_bytes / 2**20:.1f} MiB |"
-        )
-    return lines
+    rows = [
+        [
+            c.contender,
+            c.transport,
+            f"{c.requests:,}",
+            f"{c.counts.login_attempts} ({c.counts.logins})",
+            failures_text(c.failures),
+            f"{c.counts.unauthenticated:,}",
+            f"{c.counts.denied:,}",
+            f"{c.seconds:.2f} s",
+            f"{c.longest_gap * 1e3:.1f} ms",
+            f"{c.peak_bytes / 2**20:.1f} MiB",
+        ]
+        for c in cells
+    ]
+    return markdown_table(header, "llrrrrrrrr", rows)
 
 
 def overhead_table(results: list[Overhead]) -> list[str]:
-    lines = [
-        f"| Transport | Contender | {MICRO}s/request | Ratio to the floor (goal ≤ 1.03) "
-        "| Rounds' ratios, quartiles | Answers not 200 |",
-        "|---|---|--:|--:|--:|--:|",
+    header = [
+        "Transport",
+        "Contender",
+        f"{MICRO}s/request",
+        "Ratio to the floor (goal ≤ 1.03)",
+        "Rounds' ratios, quartiles",
+        "Answers not 200",
     ]
+    rows = []
     for r in results:
         for name, times in r.times.items():
             ratios = r.ratios(name)
             q1, _, q3 = statistics.quantiles(ratios, n=4)
             ratio = "1 (the floor)" if name == FLOOR else f"{statistics.median(ratios):.3f}"
             spread = "" if name == FLOOR else f"{q1:.3f} to {q3:.3f}"
-            lines.append(
-                f"| {r.transport} | {name} | {statistics.median(times) * 1e6:.1f} "
-                f"| {ratio} | {spread} | {r.not_ok[name]:,} |"
-            )
-    return lines
+            median = f"{statistics.median(times) * 1e6:.1f}"
+            rows.append([r.transport, name, median, ratio, spread, f"{r.not_ok[name]:,}"])
+    return markdown_table(header, "llrrrr", rows)
 
 
 @dataclass(frozen=True)

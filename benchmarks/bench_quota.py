@@ -34,6 +34,7 @@ from _common import (
     benchmark_parser,
     environment,
     failures_text,
+    markdown_table,
     progress,
     report,
     run_timed,
@@ -112,14 +113,22 @@ def render(run: Run, options: argparse.Namespace, outcomes: list[Outcome]) -> st
         f"- {options.calls:,} calls (`client.responses.get(id)`), {options.concurrency} at a "
         "time, one `WXMClient` with the default `RetryPolicy`, fake WXM in process",
         "",
-        "| Client | Exported | Failures | Answered 429 | Requests sent | Seconds |",
-        "|---|--:|--:|--:|--:|--:|",
     ]
-    lines += [
-        f"| {o.name} | {o.exported:,} | {failures_text(o.failures)} | {o.answered_429:,} "
-        f"| {o.requests:,} | {o.seconds:.0f} |"
-        for o in outcomes
-    ]
+    lines += markdown_table(
+        ["Client", "Exported", "Failures", "Answered 429", "Requests sent", "Seconds"],
+        "lrrrrr",
+        (
+            [
+                o.name,
+                f"{o.exported:,}",
+                failures_text(o.failures),
+                f"{o.answered_429:,}",
+                f"{o.requests:,}",
+                f"{o.seconds:.0f}",
+            ]
+            for o in outcomes
+        ),
+    )
     return "\n".join(lines)
 
 

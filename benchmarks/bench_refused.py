@@ -18,6 +18,7 @@ too). Every call must end in 401 (``AuthenticationError`` through the client).
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from _common import (
     at_least,
     benchmark_parser,
     environment,
+    markdown_table,
     progress,
     report,
     run_timed,
@@ -52,6 +54,19 @@ class Outcome:
     logins: int
     sends: int
     probes: int
+
+
+async def repeat(
+    call: Callable[[], Coroutine[object, object, None]], times: int, *, at_once: bool
+) -> None:
+    """Await ``call()`` ``times`` times: one after another, or all at once in a task group."""
+    if not at_once:
+        for _ in range(times):
+            await call()
+        return
+    async with anyio.create_task_group() as tg:
+        for _ in range(times):
+            tg.start_soon(call)
 
 
 async def refused(name: str, calls: int, *, at_once: bool, probe_ok: bool, through: str) -> Outcome:
@@ -98,13 +113,7 @@ async def refused(name: str, calls: int, *, at_once: bool, probe_ok: bool, throu
             except AuthenticationError:
                 refusals += 1
 
-        if at_once:
-            async with anyio.create_task_group() as tg:
-                for _ in range(calls):
-                    tg.start_soon(call)
-        else:
-            for _ in range(calls):
-                await call()
+        await repeat(call, calls, at_once=at_once)
     progress(f"{name}: {fake.login_attempts} logins, {sends} sends, {probes} probes")
     return Outcome(name, calls, refusals, fake.login_attempts, sends, probes)
 
@@ -115,14 +124,31 @@ def render(run: Run, outcomes: list[Outcome]) -> str:
         "",
         *environment(run),
         "",
-        "| Calls | Refused (401) | Logins | Logins per call | Sends | Sends per call | Probes |",
-        "|---|--:|--:|--:|--:|--:|--:|",
     ]
-    lines += [
-        f"| {o.name} | {o.refused:,} | {o.logins:,} | {o.logins / o.calls:.3f} | {o.sends:,} "
-        f"| {o.sends / o.calls:.2f} | {o.probes:,} |"
-        for o in outcomes
-    ]
+    lines += markdown_table(
+        [
+            "Calls",
+            "Refused (401)",
+            "Logins",
+            "Logins per call",
+            "Sends",
+            "Sends per call",
+            "Probes",
+        ],
+        "lrrrrrr",
+        (
+            [
+                o.name,
+                f"{o.refused:,}",
+                f"{o.logins:,}",
+                f"{o.logins / o.calls:.3f}",
+                f"{o.sends:,}",
+                f"{o.sends / o.calls:.2f}",
+                f"{o.probes:,}",
+            ]
+            for o in outcomes
+        ),
+    )
     lines += [
         "",
         "Targets (issue 11): at most 2 logins per call one after another, at most 0.1 per",

@@ -48,6 +48,7 @@ from _common import (
     at_least,
     environment,
     failures_text,
+    markdown_table,
     progress,
     report,
     run_timed,
@@ -218,22 +219,21 @@ def render(options: Options, tally: Tally, run: Run) -> str:
         f"on average a revocation every {options.revoke_every:g} s and a 5xx login every "
         f"{options.fail_login_every:g} s (seed {options.seed}).",
         "",
-        "| Figure | Value |",
-        "|---|--:|",
-        f"| Calls | {tally.calls:,} |",
-        f"| Failures | {failures_text(tally.failures)} |",
-        f"| Lost (raised something else, or hung) | {failures_text(tally.lost)} |",
-        f"| Logins (of attempts) | {tally.logins:,} of {tally.login_attempts:,} |",
-        f"| Revocations | {tally.revocations} |",
-        f"| Logins answered 5xx | {tally.failed_logins_injected} |",
+    ]
+    rows = [
+        ["Calls", f"{tally.calls:,}"],
+        ["Failures", failures_text(tally.failures)],
+        ["Lost (raised something else, or hung)", failures_text(tally.lost)],
+        ["Logins (of attempts)", f"{tally.logins:,} of {tally.login_attempts:,}"],
+        ["Revocations", f"{tally.revocations}"],
+        ["Logins answered 5xx", f"{tally.failed_logins_injected}"],
     ]
     for moment in ("after the warm-up", "at the end"):
         rss, blocks = tally.memory[moment]
-        lines.append(
-            f"| Memory {moment}: RSS; allocated blocks | {rss / mib:.1f} MiB; {blocks:,} |"
-        )
+        rows.append([f"Memory {moment}: RSS; allocated blocks", f"{rss / mib:.1f} MiB; {blocks:,}"])
     trend = ", ".join(f"{rss / mib:.1f}" for rss in tally.rss_trend)
-    lines.append(f"| RSS after the warm-up, then every 30 s (MiB) | {trend} |")
+    rows.append(["RSS after the warm-up, then every 30 s (MiB)", trend])
+    lines += markdown_table(["Figure", "Value"], "lr", rows)
     return "\n".join(lines)
 
 
