@@ -1,6 +1,6 @@
 """What the benchmark scripts share: the fake's account, the route, the floor, the report plumbing.
 
-Not a benchmark itself; ``bench_auth.py`` and ``bench_peers.py`` import it (they run as
+Not a benchmark itself; every ``bench_*.py`` and ``soak.py`` import it (they run as
 scripts from the repository root, so their own folder is on ``sys.path``).
 """
 
