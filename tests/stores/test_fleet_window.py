@@ -247,10 +247,28 @@ async def test_a_count_of_another_kind_is_ignored_with_its_record(
     assert fake.login_attempts == 1
 
 
+@pytest.mark.parametrize(("ended", "window"), [(86_399, 120), (86_401, 30)])
+async def test_a_count_is_kept_a_day_past_its_window(
+    fleet: Fleet, fake: FakeWXM, ended: float, window: float
+) -> None:
+    """Two rejections whose window ended under a day ago double the next; over a day, not."""
+    await fleet.plant(
+        {
+            "message": "m",
+            "url": "https://wxm.test/api/LoginToken",
+            "statusCode": 400,
+            "since": fleet.wall.now - ended - 60,
+            "until": fleet.wall.now - ended,
+            "rejections": 2,
+        }
+    )
+    async with fleet.client(fake, fleet.store(), "wrong") as http:
+        assert await rejected_window(fleet, http) == window
+
+
+@pytest.mark.parametrize("case", [("redis", "asyncio")])
 async def test_the_redis_failure_key_outlives_its_window(fleet: Fleet, fake: FakeWXM) -> None:
     """Redis keeps the failure past its window, so that the count is there at the next try."""
-    if fleet.kind != "redis":
-        pytest.skip("a file keeps its record until it is replaced")
     async with fleet.client(fake, fleet.store(), "wrong") as http:
         assert await rejected_window(fleet, http) == 30
     assert await fleet.failure_ttl() > 30 + 3600

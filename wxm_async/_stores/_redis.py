@@ -25,13 +25,14 @@ import anyio
 from .._config import check_number
 from .._exceptions import ConfigurationError, TokenStoreError
 from ._at_rest import AtRest, StoredFailure, StoredToken
+from ._failures import COUNT_KEPT
 from ._protocol import DEFAULT_FAILURE_WINDOW, DEFAULT_MAX_FAILURE_WINDOW
 from ._shared import MAX_RECORD_BYTES, SharedTokenStore, Snapshot
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-__all__ = ["DEFAULT_LEASE", "FAILURE_KEPT", "MAX_TTL_MS", "RedisTokenStore"]
+__all__ = ["DEFAULT_LEASE", "MAX_TTL_MS", "RedisTokenStore"]
 
 _log = logging.getLogger("wxm_async.store")
 
@@ -40,10 +41,6 @@ T = TypeVar("T")
 DEFAULT_LEASE = 20.0
 """How long, in seconds, a process may hold the login lease before another takes over."""
 
-FAILURE_KEPT = 24 * 3600.0
-"""How long, in seconds, the failure key outlives its window: its count of rejections in
-a row is there for the next login, which doubles the window. A day without any login
-attempt starts the count over; a success deletes the key."""
 
 # Drop the lease only if it is still ours: it may have expired and gone to another.
 _RELEASE = """
@@ -319,7 +316,7 @@ class RedisTokenStore(SharedTokenStore[str]):
 
         async def put() -> None:
             async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.set(self._failure_key, sealed, px=_ttl_ms(window + FAILURE_KEPT))
+                pipe.set(self._failure_key, sealed, px=_ttl_ms(window + COUNT_KEPT))
                 pipe.publish(self._channel, "failure")
                 await pipe.execute()
 

@@ -262,7 +262,9 @@ class SharedTokenStore(ABC, Generic[LeaseT]):
                 outcome = self._decide(snapshot, stale, now)
                 if outcome is None:
                     assert lease is not None  # no lease only when ready
-                    rejections = rejections_before(snapshot.failure, self._cleared_at)
+                    rejections = rejections_before(
+                        snapshot.failure, self._cleared_at, self._wall_clock()
+                    )
                     return _SharedTurn(
                         local=local, lease=lease, now=now, wall=wall, rejections=rejections
                     )
