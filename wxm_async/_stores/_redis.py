@@ -41,7 +41,6 @@ T = TypeVar("T")
 DEFAULT_LEASE = 20.0
 """How long, in seconds, a process may hold the login lease before another takes over."""
 
-
 # Drop the lease only if it is still ours: it may have expired and gone to another.
 _RELEASE = """
 if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end

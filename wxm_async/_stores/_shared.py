@@ -307,9 +307,8 @@ class SharedTokenStore(ABC, Generic[LeaseT]):
             elif isinstance(outcome, AuthenticationError):
                 window = self._local.window.after(rejections)
                 if window > 0:
-                    since = self._wall_clock()
                     failure = failure_record(
-                        outcome, since=since, window=window, rejections=rejections
+                        outcome, since=self._wall_clock(), window=window, rejections=rejections
                     )
                     await self._put_failure(failure, window)
         except TokenStoreError as error:
