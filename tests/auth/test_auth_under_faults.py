@@ -271,11 +271,16 @@ class _CancellingStore(MemoryTokenStore):
         return await super().claim(stale, now)
 
     async def settle(
-        self, turn: LoginTurn, outcome: CachedToken | WXMError | None, *, remember: bool = True
+        self,
+        turn: LoginTurn,
+        outcome: CachedToken | WXMError | None,
+        *,
+        remember: bool = True,
+        rejections: int | None = None,
     ) -> None:
         if not self._points.fired and self._points.point == "settle":
             await self._points.fire()  # shielded by the auth: settle still completes
-        await super().settle(turn, outcome, remember=remember)
+        await super().settle(turn, outcome, remember=remember, rejections=rejections)
 
 
 #: Each await point, whether the token is warm (and revoked) when the leader starts, and

@@ -79,10 +79,11 @@ def test_a_recorded_rejection_is_rebuilt_as_the_same_error(
     """Another process raises the error the login met: two-factor stays two-factor."""
     login = httpx.Request("POST", "https://wxm.test/api/LoginToken")
     error = cls("WXM rejected the login", request=login, status_code=401, error=code)
-    stored = failure_record(error, since=100.0, window=30.0)
+    stored = failure_record(error, since=100.0, window=30.0, rejections=2)
     assert (stored.since, stored.until, stored.url) == (100.0, 130.0, str(login.url))
     read = decode_at_rest(encode_at_rest(AtRest(failure=stored)), what="x").failure
     assert read is not None
+    assert read.rejections == 2
     rebuilt = failure_error(read)
     assert type(rebuilt) is cls
     assert (rebuilt.message, rebuilt.status_code, rebuilt.error) == (error.message, 401, code)

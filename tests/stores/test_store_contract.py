@@ -114,11 +114,8 @@ class Place:
                 assert await redis.delete(f"{self.namespace}:token") == 1
 
     async def failure_lives(self) -> float:
-        """How long the stored failure is still shared, in seconds."""
-        if self.kind == "file":
-            return float((await self.record())["failure"]["until"]) - time.time()
-        async with self._redis() as redis:
-            return float(await redis.pttl(f"{self.namespace}:failure")) / 1000
+        """How long the stored failure is still shared, by its own window, in seconds."""
+        return float((await self.record())["failure"]["until"]) - time.time()
 
     async def end_failure(self) -> None:
         """End the failure window now, as time would."""

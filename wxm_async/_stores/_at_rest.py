@@ -65,6 +65,9 @@ class StoredFailure:
         until: When the failure stops being shared, in seconds since the epoch.
         since: When the login was rejected, in seconds since the epoch; ``None`` in
             records written before it was kept.
+        rejections: How many logins in a row the fleet saw rejected, this one
+            included; ``None`` in records written before it was kept. Kept past
+            ``until``, until a login succeeds, so that the next window doubles.
     """
 
     message: str
@@ -74,6 +77,7 @@ class StoredFailure:
     error_description: str | None = None
     until: float
     since: float | None = None
+    rejections: int | None = None
 
 
 @frozen(kw_only=True)
@@ -125,13 +129,16 @@ def decode_at_rest(data: bytes, *, what: str) -> AtRest:
     return structure(document, AtRest, what=what, request=None)
 
 
-def failure_record(error: AuthenticationError, *, since: float, window: float) -> StoredFailure:
+def failure_record(
+    error: AuthenticationError, *, since: float, window: float, rejections: int
+) -> StoredFailure:
     """What a shared store keeps of a rejected login: WXM's answer, never the password.
 
     Args:
         error: The login's rejection.
         since: When it was rejected, in seconds since the epoch.
         window: How long it is shared, in seconds.
+        rejections: How many logins in a row were rejected, this one included.
     """
     return StoredFailure(
         message=error.message,
@@ -141,6 +148,7 @@ def failure_record(error: AuthenticationError, *, since: float, window: float) -
         error_description=error.error_description,
         since=since,
         until=since + window,
+        rejections=rejections,
     )
 
 

@@ -127,7 +127,12 @@ class MemoryTokenStore:
         return login.token
 
     async def settle(
-        self, turn: LoginTurn, outcome: CachedToken | WXMError | None, *, remember: bool = True
+        self,
+        turn: LoginTurn,
+        outcome: CachedToken | WXMError | None,
+        *,
+        remember: bool = True,
+        rejections: int | None = None,
     ) -> None:
         """Record a login's outcome and wake its waiters. See ``TokenStore.settle``.
 
@@ -137,6 +142,8 @@ class MemoryTokenStore:
             remember: Whether a rejection opens this store's failure window; a shared
                 store passes ``False`` for a rejection it read from the shared record,
                 whose own window governs.
+            rejections: The rejections in a row this one makes; default one more than
+                this store counted. A shared store passes the count of the whole fleet.
         """
         if not isinstance(turn, _Login):
             raise TypeError(f"not a turn of this store: {turn!r}")
@@ -148,7 +155,7 @@ class MemoryTokenStore:
         elif outcome is not None:
             turn.error = outcome
             if isinstance(outcome, AuthenticationError) and remember:
-                self._rejections += 1
+                self._rejections = rejections if rejections is not None else self._rejections + 1
                 window = self._window.after(self._rejections)
                 if window > 0:
                     self._rejection = _Rejection(outcome, turn.claimed_at + window)

@@ -25,6 +25,7 @@ import anyio
 from .._config import check_number
 from .._exceptions import ConfigurationError, TokenStoreError
 from ._at_rest import AtRest, StoredFailure, StoredToken
+from ._failures import COUNT_KEPT
 from ._protocol import DEFAULT_FAILURE_WINDOW, DEFAULT_MAX_FAILURE_WINDOW
 from ._shared import MAX_RECORD_BYTES, SharedTokenStore, Snapshot
 
@@ -55,7 +56,9 @@ class RedisTokenStore(SharedTokenStore[str]):
 
     Keys, below ``{key_prefix}:{base_url}:{username}``: ``:token`` (the token, with a
     time to live equal to its remaining life), ``:lease`` (who is logging in),
-    ``:failure`` (the last rejected login, for ``failure_window`` seconds) and the
+    ``:failure`` (the last rejected login, shared until the record's ``until``, and
+    the count of rejections in a row; the key lives a day longer than its window, so
+    that the next rejection doubles the window, and a success deletes it) and the
     pub/sub channel ``:events``. They hold the token, never the password; protect them
     as a secret (a Redis ACL for these keys, TLS with ``rediss://``).
 
@@ -182,12 +185,16 @@ class RedisTokenStore(SharedTokenStore[str]):
             raise self._error("read", error) from None
         token_data, token_ttl, failure_data, failure_ttl = answers
         token = self._decode(token_data if token_ttl != -2 else None)
-        failure = self._decode(failure_data if failure_ttl != -2 else None)
+        kept = self._decode(failure_data if failure_ttl != -2 else None)
+        failure = kept.failure if kept is not None else None
+        # The failure key outlives its window (for its count): the window is the
+        # record's own, and ends at the latest with the key.
+        remaining = min(failure.until - self._wall_clock(), failure_ttl / 1000) if failure else 0.0
         return Snapshot(
             token=token.token if token is not None else None,
             remaining=token_ttl / 1000 if token_ttl > 0 else 0.0,
-            failure=failure.failure if failure is not None else None,
-            failure_remaining=failure_ttl / 1000 if failure_ttl > 0 else 0.0,
+            failure=failure,
+            failure_remaining=remaining if failure_ttl > 0 else 0.0,
         )
 
     async def _acquire_lease(
@@ -308,7 +315,7 @@ class RedisTokenStore(SharedTokenStore[str]):
 
         async def put() -> None:
             async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.set(self._failure_key, sealed, px=_ttl_ms(window))
+                pipe.set(self._failure_key, sealed, px=_ttl_ms(window + COUNT_KEPT))
                 pipe.publish(self._channel, "failure")
                 await pipe.execute()
 

@@ -48,6 +48,7 @@ from ._at_rest import (
     failure_record,
 )
 from ._cipher import cipher, decrypt
+from ._failures import MAX_REJECTIONS, rejections_before, shared_failure
 from ._memory import MemoryTokenStore
 from ._protocol import DEFAULT_FAILURE_WINDOW, DEFAULT_MAX_FAILURE_WINDOW, LoginTurn
 from ._token import CachedToken
@@ -90,6 +91,8 @@ class _SharedTurn(LoginTurn, Generic[LeaseT]):
     # new token's monotonic expiry can be written as a wall-clock one.
     now: float
     wall: float
+    # The rejections in a row the shared record counted when the lease was taken.
+    rejections: int
 
 
 class SharedTokenStore(ABC, Generic[LeaseT]):
@@ -259,7 +262,12 @@ class SharedTokenStore(ABC, Generic[LeaseT]):
                 outcome = self._decide(snapshot, stale, now)
                 if outcome is None:
                     assert lease is not None  # no lease only when ready
-                    return _SharedTurn(local=local, lease=lease, now=now, wall=wall)
+                    rejections = rejections_before(
+                        snapshot.failure, self._cleared_at, self._wall_clock()
+                    )
+                    return _SharedTurn(
+                        local=local, lease=lease, now=now, wall=wall, rejections=rejections
+                    )
         except BaseException as error:
             # This process's waiters hear of a store error too; a cancellation
             # abandons the turn, and one of them claims again.
@@ -283,6 +291,8 @@ class SharedTokenStore(ABC, Generic[LeaseT]):
         """
         if not isinstance(turn, _SharedTurn):
             raise TypeError(f"not a turn of this store: {turn!r}")
+        # Counted for the fleet, in the record: whichever process was rejected before.
+        rejections = min(turn.rejections + 1, MAX_REJECTIONS)
         try:
             if isinstance(outcome, CachedToken):
                 expires = turn.wall + (outcome.expires_at - turn.now)
@@ -295,9 +305,11 @@ class SharedTokenStore(ABC, Generic[LeaseT]):
                 if remaining > 0:
                     await self._put_token(record, remaining)
             elif isinstance(outcome, AuthenticationError):
-                window = self._local.window.after(self._local.rejections + 1)
+                window = self._local.window.after(rejections)
                 if window > 0:
-                    failure = failure_record(outcome, since=self._wall_clock(), window=window)
+                    failure = failure_record(
+                        outcome, since=self._wall_clock(), window=window, rejections=rejections
+                    )
                     await self._put_failure(failure, window)
         except TokenStoreError as error:
             _log.warning("could not share the login's outcome: %s", error)
@@ -305,7 +317,7 @@ class SharedTokenStore(ABC, Generic[LeaseT]):
             try:
                 await self._release_if_held(turn.lease)
             finally:
-                await self._local.settle(turn.local, outcome)
+                await self._local.settle(turn.local, outcome, rejections=rejections)
 
     def discard(self, token: CachedToken) -> None:
         """Forget ``token`` here, and never adopt it again from the shared record."""
@@ -344,24 +356,10 @@ class SharedTokenStore(ABC, Generic[LeaseT]):
             access = stored.token.access_token
             if access != self._rejected and (stale is None or access != stale.token.access_token):
                 return self._adopt(stored, snapshot.remaining, now)
-        failure = snapshot.failure
-        if (
-            failure is not None
-            and failure.since is not None
-            and not failure.since > self._cleared_at
-        ):
-            failure = None  # forgiven by clear_failure(); a NaN ``since`` is no moment
-        if failure is not None and snapshot.failure_remaining > self._local.window.longest + 1:
-            # No process of ours shares a rejection longer than the longest window: this
-            # record was planted, or the clock went back. Trusting it would hold every
-            # process back without a login for as long as it claims.
-            _log.warning(
-                "the shared record's rejected login claims to last longer than the longest "
-                "failure window (%g s); ignoring it, a login is tried",
-                self._local.window.longest,
-            )
-            failure = None
-        if failure is not None and snapshot.failure_remaining > 0:
+        failure = shared_failure(
+            snapshot.failure, snapshot.failure_remaining, self._cleared_at, self._local.window
+        )
+        if failure is not None:
             if stale is not None and stale.still_serves(current=self.current(), now=now):
                 return stale  # a refresh was rejected, but the old token still works
             return failure_error(failure)
