@@ -23,6 +23,7 @@ from attrs import define, field
 from ._body import ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES, error_body, json_body, read_capped
 from ._config import check_number, check_timeout
 from ._converter import decode, unstructure
+from ._emit import Emitter
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -36,6 +37,7 @@ from ._login import is_login
 from ._rate import TokenBucket
 from ._redact import redacted, without_query
 from ._retry import RetryPolicy, parse_retry_after
+from ._watch import CallWatch
 
 __all__ = [
     "MAX_ID_LENGTH",
@@ -71,6 +73,7 @@ class Sender:
     timeout: httpx.Timeout | None = None  # None: the httpx client's own
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
     rate: TokenBucket | None = None  # WXMClient(rate_limit=...): paces every attempt
+    events: Emitter = field(factory=Emitter)  # WXMClient(on_event=...)
 
     async def call(
         self,
@@ -129,6 +132,34 @@ class Sender:
             ResponseTooLargeError: The answer is larger than ``max_answer_bytes``.
             ConfigurationError: ``timeout`` is not a positive finite number.
         """
+        if not self.events.listeners:
+            return await self._attempts(
+                method, path, body=body, idempotent=idempotent, timeout=timeout, anonymous=anonymous
+            )
+        call = CallWatch(self.events, self.http.base_url, self.clock, method, path)
+        with call:  # emits CallFinished however the call ends
+            return await self._attempts(
+                method,
+                path,
+                body=body,
+                idempotent=idempotent,
+                timeout=timeout,
+                anonymous=anonymous,
+                call=call,
+            )
+
+    async def _attempts(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: object,
+        idempotent: bool,
+        timeout: httpx.Timeout | float | None,
+        anonymous: bool,
+        call: CallWatch | None = None,
+    ) -> httpx.Response:
+        """Send one call, retrying as the policy says (see ``send``)."""
         check_timeout("timeout", timeout)
         content = None if body is None else json.dumps(unstructure(body)).encode()
         headers = {"Accept-Encoding": ACCEPT_ENCODING}
@@ -138,6 +169,8 @@ class Sender:
         attempt = 0
         while True:  # bounded by the policy's attempts and time
             attempt += 1
+            if call is not None:
+                call.attempts = attempt
             login_failure: APIStatusError | None = None
             try:
                 async with self.limiter:
@@ -156,6 +189,8 @@ class Sender:
                 outcome = 503 if exc.status_code >= 500 else exc.status_code
                 retry_after = exc.retry_after if isinstance(exc, RateLimitedError) else None
             else:
+                if call is not None:
+                    call.status_code = response.status_code
                 if response.is_success:
                     return response
                 outcome = response.status_code

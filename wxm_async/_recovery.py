@@ -26,10 +26,12 @@ import httpx
 from attrs import define, field
 
 from ._body import LOGIN_ANSWER_LIMIT, read_capped
+from ._emit import Emitter
 from ._exceptions import LoginInterruptedError, WXMError
 from ._login import interpret_login, login_request, login_url, probe_request
 from ._redact import redacted, without_query
 from ._store import CachedToken, TokenStore
+from .events import LoginFailed, LoginSkipped, LoginStarted, LoginSucceeded, TokenRefreshing
 
 __all__ = ["MAX_SENDS", "REFUSAL_MEMORY", "Flow", "Recovery", "read_small"]
 
@@ -135,6 +137,7 @@ class Recovery:
     token_url: httpx.URL | None
     max_leeway: float
     allow_insecure_http: bool
+    events: Emitter = field(factory=Emitter)
     _probes: dict[str, _Probe] = field(factory=dict, init=False)
     _refused: dict[tuple[str, str, str], float] = field(factory=dict, init=False)
 
@@ -159,7 +162,18 @@ class Recovery:
         url = login_url(request, self.token_url, allow_insecure_http=self.allow_insecure_http)
         abandoned = 0
         while True:
-            claim = await self.store.claim(stale, self.clock())
+            try:
+                claim = await self.store.claim(stale, self.clock())
+            except WXMError as error:
+                if self.events.listeners:
+                    self.events.emit(
+                        LoginSkipped(
+                            username=self.display_name,
+                            error_type=type(error).__name__,
+                            status_code=getattr(error, "status_code", None),
+                        )
+                    )
+                raise
             if isinstance(claim, CachedToken):
                 yield claim
                 return
@@ -174,9 +188,11 @@ class Recovery:
                 )
         outcome: CachedToken | WXMError | None = None
         login = login_request(request, url, username=self.username, password=self.password)
+        if self.events.listeners:
+            self._login_started(url, stale)
+        requested_at = self.clock()
         try:
             _log.debug("logging in to %s as %r", url, self.display_name)
-            requested_at = self.clock()
             response = yield login
             outcome = await _read_login(response) or interpret_login(
                 response,
@@ -194,7 +210,42 @@ class Recovery:
             with anyio.CancelScope(shield=True):
                 login.forget_password()
                 await self.store.settle(claim, outcome)
+            if self.events.listeners:
+                self._login_ended(outcome, requested_at)
         yield self._after_login(outcome, stale)
+
+    def _login_started(self, url: httpx.URL, stale: CachedToken | None) -> None:
+        now = self.clock()
+        if stale is not None and stale is self.store.current() and now < stale.expires_at:
+            # The token this request found was due, not rejected: a proactive refresh.
+            self.events.emit(
+                TokenRefreshing(username=self.display_name, expires_in=stale.expires_at - now)
+            )
+        self.events.emit(
+            LoginStarted(
+                username=self.display_name, url=str(without_query(url).copy_with(userinfo=b""))
+            )
+        )
+
+    def _login_ended(self, outcome: CachedToken | WXMError | None, requested_at: float) -> None:
+        now = self.clock()
+        if isinstance(outcome, CachedToken):
+            self.events.emit(
+                LoginSucceeded(
+                    username=self.display_name,
+                    duration=now - requested_at,
+                    expires_in=outcome.expires_at - now,
+                )
+            )
+        else:
+            self.events.emit(
+                LoginFailed(
+                    username=self.display_name,
+                    duration=now - requested_at,
+                    error_type="abandoned" if outcome is None else type(outcome).__name__,
+                    status_code=getattr(outcome, "status_code", None),
+                )
+            )
 
     def _after_login(
         self, outcome: CachedToken | WXMError | None, stale: CachedToken | None

@@ -1,0 +1,66 @@
+"""The one place that calls the ``on_event=`` callbacks.
+
+A callback that raises never breaks the call it watches: its error is caught here and
+logged once, the first time, on the ``wxm_async.events`` logger. Code that emits checks
+``emitter.listeners`` first, so that without a callback no event is even built.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ._exceptions import ConfigurationError
+from .events import Event, EventCallback
+
+__all__ = ["Emitter", "check_callback"]
+
+_log = logging.getLogger("wxm_async.events")
+
+
+def check_callback(callback: object) -> EventCallback | None:
+    """Return ``callback`` if it is callable or ``None``.
+
+    Raises:
+        ConfigurationError: ``on_event`` is something else.
+    """
+    if callback is not None and not callable(callback):
+        raise ConfigurationError(
+            f"on_event must be a function taking an event, not {type(callback).__name__}"
+        )
+    return callback
+
+
+class Emitter:
+    """Calls its callbacks with each event, in the order they were added.
+
+    ``listeners`` is empty when nobody listens: check it before building an event.
+    """
+
+    __slots__ = ("_failed", "listeners")
+
+    def __init__(self, callback: EventCallback | None = None) -> None:
+        self.listeners: tuple[EventCallback, ...] = () if callback is None else (callback,)
+        self._failed: set[int] = set()  # ids of the callbacks whose failure was logged
+
+    def __repr__(self) -> str:
+        return f"<Emitter of {len(self.listeners)} callbacks>"
+
+    def add(self, callback: EventCallback) -> None:
+        """Call ``callback`` with every event from now on (once, however often added)."""
+        if callback not in self.listeners:
+            self.listeners += (callback,)
+
+    def emit(self, event: Event) -> None:
+        """Call every callback with ``event``; a callback that raises is logged once."""
+        for callback in self.listeners:
+            try:
+                callback(event)
+            except Exception:
+                if id(callback) not in self._failed:
+                    self._failed.add(id(callback))
+                    _log.exception(
+                        "an on_event callback (%r) raised on %s; the call goes on, and "
+                        "further errors of this callback are not logged",
+                        callback,
+                        type(event).__name__,
+                    )

@@ -1,0 +1,90 @@
+"""One client call as its events see it: ``CallStarted`` when made, ``CallFinished`` once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+
+import anyio
+import httpx
+
+from ._emit import Emitter
+from ._routes import url_template
+from .events import CallFinished, CallStarted
+
+__all__ = ["CallWatch"]
+
+
+class CallWatch:
+    """Watches one call: ``with CallWatch(...) as call:`` around its attempts.
+
+    The sender sets ``attempts`` and ``status_code`` as the call goes; leaving the
+    ``with`` block emits ``CallFinished``, with the error's type if one ends it (or
+    ``"cancelled"``), and lets the error go on.
+    """
+
+    __slots__ = (
+        "attempts",
+        "clock",
+        "events",
+        "method",
+        "port",
+        "server",
+        "started",
+        "status_code",
+        "template",
+    )
+
+    def __init__(
+        self,
+        events: Emitter,
+        base_url: httpx.URL,
+        clock: Callable[[], float],
+        method: str,
+        path: str,
+    ) -> None:
+        self.events = events
+        self.clock = clock
+        self.method = method
+        self.template = url_template(path)
+        self.server = base_url.host
+        self.port = base_url.port
+        self.attempts = 0
+        self.status_code: int | None = None
+        self.started = clock()
+        events.emit(
+            CallStarted(
+                method=method,
+                url_template=self.template,
+                server_address=self.server,
+                server_port=self.port,
+            )
+        )
+
+    def __enter__(self) -> CallWatch:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is None:
+            error_type = None
+        elif isinstance(exc, anyio.get_cancelled_exc_class()):
+            error_type = "cancelled"
+        else:
+            error_type = type(exc).__name__
+        self.events.emit(
+            CallFinished(
+                method=self.method,
+                url_template=self.template,
+                server_address=self.server,
+                server_port=self.port,
+                status_code=self.status_code,
+                attempts=self.attempts,
+                duration=self.clock() - self.started,
+                error_type=error_type,
+            )
+        )
