@@ -170,7 +170,7 @@ class Sender:
         while True:  # bounded by the policy's attempts and time
             attempt += 1
             if call is not None:
-                call.attempts = attempt
+                call.attempts, call.status_code = attempt, None
             login_failure: APIStatusError | None = None
             try:
                 async with self.limiter:
