@@ -15,10 +15,12 @@ import re
 
 __all__ = ["url_template"]
 
-#: The routes of the client's namespaces, literal segments matched without case.
+#: The routes of the client's namespaces, literal segments matched without case; a
+#: ``{name}`` matches one segment that is not empty.
 _ROUTES = (
     "/api/SurveyByToken/Import/Dispatch",
     "/api/account/getsubusers/page/{page}/{search}",
+    "/api/account/getsubusers/page/{page}/",
     "/api/answers/page/{page}/{rows}",
     "/api/Answers/Note/{response_id}",
     "/api/answer/{response_id}",
@@ -64,7 +66,8 @@ def url_template(path: str) -> str:
     lowered = [s.lower() for s in segments]
     for literal, parts in _PARSED:
         if len(literal) == len(segments) and all(
-            want is None or want == got for want, got in zip(literal, lowered, strict=True)
+            (got != "" if want is None else want == got)
+            for want, got in zip(literal, lowered, strict=True)
         ):
             return _generic(prefix) + "/" + "/".join(parts)
     return _generic(prefix) + _generic(rest)
