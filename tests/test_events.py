@@ -13,6 +13,7 @@ from wxm_async import (
     AuthenticationError,
     ConfigurationError,
     NotFoundError,
+    RequestRate,
     RetryPolicy,
     WXMAuth,
     WXMClient,
@@ -26,7 +27,9 @@ from wxm_async.events import (
     LoginSkipped,
     LoginStarted,
     LoginSucceeded,
+    RateLimitWait,
     RequestReplayed,
+    RetryScheduled,
     TokenRefreshing,
 )
 from wxm_async.testing import FakeWXM
@@ -289,3 +292,51 @@ async def test_an_auth_in_two_clients_tells_each_client_once(fake: FakeWXM) -> N
         await one.account.profile()
     assert kinds(first).count("LoginStarted") == 1
     assert kinds(second).count("LoginStarted") == 1  # the auth's events reach both clients
+
+
+async def test_each_retry_is_told_with_its_attempt_wait_and_reason(fake: FakeWXM) -> None:
+    """A 503, a dropped connection, then an answer: two RetryScheduled, then CallFinished(3)."""
+    events: list[Event] = []
+    async with make_client(fake, events) as client:
+        await client.account.profile()  # logged in
+        fake.fail_next(1, route="GET /api/Profile", status=503)
+        fake.drop_next(1, route="GET /api/Profile")
+        events.clear()
+        await client.account.profile()
+    retries = [event for event in events if isinstance(event, RetryScheduled)]
+    assert [(e.attempt, e.reason, e.status_code, e.wait) for e in retries] == [
+        (1, "status 503", 503, 0.0),
+        (2, "RemoteProtocolError", None, 0.0),
+    ]
+    assert retries[0].url_template == "/api/Profile"
+    finished = events[-1]
+    assert isinstance(finished, CallFinished)
+    assert (finished.attempts, finished.status_code) == (3, 200)
+
+
+async def test_a_failed_login_retried_is_told_as_a_login_status(fake: FakeWXM) -> None:
+    """The login answers 503 once: RetryScheduled says 'login status 503'."""
+    fake.fail_next_logins(1, status=503)
+    events: list[Event] = []
+    async with make_client(fake, events) as client:
+        await client.account.profile()
+    retries = [event for event in events if isinstance(event, RetryScheduled)]
+    assert [(e.reason, e.status_code) for e in retries] == [("login status 503", 503)]
+
+
+async def test_a_paced_call_tells_its_wait(fake: FakeWXM) -> None:
+    """Under rate_limit=, the second call waits for its turn: one RateLimitWait, the first none."""
+    events: list[Event] = []
+    async with WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD),
+        base_url=IN_PROCESS_URL,
+        transport=fake.transport(),
+        rate_limit=RequestRate(requests=1, per=0.05),
+        on_event=events.append,
+    ) as client:
+        await client.account.profile()
+        assert not [event for event in events if isinstance(event, RateLimitWait)]
+        await client.account.profile()
+    (waited,) = [event for event in events if isinstance(event, RateLimitWait)]
+    assert waited.url_template == "/api/Profile"
+    assert 0 < waited.wait <= 1

@@ -175,7 +175,9 @@ class Sender:
             try:
                 async with self.limiter:
                     if self.rate is not None:
-                        await self.rate.acquire()
+                        paced = await self.rate.acquire()
+                        if paced and call is not None:
+                            call.paced(paced)
                     response = await self._exchange(
                         method, path, content, headers, timeout, anonymous=anonymous
                     )
@@ -220,6 +222,8 @@ class Sender:
                 wait,
                 extra={"wxm_retry": attempt, "wxm_wait": wait},
             )
+            if call is not None:
+                call.retry(attempt, wait, outcome, login_failure)
             await anyio.sleep(wait)
 
     async def _exchange(

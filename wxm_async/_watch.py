@@ -9,8 +9,9 @@ import anyio
 import httpx
 
 from ._emit import Emitter
+from ._exceptions import APIStatusError
 from ._routes import url_template
-from .events import CallFinished, CallStarted
+from .events import CallFinished, CallStarted, RateLimitWait, RetryScheduled
 
 __all__ = ["CallWatch"]
 
@@ -60,6 +61,36 @@ class CallWatch:
                 server_port=self.port,
             )
         )
+
+    def retry(
+        self,
+        attempt: int,
+        wait: float,
+        outcome: int | httpx.TransportError,
+        login_failure: APIStatusError | None,
+    ) -> None:
+        """Emit ``RetryScheduled``: ``attempt`` failed with ``outcome``; the next in ``wait`` s."""
+        if login_failure is not None:
+            status: int | None = login_failure.status_code
+            reason = f"login status {status}"
+        elif isinstance(outcome, int):
+            status, reason = outcome, f"status {outcome}"
+        else:
+            status, reason = None, type(outcome).__name__
+        self.events.emit(
+            RetryScheduled(
+                method=self.method,
+                url_template=self.template,
+                attempt=attempt,
+                wait=wait,
+                reason=reason,
+                status_code=status,
+            )
+        )
+
+    def paced(self, wait: float) -> None:
+        """Emit ``RateLimitWait``: the attempt waited ``wait`` s for its turn."""
+        self.events.emit(RateLimitWait(method=self.method, url_template=self.template, wait=wait))
 
     def __enter__(self) -> CallWatch:
         return self

@@ -29,11 +29,9 @@ or a query string. Paths are templates: the ids in them are replaced by ``{name}
 ``wxm_async.otel.instrument()`` turns these events into OpenTelemetry spans and metrics.
 """
 
-from __future__ import annotations
+from collections.abc import Callable as _Callable
 
-from collections.abc import Callable
-
-from attrs import frozen
+from attrs import frozen as _frozen
 
 __all__ = [
     "CallFinished",
@@ -51,16 +49,16 @@ __all__ = [
 ]
 
 
-@frozen(kw_only=True)
+@_frozen(kw_only=True)
 class Event:
     """The base of every event: ``isinstance(event, Event)`` matches them all."""
 
 
-EventCallback = Callable[[Event], object]
+EventCallback = _Callable[[Event], object]
 """What ``on_event=`` takes: a plain function called with each event; its result is ignored."""
 
 
-@frozen(kw_only=True)
+@_frozen(kw_only=True)
 class LoginStarted(Event):
     """``WXMAuth`` sends a login (``POST /api/LoginToken``) to WXM.
 
@@ -73,7 +71,7 @@ class LoginStarted(Event):
     url: str
 
 
-@frozen(kw_only=True)
+@_frozen(kw_only=True)
 class LoginSucceeded(Event):
     """A login gave a token.
 
@@ -88,7 +86,7 @@ class LoginSucceeded(Event):
     expires_in: float
 
 
-@frozen(kw_only=True)
+@_frozen(kw_only=True)
 class LoginFailed(Event):
     """A login gave no token.
 
@@ -107,7 +105,7 @@ class LoginFailed(Event):
     status_code: int | None
 
 
-@frozen(kw_only=True)
+@_frozen(kw_only=True)
 class LoginSkipped(Event):
     """A request needed a token, and no login was sent: the failure is already known.
 
@@ -126,7 +124,7 @@ class LoginSkipped(Event):
     status_code: int | None
 
 
-@frozen(kw_only=True)
+@_frozen(kw_only=True)
 class TokenRefreshing(Event):
     """The login about to start replaces a token before it expires (a proactive refresh).
 
@@ -139,7 +137,7 @@ class TokenRefreshing(Event):
     expires_in: float
 
 
-@frozen(kw_only=True)
+@_frozen(kw_only=True)
 class RequestReplayed(Event):
     """WXM answered 401 to a request, and ``WXMAuth`` sends it again with another token.
 
@@ -154,7 +152,7 @@ class RequestReplayed(Event):
     sends: int
 
 
-@frozen(kw_only=True)
+@_frozen(kw_only=True)
 class RetryScheduled(Event):
     """An attempt of a client call failed, and the retry policy tries it again.
 
@@ -177,7 +175,7 @@ class RetryScheduled(Event):
     status_code: int | None
 
 
-@frozen(kw_only=True)
+@_frozen(kw_only=True)
 class RateLimitWait(Event):
     """A client call waits for its turn under the client's ``rate_limit=``.
 
@@ -192,7 +190,7 @@ class RateLimitWait(Event):
     wait: float
 
 
-@frozen(kw_only=True)
+@_frozen(kw_only=True)
 class CallStarted(Event):
     """A ``WXMClient`` call begins (a namespace method, ``request()``...).
 
@@ -209,7 +207,7 @@ class CallStarted(Event):
     server_port: int | None
 
 
-@frozen(kw_only=True)
+@_frozen(kw_only=True)
 class CallFinished(Event):
     """A ``WXMClient`` call ended: with an answer, an error, or cancelled.
 
