@@ -1,7 +1,7 @@
 """OpenTelemetry for ``WXMClient``: a span per call, a child span per login, and metrics.
 
-Needs the ``otel`` extra (``pip install 'wxm-async[otel]'``, which brings
-``opentelemetry-api``); bring the SDK and an exporter of your choice. Nothing else in
+Needs the ``otel`` extra (``pip install -e '.[otel]'`` in a checkout), which brings
+``opentelemetry-api``; bring the SDK and an exporter of your choice. Nothing else in
 wxm_async imports OpenTelemetry.
 
 ``instrument(client)`` turns the client's events (``wxm_async.events``) into:
