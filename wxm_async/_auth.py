@@ -32,7 +32,7 @@ from typing import Self
 import httpx
 
 from ._config import check_number, credentials_from_env
-from ._emit import Emitter, check_callback
+from ._emit import Emitter
 from ._exceptions import ConfigurationError, RequestNotReplayableError
 from ._recovery import MAX_SENDS, Recovery, read_small
 from ._redact import redacted, without_query
@@ -123,7 +123,7 @@ class WXMAuth(httpx.Auth):
         self._clock = clock
         self._origin: tuple[str, str, int | None] | None = None
         self._accepted = 0  # answers other than 401 so far: WXM accepts some token
-        self._events = Emitter(check_callback(on_event))
+        self._events = Emitter(on_event)
         self._recovery = Recovery(
             store=self._store,
             clock=clock,

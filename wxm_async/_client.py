@@ -17,12 +17,13 @@ from ._api import Account, Analytics, Delivery, Questions, Responses, Surveys, S
 from ._auth import WXMAuth
 from ._body import DEFAULT_MAX_ANSWER_BYTES, json_body
 from ._config import base_url_from_env, check_client_options, check_number, check_timeout
-from ._emit import Emitter, check_callback
+from ._emit import Emitter
 from ._exceptions import ConfigurationError
 from ._http import QueryParams, Sender, caller_path
 from ._rate import RequestRate, TokenBucket
 from ._redact import redacted
 from ._retry import RetryPolicy
+from ._watch import watch
 from .events import EventCallback
 
 __all__ = [
@@ -93,16 +94,15 @@ class WXMClient:
         rate_limit: Pace the requests to stay under WXM's quota, e.g.
             ``RequestRate(requests=950, per=60)``; every attempt, retries included,
             waits for its turn. Default: no pacing (429s are retried instead).
-        on_event: A function called with each call's start and end, its retries and
-            waits, and the logins, refreshes and replays of its ``WXMAuth``, as events
-            from ``wxm_async.events`` (which hold no secret). It runs inline: keep it
-            cheap. If it raises, the call goes on and the error is logged once.
+        on_event: A function called with the events (``wxm_async.events``) of each call
+            and of its ``WXMAuth``'s logins. It runs inline: keep it cheap. If it
+            raises, the call goes on and the error is logged once.
 
     Raises:
         ConfigurationError: No ``auth`` (and no ``http_client``), or ``http_client``
             together with options it already has, or a number that is NaN, infinite
-            or out of range (``max_concurrency`` below 1, a negative timeout, ...), or
-            an ``on_event`` that is not callable.
+            or out of range (``max_concurrency`` below 1, ...), or ``on_event`` is
+            not callable.
 
     Attributes:
         questions: The account's questions and questionnaires.
@@ -131,7 +131,7 @@ class WXMClient:
         on_event: EventCallback | None = None,
     ) -> None:
         check_client_options(timeout, limits, first_page, max_answer_bytes)
-        check_callback(on_event)
+        self._events = Emitter(on_event)  # first: it refuses an on_event not callable
         if http_client is not None:
             given = [
                 name
@@ -173,9 +173,8 @@ class WXMClient:
             )
         check_number("max_concurrency", max_concurrency, at_least=1, whole=True)
         self._first_page = first_page
-        self._events = Emitter()
         if on_event is not None:
-            self._watch(on_event)
+            watch(self._events, self._http, on_event)
         self._attach(
             Sender(
                 self._http,
@@ -186,16 +185,6 @@ class WXMClient:
                 events=self._events,
             )
         )
-
-    def _watch(self, callback: EventCallback) -> None:
-        """Call ``callback`` with this client's events, and with its ``WXMAuth``'s.
-
-        ``wxm_async.otel.instrument()`` calls it too.
-        """
-        self._events.add(callback)
-        auth = self._http.auth
-        if isinstance(auth, WXMAuth):
-            auth._events.add(self._events.emit)
 
     def _attach(self, sender: Sender) -> None:
         """Send every call through ``sender``: the namespaces over it."""

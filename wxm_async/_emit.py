@@ -12,33 +12,27 @@ import logging
 from ._exceptions import ConfigurationError
 from .events import Event, EventCallback
 
-__all__ = ["Emitter", "check_callback"]
+__all__ = ["Emitter"]
 
 _log = logging.getLogger("wxm_async.events")
-
-
-def check_callback(callback: object) -> EventCallback | None:
-    """Return ``callback`` if it is callable or ``None``.
-
-    Raises:
-        ConfigurationError: ``on_event`` is something else.
-    """
-    if callback is not None and not callable(callback):
-        raise ConfigurationError(
-            f"on_event must be a function taking an event, not {type(callback).__name__}"
-        )
-    return callback
 
 
 class Emitter:
     """Calls its callbacks with each event, in the order they were added.
 
     ``listeners`` is empty when nobody listens: check it before building an event.
+
+    Raises:
+        ConfigurationError: The first callback (``on_event``) is not callable.
     """
 
     __slots__ = ("_failed", "listeners")
 
     def __init__(self, callback: EventCallback | None = None) -> None:
+        if callback is not None and not callable(callback):
+            raise ConfigurationError(
+                f"on_event must be a function taking an event, not {type(callback).__name__}"
+            )
         self.listeners: tuple[EventCallback, ...] = () if callback is None else (callback,)
         self._failed: set[int] = set()  # ids of the callbacks whose failure was logged
 

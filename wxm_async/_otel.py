@@ -13,6 +13,7 @@ from ._auth import WXMAuth
 from ._client import WXMClient
 from ._exceptions import ConfigurationError
 from ._version import __version__
+from ._watch import watch
 from .events import (
     CallFinished,
     CallStarted,
@@ -68,7 +69,7 @@ def instrument(
             f"instrument() takes a WXMClient, not {type(client).__name__}"
             + (": pass the WXMClient built on it" if isinstance(client, WXMAuth) else "")
         )
-    client._watch(_Telemetry(tracer_provider, meter_provider))
+    watch(client._events, client.http, _Telemetry(tracer_provider, meter_provider))
 
 
 class _Telemetry:

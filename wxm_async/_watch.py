@@ -1,4 +1,4 @@
-"""One client call as its events see it: ``CallStarted`` when made, ``CallFinished`` once."""
+"""What a client's events see: each call (``CallWatch``), and its auth's logins (``watch``)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,24 @@ from types import TracebackType
 import anyio
 import httpx
 
+from ._auth import WXMAuth
 from ._emit import Emitter
 from ._exceptions import APIStatusError
 from ._routes import url_template
-from .events import CallFinished, CallStarted, RateLimitWait, RetryScheduled
+from .events import CallFinished, CallStarted, EventCallback, RateLimitWait, RetryScheduled
 
-__all__ = ["CallWatch"]
+__all__ = ["CallWatch", "watch"]
+
+
+def watch(events: Emitter, http: httpx.AsyncClient, callback: EventCallback) -> None:
+    """Call ``callback`` with ``events``, and pass the events of ``http``'s ``WXMAuth`` on to them.
+
+    ``WXMClient(on_event=...)`` and ``wxm_async.otel.instrument()`` both come here.
+    """
+    events.add(callback)
+    auth = http.auth
+    if isinstance(auth, WXMAuth):
+        auth._events.add(events.emit)
 
 
 class CallWatch:
