@@ -40,13 +40,16 @@ _ROUTES = (
 _WORD = re.compile(r"[A-Za-z]{1,64}", re.ASCII)
 
 
-def _parse(route: str) -> tuple[tuple[str | None, ...], tuple[str, ...]]:
-    parts = route.split("/")[1:]
-    literal = tuple(None if p.startswith("{") else p.lower() for p in parts)
-    return literal, tuple(parts)
+def _pattern(route: str) -> str:
+    return "/".join(
+        "[^/]+" if part.startswith("{") else re.escape(part) for part in route.split("/")
+    )
 
 
-_PARSED = tuple(_parse(route) for route in _ROUTES)
+#: One pattern for all routes, tried in order: the first that matches names the route.
+_ROUTE = re.compile(
+    "|".join(f"(?P<r{n}>{_pattern(route)})" for n, route in enumerate(_ROUTES)), re.IGNORECASE
+)
 
 
 def url_template(path: str) -> str:
@@ -61,16 +64,13 @@ def url_template(path: str) -> str:
     """
     path = path.partition("?")[0].partition("#")[0]
     at = path.find("/api/")
-    prefix, rest = (path[:at], path[at:]) if at >= 0 else ("", path)
-    segments = rest.split("/")[1:]
-    lowered = [s.lower() for s in segments]
-    for literal, parts in _PARSED:
-        if len(literal) == len(segments) and all(
-            (got != "" if want is None else want == got)
-            for want, got in zip(literal, lowered, strict=True)
-        ):
-            return _generic(prefix) + "/" + "/".join(parts)
-    return _generic(prefix) + _generic(rest)
+    prefix, rest = (path[:at], path[at:]) if at > 0 else ("", path)
+    if prefix:
+        prefix = _generic(prefix)
+    match = _ROUTE.fullmatch(rest)
+    if match is not None and match.lastgroup is not None:
+        return prefix + _ROUTES[int(match.lastgroup[1:])]
+    return prefix + _generic(rest)
 
 
 def _generic(path: str) -> str:
