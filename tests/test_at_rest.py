@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 
-from wxm_async import AccessToken, DecodeError
-from wxm_async._converter import decode_at_rest, encode_at_rest, structure
-from wxm_async._models import AtRest, StoredFailure, StoredToken
+from wxm_async import AccessToken, AuthenticationError, DecodeError, TwoFactorRequiredError
+from wxm_async._converter import structure
+from wxm_async._stores._at_rest import (
+    decode_at_rest,
+    encode_at_rest,
+    failure_error,
+    failure_record,
+)
+from wxm_async.stores import AtRest, StoredFailure, StoredToken
 
 from .helpers import token_answer
 
@@ -60,3 +67,23 @@ def test_what_does_not_decode_raises_decode_error_without_quoting_it(
         decode_at_rest(data, what="the store")
     assert str(caught.value).startswith(message)
     assert "s3cret" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("code", "cls"),
+    [("two_factor", TwoFactorRequiredError), ("invalid_grant", AuthenticationError)],
+)
+def test_a_recorded_rejection_is_rebuilt_as_the_same_error(
+    code: str, cls: type[AuthenticationError]
+) -> None:
+    """Another process raises the error the login met: two-factor stays two-factor."""
+    login = httpx.Request("POST", "https://wxm.test/api/LoginToken")
+    error = cls("WXM rejected the login", request=login, status_code=401, error=code)
+    stored = failure_record(error, since=100.0, window=30.0)
+    assert (stored.since, stored.until, stored.url) == (100.0, 130.0, str(login.url))
+    read = decode_at_rest(encode_at_rest(AtRest(failure=stored)), what="x").failure
+    assert read is not None
+    rebuilt = failure_error(read)
+    assert type(rebuilt) is cls
+    assert (rebuilt.message, rebuilt.status_code, rebuilt.error) == (error.message, 401, code)
+    assert rebuilt.body == {"error": code}

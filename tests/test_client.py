@@ -27,7 +27,7 @@ from wxm_async import (
     WXMClient,
 )
 from wxm_async._converter import structure
-from wxm_async._store import cache_token
+from wxm_async._stores._token import cache_token
 from wxm_async.stores import LoginTurn
 from wxm_async.testing import FakeWXM
 

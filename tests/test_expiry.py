@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from wxm_async import AccessToken, WXMAuth
-from wxm_async._store import cache_token
+from wxm_async._stores._token import cache_token
 from wxm_async.testing import FakeWXM
 
 from .conftest import PASSWORD, USERNAME, ManualClock
@@ -54,6 +54,22 @@ def test_the_refresh_leeway_shrinks_for_short_tokens(lifetime: int, refresh_afte
     cached = cache_token(_token(lifetime), received_at=100.0, max_leeway=300.0)
     assert cached.expires_at == 100.0 + lifetime
     assert cached.refresh_at == pytest.approx(100.0 + refresh_after)
+
+
+def test_a_cached_token_is_due_then_expired_and_serves_only_while_current() -> None:
+    """due() from refresh_at on, expired() from expires_at on; still_serves() while current."""
+    cached = cache_token(_token(1000), received_at=0.0, max_leeway=300.0)
+    assert (cached.refresh_at, cached.expires_at, cached.leeway) == (900.0, 1000.0, 100.0)
+    assert cached.authorization == "Bearer t"
+    assert not cached.due(899.9)
+    assert cached.due(900.0)
+    assert not cached.expired(999.9)
+    assert cached.expired(1000.0)
+    assert cached.still_serves(current=cached, now=999.9)
+    assert not cached.still_serves(current=cached, now=1000.0)  # expired
+    other = cache_token(_token(1000), received_at=0.0, max_leeway=300.0)
+    assert not cached.still_serves(current=other, now=0.0)  # replaced: not the current one
+    assert not cached.still_serves(current=None, now=0.0)  # discarded
 
 
 @pytest.mark.anyio

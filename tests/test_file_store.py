@@ -2,7 +2,8 @@
 
 Here each ``FileTokenStore`` stands for a process: two stores on one path share
 nothing but the file and its lock, as two processes would. ``test_fleet.py`` runs real
-processes.
+processes; ``test_store_contract.py`` what every store promises (one login, a shared
+rejection, waiting for another's login), here only what the file adds.
 """
 
 from __future__ import annotations
@@ -20,14 +21,12 @@ from wxm_async import (
     AuthenticationError,
     ConfigurationError,
     TokenStoreError,
-    WXMAuth,
     WXMError,
 )
 from wxm_async.stores import FileTokenStore, LoginTurn
 from wxm_async.testing import FakeWXM
 
-from .conftest import PASSWORD, USERNAME, ManualClock, Server, store_client
-from .helpers import storm
+from .conftest import PASSWORD, ManualClock, store_client
 
 pytestmark = pytest.mark.anyio
 
@@ -48,26 +47,8 @@ async def results(http: httpx.AsyncClient, n: int) -> list[int | str]:
     return seen
 
 
-async def test_stores_on_one_file_share_one_login(
-    server: Server, fake: FakeWXM, tmp_path: Path
-) -> None:
-    """Three 'processes' on one token file, cold and concurrent: one login in total."""
-    path = tmp_path / "token"
-    async with anyio.create_task_group() as tg:
-        for _ in range(3):
-            http = server.client(WXMAuth(USERNAME, PASSWORD, store=FileTokenStore(path)))
-            tg.start_soon(_storm_and_close, http)
-    assert (fake.login_attempts, fake.logins, fake.denied) == (1, 1, 0)
-    assert fake.requests["GET /api/Questions/Active"] == 300
-
-
 def _names(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir())
-
-
-async def _storm_and_close(http: httpx.AsyncClient) -> None:
-    async with http:
-        assert await storm(http, 100) == [200] * 100
 
 
 async def test_the_token_file_is_owner_only_and_holds_no_password(
@@ -89,58 +70,6 @@ async def test_the_token_file_is_owner_only_and_holds_no_password(
     assert document["token"]["token"]["access_token"] == token.token.access_token
     assert _names(tmp_path) == ["token", "token.lock"]  # no temporary file left
     assert token.token.access_token not in repr(store)
-
-
-async def test_a_valid_token_is_served_from_memory_without_reading_the_file(
-    fake: FakeWXM, tmp_path: Path
-) -> None:
-    """With a valid token in memory, requests read no file: deleting it changes nothing."""
-    path = tmp_path / "token"
-    async with store_client(fake, FileTokenStore(path)) as http:
-        await http.get("/api/Profile")
-        path.unlink()
-        assert await storm(http, 50) == [200] * 50
-    assert fake.logins == 1
-    assert not path.exists()
-
-
-async def test_a_process_adopts_the_token_another_wrote(fake: FakeWXM, tmp_path: Path) -> None:
-    """A second store finds the token in the file and uses it, with the same deadlines."""
-    path = tmp_path / "token"
-    first, second = FileTokenStore(path), FileTokenStore(path)
-    async with store_client(fake, first) as a, store_client(fake, second) as b:
-        await a.get("/api/Profile")
-        assert (await b.get("/api/Profile")).status_code == 200
-    one, two = first.current(), second.current()
-    assert one is not None
-    assert two is not None
-    assert one.token == two.token
-    assert two.expires_at - two.refresh_at == pytest.approx(one.expires_at - one.refresh_at)
-    assert two.expires_at == pytest.approx(one.expires_at, abs=1.0)
-    assert fake.logins == 1
-
-
-async def test_a_revoked_token_is_replaced_once_for_every_process(
-    fake: FakeWXM, tmp_path: Path
-) -> None:
-    """Every store meets the revoked token: one new login in total, no request lost."""
-    path = tmp_path / "token"
-    clients = [store_client(fake, FileTokenStore(path)) for _ in range(3)]
-    for http in clients:
-        assert (await http.get("/api/Profile")).status_code == 200
-    fake.revoke_all_tokens()
-    statuses: list[int] = []
-
-    async def run(http: httpx.AsyncClient) -> None:
-        statuses.extend(await storm(http, 50))
-
-    async with anyio.create_task_group() as tg:
-        for http in clients:
-            tg.start_soon(run, http)
-    for http in clients:
-        await http.aclose()
-    assert statuses == [200] * 150
-    assert fake.logins == 2
 
 
 async def test_a_token_another_process_refreshed_is_used_in_the_refresh_window(
@@ -169,27 +98,6 @@ async def test_a_token_another_process_refreshed_is_used_in_the_refresh_window(
         await http.aclose()
 
 
-async def test_a_wrong_password_costs_one_attempt_for_every_process(
-    fake: FakeWXM, tmp_path: Path
-) -> None:
-    """A rejected login is shared through the file: the other stores raise it untried."""
-    path = tmp_path / "token"
-    async with store_client(fake, FileTokenStore(path), "wrong") as a:
-        first = await results(a, 20)
-    async with store_client(fake, FileTokenStore(path), "wrong") as b:
-        with pytest.raises(AuthenticationError) as caught:
-            await b.get("/api/Profile")
-    assert first == ["AuthenticationError"] * 20
-    assert fake.login_attempts == 1
-    error = caught.value
-    assert (error.status_code, error.error) == (400, "invalid_grant")
-    assert error.error_description == "The user name or password is incorrect."
-    assert "WXM rejected the login for 'demo'" in str(error)
-    assert error.request is not None
-    assert error.request.url == "https://wxm.test/api/LoginToken"
-    assert "wrong" not in path.read_text()
-
-
 async def test_a_shared_failure_ends_with_its_window(fake: FakeWXM, tmp_path: Path) -> None:
     """After the failure window, a store tries to log in again; a success clears it."""
     wall = ManualClock(1_700_000_000.0)
@@ -209,42 +117,6 @@ async def test_a_shared_failure_ends_with_its_window(fake: FakeWXM, tmp_path: Pa
         assert (await b.get("/api/Profile")).status_code == 200
     assert (fake.login_attempts, fake.logins) == (2, 1)
     assert json.loads(path.read_text()).get("failure") is None  # cleared
-
-
-async def test_a_zero_failure_window_shares_nothing(fake: FakeWXM, tmp_path: Path) -> None:
-    """failure_window=0: each process tries for itself, as with in-memory stores."""
-    path = tmp_path / "token"
-    for _ in range(2):
-        async with store_client(fake, FileTokenStore(path, failure_window=0), "wrong") as http:
-            with pytest.raises(AuthenticationError):
-                await http.get("/api/Profile")
-    assert fake.login_attempts == 2
-
-
-async def test_a_refresh_rejected_elsewhere_keeps_the_old_token_working(
-    clock: ManualClock, tmp_path: Path
-) -> None:
-    """A rejection shared in the refresh window does not fail requests the old token serves."""
-    wall = ManualClock(1_700_000_000.0)
-    fake = FakeWXM(token_lifetime=1000, clock=clock)
-    path = tmp_path / "token"
-    https = [
-        store_client(fake, FileTokenStore(path, wall_clock=wall), clock=clock) for _ in range(2)
-    ]
-    for http in https:
-        await http.get("/api/Profile")
-    clock.advance(950)  # past the refresh (at 900) but before expiry (999)
-    wall.advance(950)
-    fake.lock_account(USERNAME)
-    # The first refreshes, is rejected, shares the rejection and goes on with the old token.
-    assert (await https[0].get("/api/Profile")).status_code == 200
-    assert fake.login_attempts == 2
-    assert json.loads(path.read_text())["failure"]["error"] == "Authorization Error"
-    # The second sees the shared rejection: it does not try, and the old token serves it.
-    assert (await https[1].get("/api/Profile")).status_code == 200
-    assert fake.login_attempts == 2
-    for http in https:
-        await http.aclose()
 
 
 async def test_a_corrupt_token_file_is_ignored_and_replaced(
@@ -290,33 +162,6 @@ async def test_an_unusable_location_raises_token_store_error(fake: FakeWXM, tmp_
         assert (await http.get("/api/Profile")).status_code == 200
 
 
-async def test_a_process_waits_for_the_login_another_holds(fake: FakeWXM, tmp_path: Path) -> None:
-    """While one store holds the turn (the file lock), another waits, then uses its token."""
-    path = tmp_path / "token"
-    leader, follower = FileTokenStore(path), FileTokenStore(path)
-    pause = fake.pause_logins()
-    async with (
-        store_client(fake, leader) as a,
-        store_client(fake, follower) as b,
-        anyio.create_task_group() as tg,
-    ):
-        tg.start_soon(a.get, "/api/Profile")
-        await pause.arrived.wait()  # the leader holds the lock, mid-login
-        waiting = anyio.Event()
-        statuses: list[int] = []
-
-        async def follow() -> None:
-            waiting.set()
-            statuses.append((await b.get("/api/Profile")).status_code)
-
-        tg.start_soon(follow)
-        await waiting.wait()
-        assert fake.login_attempts == 1
-        pause.release()
-    assert statuses == [200]
-    assert (fake.login_attempts, fake.logins) == (1, 1)
-
-
 async def test_a_cancelled_waiter_does_not_keep_the_lock(fake: FakeWXM, tmp_path: Path) -> None:
     """A store cancelled while it waits for the lock leaves it free for the next login."""
     path = tmp_path / "token"
@@ -358,6 +203,6 @@ def test_without_flock_the_constructor_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Where there is no fcntl (Windows), FileTokenStore refuses with a clear error."""
-    monkeypatch.setattr("wxm_async._file_store.fcntl", None)
+    monkeypatch.setattr("wxm_async._stores._file.fcntl", None)
     with pytest.raises(ConfigurationError, match=r"needs fcntl\.flock, which Windows lacks"):
         FileTokenStore(tmp_path / "token")

@@ -30,9 +30,9 @@ from wxm_async import (
     WXMError,
 )
 from wxm_async._body import read_capped
-from wxm_async._converter import decode_at_rest
-from wxm_async._models import AtRest
 from wxm_async._retry import parse_retry_after
+from wxm_async._stores._at_rest import decode_at_rest
+from wxm_async.stores import AtRest
 
 from .helpers import Chunks
 

@@ -30,6 +30,7 @@ from contextlib import aclosing
 from typing import Self
 
 import httpx
+from attrs import define
 
 from ._config import check_number, credentials_from_env
 from ._emit import Emitter
@@ -37,12 +38,9 @@ from ._exceptions import ConfigurationError, RequestNotReplayableError
 from ._recovery import MAX_SENDS, Recovery, read_small
 from ._redact import redacted, without_query
 from ._routes import url_template
-from ._store import (
-    DEFAULT_REFRESH_LEEWAY,
-    CachedToken,
-    MemoryTokenStore,
-    TokenStore,
-)
+from ._stores._memory import MemoryTokenStore
+from ._stores._protocol import TokenStore
+from ._stores._token import DEFAULT_REFRESH_LEEWAY, CachedToken
 from .events import EventCallback, RequestReplayed
 
 __all__ = ["WXMAuth"]
@@ -227,12 +225,9 @@ class WXMAuth(httpx.Auth):
         self._check_origin(request)
         token = self._store.current()
         stale = token  # the token this request cannot use: missing, due, or rejected
-        if token is not None and self._clock() >= token.refresh_at:
+        if token is not None and token.due(self._clock()):
             token = None
-        sends = 0
-        answered = False  # a probe found the token alive, or could not tell: 401 is final
-        accepted = -1  # answers not 401 through this auth when this request met its first
-        first_refused = 0.0  # when it did
+        sends = _Sends()
         try:
             while True:
                 if token is None:
@@ -244,20 +239,9 @@ class WXMAuth(httpx.Auth):
                     token = item
                 request.headers["Authorization"] = token.authorization
                 response = yield request
-                sends += 1
-                if response.status_code != 401:
-                    self._accepted += 1
+                if self._is_answer(request, response, token, sends):
                     return
-                if sends == MAX_SENDS or answered:
-                    return
-                if self._recovery.refuses(request, token):
-                    return  # this endpoint refuses this live token: the 401 is the answer
-                # A token from a login begun after this request's first 401, and WXM has
-                # answered nothing but 401 since: it refuses every token, and another
-                # login will not help.
-                refuses_all = accepted == self._accepted and _since(token, first_refused)
-                if accepted < 0:
-                    accepted, first_refused = self._accepted, self._clock()
+                refuses_all = sends.refuses_all(self._accepted, token, self._clock())
                 await read_small(response)
                 if token is self._store.current():
                     probed = False
@@ -267,29 +251,14 @@ class WXMAuth(httpx.Auth):
                         while isinstance(judged, httpx.Request):
                             probed = True
                             judged = await verdict.asend((yield judged))
-                    if judged is False:
-                        self._store.discard(token)
-                    if judged is not False or refuses_all:  # alive, unknown, or all refused
+                    if self._stands(token, judged, refuses_all):
                         if not probed:
                             return  # the 401 is the answer
                         # httpx answers the caller with the last response: send the
                         # request once more, so that the answer is its own, not the probe's.
-                        answered = True
+                        sends.answered = True
                         continue
-                self._check_replayable(request)
-                _log.debug(
-                    "WXM answered 401 to %s %s; replaying it with another token",
-                    request.method,
-                    without_query(request.url),
-                )
-                if self._events.listeners:
-                    self._events.emit(
-                        RequestReplayed(
-                            method=request.method,
-                            url_template=url_template(request.url.raw_path.decode("ascii")),
-                            sends=sends,
-                        )
-                    )
+                self._prepare_replay(request, sends.count)
                 stale, token = token, None
         except BaseException:
             # Whatever ends the flow early (a transport error while sending or reading,
@@ -298,7 +267,30 @@ class WXMAuth(httpx.Auth):
             request.headers.pop("Authorization", None)
             raise
 
-    def _check_replayable(self, request: httpx.Request) -> None:
+    def _is_answer(
+        self, request: httpx.Request, response: httpx.Response, token: CachedToken, sends: _Sends
+    ) -> bool:
+        """Count a send; tell whether ``response`` is the caller's answer, not to be replayed."""
+        sends.count += 1
+        if response.status_code != 401:
+            self._accepted += 1
+            return True
+        # After a probe, a 401 is final; and an endpoint seen refusing this live token
+        # lately answers with its 401.
+        return sends.count == MAX_SENDS or sends.answered or self._recovery.refuses(request, token)
+
+    def _stands(self, token: CachedToken, judged: bool | None, refuses_all: bool) -> bool:
+        """Whether a 401 the probe judged stands: the token lives, or no login would help.
+
+        ``judged`` is the probe's verdict: ``False`` for a dead token, which is discarded,
+        ``None`` when it could not tell.
+        """
+        if judged is False:
+            self._store.discard(token)
+        return judged is not False or refuses_all  # alive, unknown, or all refused
+
+    def _prepare_replay(self, request: httpx.Request, sends: int) -> None:
+        """Refuse to replay a request whose body is gone; log and tell the replay otherwise."""
         if not isinstance(request.stream, httpx.ByteStream):
             raise RequestNotReplayableError(
                 f"WXM rejected the token (401) for {request.method} {without_query(request.url)}, "
@@ -306,6 +298,19 @@ class WXMAuth(httpx.Auth):
                 "multipart upload), already sent. Send bytes, json= or data= instead, or call "
                 "request.read() first",
                 request=redacted(request),
+            )
+        _log.debug(
+            "WXM answered 401 to %s %s; replaying it with another token",
+            request.method,
+            without_query(request.url),
+        )
+        if self._events.listeners:
+            self._events.emit(
+                RequestReplayed(
+                    method=request.method,
+                    url_template=url_template(request.url.raw_path.decode("ascii")),
+                    sends=sends,
+                )
             )
 
     def _check_origin(self, request: httpx.Request) -> None:
@@ -319,6 +324,28 @@ class WXMAuth(httpx.Auth):
                 f"{_format_origin(origin)}: use another client or auth for that host",
                 request=redacted(request),
             )
+
+
+@define
+class _Sends:
+    """What one request met on its way through 401s."""
+
+    count: int = 0
+    answered: bool = False  # a probe found the token alive, or could not tell: 401 is final
+    accepted: int = -1  # answers not 401 through the auth when this request met its first
+    first_refused: float = 0.0  # when it did
+
+    def refuses_all(self, accepted: int, token: CachedToken, now: float) -> bool:
+        """Whether WXM refuses every token, and another login will not help.
+
+        So it does when ``token`` came from a login begun after this request's first 401
+        and WXM has answered nothing but 401 since (``accepted`` answers not 401 through
+        the auth, now). Remembers the first 401.
+        """
+        refused = self.accepted == accepted and _since(token, self.first_refused)
+        if self.accepted < 0:
+            self.accepted, self.first_refused = accepted, now
+        return refused
 
 
 def _since(token: CachedToken, moment: float) -> bool:

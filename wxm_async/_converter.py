@@ -1,4 +1,4 @@
-"""The one place that knows WXM's wire format, and the format of tokens at rest.
+"""The one place that knows WXM's wire format.
 
 A private cattrs converter: WXM's key names (camelCase, ``.issued``, the odd ``questionID``),
 its ``"True"`` strings, its RFC 1123 and ISO 8601 dates. Users never see or mutate it.
@@ -7,14 +7,13 @@ Every failure to decode becomes one ``DecodeError`` whose message carries cattrs
 Every model's attribute is read from (and written to) the camelCase of its name, unless
 ``_WIRE_NAMES`` says otherwise: the models are named for the domain, not for the JSON.
 
-Shared token stores keep a versioned JSON document (``encode_at_rest`` and
-``decode_at_rest``): the token in WXM's own wire format, with wall-clock facts beside it.
+The shared token stores' records (``_stores._at_rest``) are attrs classes too: this
+converter spells their fields as it spells WXM's, and the token in them as WXM sends it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 from collections.abc import Callable
 from typing import Any, TypeVar, get_type_hints
@@ -31,11 +30,8 @@ from ._exceptions import DecodeError
 from ._wire_values import json_kind, register_value_hooks
 
 __all__ = [
-    "AT_REST_VERSION",
     "decode",
-    "decode_at_rest",
     "decode_response",
-    "encode_at_rest",
     "from_wire",
     "structure",
     "to_wire",
@@ -295,42 +291,6 @@ def decode(data: Any, tp: Any, *, what: str, request: httpx.Request | None) -> A
         # A bare value of the wrong kind, or a list where an object was expected.
         problems = _problems(exc, "$", tp)[0]
     raise DecodeError(f"could not decode {what}: {problems}", request=request) from None
-
-
-AT_REST_VERSION = 1
-"""The version of the at-rest document; a store refuses any other."""
-
-
-def encode_at_rest(record: m.AtRest) -> bytes:
-    """Encode what a shared store keeps as a versioned JSON document."""
-    document = {"version": AT_REST_VERSION, **_converter.unstructure(record)}
-    return json.dumps(document, separators=(",", ":")).encode()
-
-
-def decode_at_rest(data: bytes, *, what: str) -> m.AtRest:
-    """Decode a document ``encode_at_rest`` made.
-
-    The document is never quoted in an error: it holds a token.
-
-    Args:
-        data: The stored bytes.
-        what: Where they came from, for the message (``"the token file /run/wxm"``).
-
-    Raises:
-        DecodeError: The bytes are not such a document, or of another version.
-    """
-    try:
-        document = json.loads(data)
-    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: too deep
-        raise DecodeError(f"could not decode {what}: it is not JSON ({len(data)} bytes)") from None
-    if isinstance(document, dict) and document.get("version") != AT_REST_VERSION:
-        version = document.get("version")
-        shown = repr(version) if isinstance(version, int) or version is None else "of another kind"
-        raise DecodeError(
-            f"could not decode {what}: version {shown[:20]}, "
-            f"expected {AT_REST_VERSION} (written by another version of wxm_async?)"
-        )
-    return structure(document, m.AtRest, what=what, request=None)
 
 
 def decode_response(

@@ -64,6 +64,7 @@ __all__ = [
     "UnprocessableEntityError",
     "WXMError",
     "error_for_status",
+    "login_rejected",
 ]
 
 
@@ -343,3 +344,41 @@ def error_for_status(
         )
     cls = _BY_STATUS.get(status_code, ServerError if status_code >= 500 else APIStatusError)
     return cls(message, request=request, status_code=status_code, body=body, response=response)
+
+
+def login_rejected(
+    message: str,
+    *,
+    request: httpx.Request | None,
+    status_code: int,
+    body: object,
+    error: str | None,
+    error_description: str | None,
+    response: httpx.Response | None = None,
+) -> AuthenticationError:
+    """Return the error for a login WXM rejected: the one place its class is chosen.
+
+    Args:
+        message: What failed, for ``str()``.
+        request: The login, without its body.
+        status_code: WXM's status (400 or 401).
+        body: The decoded body.
+        error: WXM's ``error`` code, or ``None``.
+        error_description: WXM's explanation, or ``None``.
+        response: The read answer, if there is one (not for a rejection another
+            process recorded).
+
+    Returns:
+        ``TwoFactorRequiredError`` when ``error`` is ``"two_factor"``, else
+        ``AuthenticationError``.
+    """
+    cls = TwoFactorRequiredError if error == "two_factor" else AuthenticationError
+    return cls(
+        message,
+        request=request,
+        status_code=status_code,
+        body=body,
+        response=response,
+        error=error,
+        error_description=error_description,
+    )

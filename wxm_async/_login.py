@@ -25,18 +25,17 @@ import httpx
 from ._body import error_body
 from ._converter import decode_response
 from ._exceptions import (
-    AuthenticationError,
     ConfigurationError,
     DecodeError,
-    TwoFactorRequiredError,
     WXMError,
     error_for_status,
+    login_rejected,
 )
 from ._models import AccessToken
 from ._models._token import unusable
 from ._redact import CREDENTIAL_HEADERS, redacted, without_query
 from ._retry import parse_retry_after
-from ._store import CachedToken, cache_token
+from ._stores._token import CachedToken, cache_token
 
 __all__ = [
     "LOGIN_PATH",
@@ -287,20 +286,7 @@ def interpret_login(
     body = error_body(response)
     status = f"{response.status_code} {response.reason_phrase}".strip()
     if response.status_code in (400, 401):
-        code = _string_field(body, "error")
-        description = _string_field(body, "error_description")
-        cls = TwoFactorRequiredError if code == "two_factor" else AuthenticationError
-        reason = f"{code}: {description}" if code and description else code or description
-        return cls(
-            f"WXM rejected the login for {username!r} ({status})"
-            + (f": {reason}" if reason else ""),
-            request=request,
-            status_code=response.status_code,
-            body=body,
-            error=code,
-            error_description=description,
-            response=response,
-        )
+        return _rejection(response, request, body, username=username, status=status)
     return error_for_status(
         f"the login for {username!r} failed: WXM answered {status}",
         request=request,
@@ -308,6 +294,24 @@ def interpret_login(
         body=body,
         response=response,
         retry_after=parse_retry_after(response.headers.get("retry-after")),
+    )
+
+
+def _rejection(
+    response: httpx.Response, request: httpx.Request, body: object, *, username: str, status: str
+) -> WXMError:
+    """The error for a login WXM rejected (400, 401), with WXM's code and reason."""
+    code = _string_field(body, "error")
+    description = _string_field(body, "error_description")
+    reason = f"{code}: {description}" if code and description else code or description
+    return login_rejected(
+        f"WXM rejected the login for {username!r} ({status})" + (f": {reason}" if reason else ""),
+        request=request,
+        status_code=response.status_code,
+        body=body,
+        error=code,
+        error_description=description,
+        response=response,
     )
 
 

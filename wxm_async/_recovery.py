@@ -30,7 +30,8 @@ from ._emit import Emitter
 from ._exceptions import LoginInterruptedError, WXMError
 from ._login import interpret_login, login_request, login_url, probe_request
 from ._redact import redacted, without_query
-from ._store import CachedToken, TokenStore
+from ._stores._protocol import TokenStore
+from ._stores._token import CachedToken
 from .events import LoginFailed, LoginSkipped, LoginStarted, LoginSucceeded, TokenRefreshing
 
 __all__ = ["MAX_SENDS", "REFUSAL_MEMORY", "Flow", "Recovery", "read_small"]
@@ -259,7 +260,7 @@ class Recovery:
             )
             return outcome
         assert outcome is not None  # an abandoned login raised before getting here
-        if stale is not None and self.store.current() is stale and self.clock() < stale.expires_at:
+        if stale is not None and stale.still_serves(current=self.store.current(), now=self.clock()):
             _log.warning(
                 "could not refresh the WXM token, keeping the current one until it expires: %s",
                 outcome,

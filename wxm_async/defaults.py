@@ -5,10 +5,10 @@ Each is the default of an argument: pass the argument to change it.
 
 from ._api._responses import DEFAULT_PAGE_SIZE
 from ._client import DEFAULT_BASE_URL, DEFAULT_FIRST_PAGE, DEFAULT_LIMITS, DEFAULT_TIMEOUT
-from ._redis_store import DEFAULT_LEASE
 from ._retry import DEFAULT_RETRY_STATUSES
-from ._shared import DEFAULT_FAILURE_WINDOW
-from ._store import DEFAULT_REFRESH_LEEWAY
+from ._stores._protocol import DEFAULT_FAILURE_WINDOW
+from ._stores._redis import DEFAULT_LEASE
+from ._stores._token import DEFAULT_REFRESH_LEEWAY
 
 __all__ = [
     "DEFAULT_BASE_URL",

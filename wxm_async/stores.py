@@ -11,30 +11,35 @@ A store is anything that follows the ``TokenStore`` protocol, which hands out
 subclass ``SharedTokenStore``, as ``FileTokenStore`` and ``RedisTokenStore`` do: it
 brings the single-flight login, the in-process layer, the shared failure window and
 encryption at rest, and asks five methods of you. They start with an underscore because
-they are for subclasses to provide, not for callers to use:
+they are for subclasses to provide, not for callers to use. ``SharedTokenStore[L]`` is
+generic in ``L``, the lease your storage hands out (a lock object, a lease id):
 
 - ``async _read() -> Snapshot``: read the shared record.
-- ``async _lock(ready) -> (lease, Snapshot)``: wait for the lock one process at a time
-  holds while it logs in, and read the record under it; or return ``(None, snapshot)``
-  as soon as ``ready(snapshot)`` says the lock is needless.
-- ``async _unlock(lease)``: release it.
-- ``async _put_token(lease, record, remaining)``: store a ``StoredToken`` that lives
+- ``async _acquire_lease(ready) -> (L | None, Snapshot)``: wait for the lease one
+  process at a time holds while it logs in, and read the record under it; or return
+  ``(None, snapshot)`` as soon as ``ready(snapshot)`` says the lease is needless.
+- ``async _release_lease(lease)``: release it.
+- ``async _put_token(record, remaining)``: store a ``StoredToken`` that lives
   ``remaining`` seconds more, clearing any failure.
-- ``async _put_failure(lease, record, window)``: store a ``StoredFailure`` for
-  ``window`` seconds, keeping the token.
+- ``async _put_failure(record, window)``: store a ``StoredFailure`` for ``window``
+  seconds, keeping the token.
 
 ``self._seal(AtRest(...)) -> bytes`` and ``self._unseal(data, what=...) -> AtRest | None``
-encode the record for storage (encrypted when the store has a key). Raise
-``TokenStoreError`` when the storage fails; the message must not contain the token.
+encode the record for storage (encrypted when the store has a key), and
+``self._snapshot(record) -> Snapshot`` reads a record's wall-clock deadlines as remaining
+lives. Raise ``TokenStoreError`` when the storage fails; the message must not contain
+the token.
 """
 
 from ._exceptions import TokenStoreError
-from ._file_store import FileTokenStore
-from ._models import AtRest, StoredFailure, StoredToken
 from ._public import publish as _publish
-from ._redis_store import RedisTokenStore
-from ._shared import SharedTokenStore, Snapshot
-from ._store import CachedToken, LoginTurn, MemoryTokenStore, TokenStore
+from ._stores._at_rest import AtRest, StoredFailure, StoredToken
+from ._stores._file import FileTokenStore
+from ._stores._memory import MemoryTokenStore
+from ._stores._protocol import LoginTurn, TokenStore
+from ._stores._redis import RedisTokenStore
+from ._stores._shared import SharedTokenStore, Snapshot
+from ._stores._token import CachedToken
 
 __all__ = [
     "AtRest",

@@ -18,13 +18,12 @@ from ._notifications import Notification
 from ._questions import Question, Questionnaire
 from ._responses import Answer, Note, ResponsePage, SurveyResponse
 from ._surveys import Survey, SurveySubmission
-from ._token import AccessToken, AtRest, StoredFailure, StoredToken
+from ._token import AccessToken
 from ._tokens import SurveyToken
 
 __all__ = [
     "AccessToken",
     "Answer",
-    "AtRest",
     "ContentTemplate",
     "DeliveryEvent",
     "DeliveryPlan",
@@ -44,8 +43,6 @@ __all__ = [
     "ResponseFilter",
     "ResponsePage",
     "Settings",
-    "StoredFailure",
-    "StoredToken",
     "SubUser",
     "SubUserPage",
     "Summary",

@@ -11,9 +11,6 @@ from attrs import field, frozen
 __all__ = [
     "DEFAULT_TOKEN_LIFETIME",
     "AccessToken",
-    "AtRest",
-    "StoredFailure",
-    "StoredToken",
     "unusable",
 ]
 
@@ -101,61 +98,3 @@ def unusable(token: AccessToken) -> str | None:
     if math.isnan(token.lifetime):
         return "the token's lifetime is not a number"
     return None
-
-
-@frozen(kw_only=True)
-class StoredToken:
-    """A token as a shared store keeps it at rest: WXM's answer and wall-clock facts.
-
-    Monotonic deadlines mean nothing to another process, so the store keeps the expiry
-    on the wall clock and the refresh as a leeway before it; each reader turns them
-    back into deadlines on its own monotonic clock.
-
-    Attributes:
-        token: WXM's login answer.
-        expires: When the token expires, in seconds since the epoch (``time.time()``).
-        refresh_leeway: How long before ``expires`` it is due for refresh, in seconds.
-    """
-
-    token: AccessToken
-    expires: float
-    refresh_leeway: float
-
-
-@frozen(kw_only=True)
-class StoredFailure:
-    """A rejected login as a shared store keeps it, for the other processes to raise.
-
-    Never the password: only what WXM answered and where.
-
-    Attributes:
-        message: The error's message.
-        url: The login URL (it carries no secret).
-        status_code: WXM's status (400 or 401).
-        error: WXM's ``error`` code, or ``None``.
-        error_description: WXM's explanation, or ``None``.
-        until: When the failure stops being shared, in seconds since the epoch.
-        since: When the login was rejected, in seconds since the epoch; ``None`` in
-            records written before it was kept.
-    """
-
-    message: str
-    url: str
-    status_code: int
-    error: str | None = None
-    error_description: str | None = None
-    until: float
-    since: float | None = None
-
-
-@frozen(kw_only=True)
-class AtRest:
-    """Everything a shared store keeps for one account: a token, a failure, or both.
-
-    Attributes:
-        token: The current token, or ``None``.
-        failure: The last rejected login, while it is shared, or ``None``.
-    """
-
-    token: StoredToken | None = None
-    failure: StoredFailure | None = None

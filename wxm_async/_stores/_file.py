@@ -1,20 +1,21 @@
 """``FileTokenStore``: one token for every process on a host, in a file.
 
 For a web app served by several worker processes (``uvicorn --workers 4``) or
-several jobs on one machine. Single-flight across processes is an OS file lock
-(``fcntl.flock``) on a lock file beside the token file, held only while one process
-logs in. The kernel releases it when that process exits or is killed, so a crashed
+several jobs on one machine. Single-flight across processes is a lease, an OS file
+lock (``fcntl.flock``) on a lock file beside the token file, held only while one
+process logs in. The kernel releases it when that process exits or is killed, so a crashed
 login never blocks the others.
 
 ``flock`` blocks, so the wait for it runs in a worker thread (``anyio.to_thread``): the
 kernel wakes the waiter the moment the lock is free, without polling, and the event
 loop is never blocked. A waiter that is cancelled leaves its thread behind to take the
-lock and drop it at once.
+lock and release it at once.
 """
 
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import stat
 import tempfile
@@ -26,18 +27,14 @@ from types import ModuleType
 
 import anyio
 
-from ._exceptions import ConfigurationError, TokenStoreError
-from ._models import AtRest, StoredFailure, StoredToken
-from ._shared import (
-    DEFAULT_FAILURE_WINDOW,
-    EMPTY,
-    MAX_RECORD_BYTES,
-    SharedTokenStore,
-    Snapshot,
-    _log,
-)
+from .._exceptions import ConfigurationError, TokenStoreError
+from ._at_rest import AtRest, StoredFailure, StoredToken
+from ._protocol import DEFAULT_FAILURE_WINDOW
+from ._shared import MAX_RECORD_BYTES, SharedTokenStore, Snapshot
 
 __all__ = ["FileTokenStore"]
+
+_log = logging.getLogger("wxm_async.store")
 
 fcntl: ModuleType | None
 try:
@@ -46,7 +43,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
 
-class FileTokenStore(SharedTokenStore):
+class FileTokenStore(SharedTokenStore["_FileLease"]):
     """Share one token, and one login, between the processes of one host, in a file.
 
     Give every process's ``WXMAuth`` a ``FileTokenStore`` on the same path: the first
@@ -122,45 +119,35 @@ class FileTokenStore(SharedTokenStore):
     async def _read(self) -> Snapshot:
         return self._snapshot(await anyio.to_thread.run_sync(self._load))
 
-    async def _lock(self, ready: Callable[[Snapshot], bool]) -> tuple[object | None, Snapshot]:
-        flock = await anyio.to_thread.run_sync(self._open_lock)
-        if not flock.try_acquire():
+    async def _acquire_lease(
+        self, ready: Callable[[Snapshot], bool]
+    ) -> tuple[_FileLease | None, Snapshot]:
+        lease = await anyio.to_thread.run_sync(self._open_lock)
+        if not lease.try_acquire():
             try:
-                await anyio.to_thread.run_sync(flock.acquire, abandon_on_cancel=True)
+                await anyio.to_thread.run_sync(lease.acquire, abandon_on_cancel=True)
             except BaseException:
-                flock.abandon()
+                lease.release()
                 raise
         try:
-            return flock, await self._read()
+            return lease, await self._read()
         except BaseException:
-            flock.abandon()
+            lease.release()
             raise
 
-    async def _unlock(self, lease: object) -> None:
-        assert isinstance(lease, _Flock)
-        lease.abandon()
+    async def _release_lease(self, lease: _FileLease) -> None:
+        lease.release()
 
-    async def _put_token(self, lease: object, record: StoredToken, remaining: float) -> None:
+    async def _put_token(self, record: StoredToken, remaining: float) -> None:
         await anyio.to_thread.run_sync(self._store, AtRest(token=record))
 
-    async def _put_failure(self, lease: object, record: StoredFailure, window: float) -> None:
+    async def _put_failure(self, record: StoredFailure, window: float) -> None:
         def keep_token_store_failure() -> None:
             self._store(AtRest(token=self._load().token, failure=record))
 
         await anyio.to_thread.run_sync(keep_token_store_failure)
 
     # -- blocking helpers, run in worker threads ---------------------------------------
-
-    def _snapshot(self, record: AtRest) -> Snapshot:
-        if record.token is None and record.failure is None:
-            return EMPTY
-        now = self._wall_clock()
-        return Snapshot(
-            token=record.token,
-            remaining=record.token.expires - now if record.token is not None else 0.0,
-            failure=record.failure,
-            failure_remaining=record.failure.until - now if record.failure is not None else 0.0,
-        )
 
     def _load(self) -> AtRest:
         self._check_directory()
@@ -222,7 +209,7 @@ class FileTokenStore(SharedTokenStore):
             if tmp is not None:
                 _unlink_quietly(tmp)
 
-    def _open_lock(self) -> _Flock:
+    def _open_lock(self) -> _FileLease:
         self._check_directory()
         try:
             fd = os.open(
@@ -237,7 +224,7 @@ class FileTokenStore(SharedTokenStore):
         except BaseException:
             os.close(fd)
             raise
-        return _Flock(fd, str(self._lock_path))
+        return _FileLease(fd, str(self._lock_path))
 
 
 def _open_error(what: str, path: Path, error: OSError) -> TokenStoreError:
@@ -276,19 +263,19 @@ def _check_private(info: os.stat_result, what: str, path: Path) -> None:
         )
 
 
-class _Flock:
-    """An exclusive ``flock`` on one open file, which any task or thread may drop.
+class _FileLease:
+    """A ``FileTokenStore``'s lease: an exclusive ``flock`` any task or thread may release.
 
     ``acquire`` blocks (call it in a worker thread). If the waiter is cancelled first,
-    ``abandon`` asks the thread to drop the lock as soon as it gets it; once held,
-    ``abandon`` drops it at once. Closing the file is what drops the lock.
+    ``release`` asks the thread to let the lock go as soon as it gets it; once held,
+    ``release`` lets it go at once. Closing the file is what releases the lock.
     """
 
     def __init__(self, fd: int, name: str) -> None:
         self._fd = fd
         self._name = name
         self._mutex = threading.Lock()
-        self._state = "waiting"  # then "held" or "abandoned", and "closed"
+        self._state = "waiting"  # then "held" or "released" (while waiting), and "closed"
 
     def try_acquire(self) -> bool:
         """Take the lock if it is free, without blocking."""
@@ -304,7 +291,7 @@ class _Flock:
         return True
 
     def acquire(self) -> None:
-        """Block until the lock is ours; drop it at once if abandoned meanwhile."""
+        """Block until the lock is ours; let it go at once if released meanwhile."""
         assert fcntl is not None
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX)
@@ -313,16 +300,16 @@ class _Flock:
                 self._close()
             raise TokenStoreError(f"could not lock {self._name!r}: {error.strerror}") from None
         with self._mutex:
-            if self._state == "abandoned":
+            if self._state == "released":
                 self._close()
             else:
                 self._state = "held"
 
-    def abandon(self) -> None:
-        """Drop the lock if held; if still waiting for it, drop it when it comes."""
+    def release(self) -> None:
+        """Let the lock go if held; if still waiting for it, let it go when it comes."""
         with self._mutex:
             if self._state == "waiting":
-                self._state = "abandoned"
+                self._state = "released"
             else:
                 self._close()
 

@@ -14,6 +14,7 @@ redis-py's asyncio client runs on asyncio only: under trio, the store raises
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -21,15 +22,18 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
-from ._config import check_number
-from ._exceptions import ConfigurationError, TokenStoreError
-from ._models import AtRest, StoredFailure, StoredToken
-from ._shared import DEFAULT_FAILURE_WINDOW, MAX_RECORD_BYTES, SharedTokenStore, Snapshot, _log
+from .._config import check_number
+from .._exceptions import ConfigurationError, TokenStoreError
+from ._at_rest import AtRest, StoredFailure, StoredToken
+from ._protocol import DEFAULT_FAILURE_WINDOW
+from ._shared import MAX_RECORD_BYTES, SharedTokenStore, Snapshot
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 __all__ = ["DEFAULT_LEASE", "MAX_TTL_MS", "RedisTokenStore"]
+
+_log = logging.getLogger("wxm_async.store")
 
 T = TypeVar("T")
 
@@ -43,7 +47,7 @@ redis.call('publish', KEYS[2], 'released')
 """
 
 
-class RedisTokenStore(SharedTokenStore):
+class RedisTokenStore(SharedTokenStore[str]):
     """Share one token, and one login, between processes on any number of hosts, in Redis.
 
     Needs the ``redis`` extra (redis-py 5 or newer; see Install in the docs)
@@ -174,7 +178,9 @@ class RedisTokenStore(SharedTokenStore):
             failure_remaining=failure_ttl / 1000 if failure_ttl > 0 else 0.0,
         )
 
-    async def _lock(self, ready: Callable[[Snapshot], bool]) -> tuple[object | None, Snapshot]:
+    async def _acquire_lease(
+        self, ready: Callable[[Snapshot], bool]
+    ) -> tuple[str | None, Snapshot]:
         _require_asyncio()
         lease = secrets.token_hex(16)
         pubsub = self._redis.pubsub()
@@ -184,7 +190,7 @@ class RedisTokenStore(SharedTokenStore):
             await self._reconnecting(lambda: pubsub.subscribe(self._channel))
             await pubsub.get_message(timeout=self._lease_ms / 1000)
             while True:
-                if await self._reconnecting(lambda: self._take_lease(lease)):
+                if await self._reconnecting(lambda: self._try_acquire_lease(lease)):
                     try:
                         return lease, await self._read()
                     except BaseException:
@@ -209,7 +215,7 @@ class RedisTokenStore(SharedTokenStore):
                 except _redis_errors() as error:
                     _log.debug("could not close a Redis subscription: %s", error)
 
-    async def _take_lease(self, lease: str) -> bool:
+    async def _try_acquire_lease(self, lease: str) -> bool:
         if await self._redis.set(self._lease_key, lease, nx=True, px=self._lease_ms):
             return True
         # A SET whose answer a dropped connection lost may have taken it for us.
@@ -232,10 +238,6 @@ class RedisTokenStore(SharedTokenStore):
             await self._redis.connection_pool.disconnect(inuse_connections=False)
             return await operation()
 
-    async def _unlock(self, lease: object) -> None:
-        assert isinstance(lease, str)
-        await self._release_lease(lease)
-
     async def _release_lease(self, lease: str) -> None:
         try:
             await self._reconnecting(
@@ -244,7 +246,7 @@ class RedisTokenStore(SharedTokenStore):
         except _redis_errors() as error:
             raise self._error("release the login lease of", error) from None
 
-    async def _put_token(self, lease: object, record: StoredToken, remaining: float) -> None:
+    async def _put_token(self, record: StoredToken, remaining: float) -> None:
         sealed = self._seal(AtRest(token=record))
 
         async def put() -> None:
@@ -259,7 +261,7 @@ class RedisTokenStore(SharedTokenStore):
         except _redis_errors() as error:
             raise self._error("store the token of", error) from None
 
-    async def _put_failure(self, lease: object, record: StoredFailure, window: float) -> None:
+    async def _put_failure(self, record: StoredFailure, window: float) -> None:
         sealed = self._seal(AtRest(failure=record))
 
         async def put() -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._config import ENV_TOKEN_KEY
-from ._exceptions import ConfigurationError, DecodeError
+from .._config import ENV_TOKEN_KEY
+from .._exceptions import ConfigurationError, DecodeError
 
 __all__ = ["cipher", "decrypt"]
 

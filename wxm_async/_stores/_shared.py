@@ -6,14 +6,14 @@ A shared store has two layers:
   request with a valid token does no I/O, and concurrent requests of this process send
   one representative to the shared layer instead of one each.
 - Across processes, the shared record (the token, and the last rejected login while it
-  is shared) and a lock that one process at a time holds while it logs in: an OS file
-  lock, or a Redis lease.
+  is shared) and a lease that one process at a time holds while it logs in: an OS file
+  lock, or a Redis key.
 
 The representative reads the shared record; uses the token found there if it is not
 the one this process cannot use; raises the shared failure if there is one; otherwise
-waits for the lock, reads again under it (another process may have logged in
+acquires the lease, reads again under it (another process may have logged in
 meanwhile) and, only if there is still nothing to use, takes the turn to log in. When
-the login settles, the token (or the rejection) is written, the lock released, and
+the turn is settled, the token (or the rejection) is written, the lease released, and
 this process's waiters woken.
 
 Monotonic deadlines mean nothing to another process: the record keeps the expiry on
@@ -30,34 +30,34 @@ import os
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 import anyio
-import httpx
 from attrs import define, frozen
 
+from .._config import token_key_from_env
+from .._exceptions import AuthenticationError, DecodeError, TokenStoreError, WXMError
+from .._models._token import unusable
+from ._at_rest import (
+    AtRest,
+    StoredFailure,
+    StoredToken,
+    decode_at_rest,
+    encode_at_rest,
+    failure_error,
+    failure_record,
+)
 from ._cipher import cipher, decrypt
-from ._config import token_key_from_env
-from ._converter import decode_at_rest, encode_at_rest
-from ._exceptions import (
-    AuthenticationError,
-    DecodeError,
-    TokenStoreError,
-    TwoFactorRequiredError,
-    WXMError,
-)
-from ._models import AtRest, StoredFailure, StoredToken
-from ._models._token import unusable
-from ._store import (
-    DEFAULT_FAILURE_WINDOW,
-    DEFAULT_MAX_FAILURE_WINDOW,
-    CachedToken,
-    LoginTurn,
-    MemoryTokenStore,
-)
+from ._memory import MemoryTokenStore
+from ._protocol import DEFAULT_FAILURE_WINDOW, DEFAULT_MAX_FAILURE_WINDOW, LoginTurn
+from ._token import CachedToken
 
-__all__ = ["DEFAULT_FAILURE_WINDOW", "MAX_RECORD_BYTES", "SharedTokenStore", "Snapshot"]
+__all__ = ["MAX_RECORD_BYTES", "LeaseT", "SharedTokenStore", "Snapshot"]
 
 _log = logging.getLogger("wxm_async.store")
+
+LeaseT = TypeVar("LeaseT")
+"""What a shared store holds while one process logs in: a file lock, a Redis lease id."""
 
 MAX_RECORD_BYTES = 64 * 1024
 """The largest shared record read, in bytes: a token record is about 2 KB, encrypted 3."""
@@ -80,23 +80,25 @@ class Snapshot:
     failure_remaining: float = 0.0
 
 
-EMPTY = Snapshot()
-
-
 @define(eq=False)
-class _SharedTurn(LoginTurn):
-    """The turn to log in, held by one request of one process, with the shared lock."""
+class _SharedTurn(LoginTurn, Generic[LeaseT]):
+    """The turn to log in, held by one request of one process, with the shared lease."""
 
     local: LoginTurn
-    lease: object
+    lease: LeaseT
     # The same moment on the auth's monotonic clock and on the wall clock, so that the
     # new token's monotonic expiry can be written as a wall-clock one.
     now: float
     wall: float
 
 
-class SharedTokenStore(ABC):
-    """A ``TokenStore`` shared between processes; subclasses bring the storage and lock.
+class SharedTokenStore(ABC, Generic[LeaseT]):
+    """A ``TokenStore`` shared between processes; subclasses bring the storage and lease.
+
+    In a process, requests claim, one gets the turn to log in, and it settles the turn.
+    Across processes, the process whose request has the turn holds a lease (of type
+    ``LeaseT``: a file lock, a Redis key) from when it is acquired until the turn is
+    settled, when it is released.
 
     Args:
         failure_window: How long, in seconds, a login WXM rejected is remembered, in
@@ -142,33 +144,62 @@ class SharedTokenStore(ABC):
         """
 
     @abstractmethod
-    async def _lock(self, ready: Callable[[Snapshot], bool]) -> tuple[object | None, Snapshot]:
-        """Wait for the lock that lets one process at a time log in.
+    async def _acquire_lease(
+        self, ready: Callable[[Snapshot], bool]
+    ) -> tuple[LeaseT | None, Snapshot]:
+        """Wait for the lease that lets one process at a time log in.
 
         Args:
-            ready: Tells whether a snapshot makes the lock needless (a usable token, a
+            ready: Tells whether a snapshot makes the lease needless (a usable token, a
                 shared failure); a store that can watch the record while it waits
                 stops waiting when it is.
 
         Returns:
-            ``(lease, snapshot read under the lock)``, or ``(None, snapshot)`` with a
+            ``(lease, snapshot read under the lease)``, or ``(None, snapshot)`` with a
             snapshot ``ready`` accepted. Cancelled or failing, it holds nothing.
 
         Raises:
-            TokenStoreError: The lock could not be taken.
+            TokenStoreError: The lease could not be acquired.
         """
 
     @abstractmethod
-    async def _unlock(self, lease: object) -> None:
-        """Release what ``_lock`` returned; wake the processes waiting for it."""
+    async def _release_lease(self, lease: LeaseT) -> None:
+        """Release what ``_acquire_lease`` returned; wake the processes waiting for it.
+
+        Raises:
+            TokenStoreError: The lease could not be released (it is logged, not raised
+                to the caller).
+        """
 
     @abstractmethod
-    async def _put_token(self, lease: object, record: StoredToken, remaining: float) -> None:
-        """Store ``record``, which lives ``remaining`` seconds more; clear any failure."""
+    async def _put_token(self, record: StoredToken, remaining: float) -> None:
+        """Store ``record``, which lives ``remaining`` seconds more; clear any failure.
+
+        Called only while this process holds the lease.
+        """
 
     @abstractmethod
-    async def _put_failure(self, lease: object, record: StoredFailure, window: float) -> None:
-        """Store a rejected login for ``window`` seconds, keeping the token."""
+    async def _put_failure(self, record: StoredFailure, window: float) -> None:
+        """Store a rejected login for ``window`` seconds, keeping the token.
+
+        Called only while this process holds the lease.
+        """
+
+    def _snapshot(self, record: AtRest) -> Snapshot:
+        """What ``record`` holds now, its wall-clock deadlines turned into remaining lives.
+
+        For a storage that keeps the record as it is; one that keeps lives itself (a
+        time to live) builds the ``Snapshot`` from those instead.
+        """
+        if record.token is None and record.failure is None:
+            return Snapshot()
+        now = self._wall_clock()
+        return Snapshot(
+            token=record.token,
+            remaining=record.token.expires - now if record.token is not None else 0.0,
+            failure=record.failure,
+            failure_remaining=record.failure.until - now if record.failure is not None else 0.0,
+        )
 
     def _seal(self, record: AtRest) -> bytes:
         """Encode ``record`` for storage, encrypted if the store has a key."""
@@ -206,38 +237,38 @@ class SharedTokenStore(ABC):
         """Return a token to use, the turn to log in, or ``None`` after an abandoned login.
 
         Only one request per process at a time gets past the in-memory layer to read
-        the shared record and, if need be, to wait for the lock. See
+        the shared record and, if need be, to wait for the lease. See
         ``TokenStore.claim``.
 
         Raises:
             AuthenticationError: Another process's login was rejected within the
                 failure window, or the login waited on failed.
-            TokenStoreError: The shared record or lock could not be used.
+            TokenStoreError: The shared record or lease could not be used.
         """
         wall = self._wall_clock()  # the same moment as ``now``, on the wall clock
         local = await self._local.claim(stale, now)
         if not isinstance(local, LoginTurn):
             return local
-        lease: object | None = None
+        lease: LeaseT | None = None
         try:
             outcome = self._decide(await self._read(), stale, now)
             if outcome is None:
-                lease, snapshot = await self._lock(
+                lease, snapshot = await self._acquire_lease(
                     lambda snapshot: self._decide(snapshot, stale, now) is not None
                 )
                 outcome = self._decide(snapshot, stale, now)
                 if outcome is None:
-                    assert lease is not None  # _lock returns no lease only when ready
+                    assert lease is not None  # no lease only when ready
                     return _SharedTurn(local=local, lease=lease, now=now, wall=wall)
         except BaseException as error:
             # This process's waiters hear of a store error too; a cancellation
             # abandons the turn, and one of them claims again.
             with anyio.CancelScope(shield=True):
-                await self._release(lease)
+                await self._release_if_held(lease)
                 await self._local.settle(local, error if isinstance(error, WXMError) else None)
             raise
         with anyio.CancelScope(shield=True):
-            await self._release(lease)
+            await self._release_if_held(lease)
             # A rejection read from the record: its own window governs, not a local one.
             await self._local.settle(local, outcome, remember=False)
         if isinstance(outcome, WXMError):
@@ -245,7 +276,7 @@ class SharedTokenStore(ABC):
         return outcome
 
     async def settle(self, turn: LoginTurn, outcome: CachedToken | WXMError | None) -> None:
-        """Store the login's token (or its rejection), release the lock, wake the waiters.
+        """Store the login's token (or its rejection), release the lease, wake the waiters.
 
         A failure to write is logged, not raised: the token still serves this process.
         See ``TokenStore.settle``.
@@ -258,21 +289,21 @@ class SharedTokenStore(ABC):
                 record = StoredToken(
                     token=outcome.token,
                     expires=expires,
-                    refresh_leeway=outcome.expires_at - outcome.refresh_at,
+                    refresh_leeway=outcome.leeway,
                 )
                 remaining = expires - self._wall_clock()
                 if remaining > 0:
-                    await self._put_token(turn.lease, record, remaining)
+                    await self._put_token(record, remaining)
             elif isinstance(outcome, AuthenticationError):
                 window = self._local.window.after(self._local.rejections + 1)
                 if window > 0:
-                    failure = self._failure_record(outcome, window)
-                    await self._put_failure(turn.lease, failure, window)
+                    failure = failure_record(outcome, since=self._wall_clock(), window=window)
+                    await self._put_failure(failure, window)
         except TokenStoreError as error:
             _log.warning("could not share the login's outcome: %s", error)
         finally:
             try:
-                await self._release(turn.lease)
+                await self._release_if_held(turn.lease)
             finally:
                 await self._local.settle(turn.local, outcome)
 
@@ -317,60 +348,25 @@ class SharedTokenStore(ABC):
         if failure is not None and failure.since is not None and failure.since <= self._cleared_at:
             failure = None  # forgiven by clear_failure()
         if failure is not None and snapshot.failure_remaining > 0:
-            if stale is not None and now < stale.expires_at and self.current() is stale:
+            if stale is not None and stale.still_serves(current=self.current(), now=now):
                 return stale  # a refresh was rejected, but the old token still works
-            return _failure_error(failure)
+            return failure_error(failure)
         return None
 
     def _adopt(self, stored: StoredToken, remaining: float, now: float) -> CachedToken:
         current = self.current()
         if current is not None and current.token.access_token == stored.token.access_token:
             return current
-        expires_at = now + remaining
-        return CachedToken(
-            token=stored.token,
-            authorization=f"Bearer {stored.token.access_token}",
-            refresh_at=expires_at - min(stored.refresh_leeway, remaining),
-            expires_at=expires_at,
+        return CachedToken.expiring(
+            stored.token,
+            expires_at=now + remaining,
+            leeway=min(stored.refresh_leeway, remaining),
         )
 
-    def _failure_record(self, error: AuthenticationError, window: float) -> StoredFailure:
-        now = self._wall_clock()
-        return StoredFailure(
-            message=error.message,
-            url=str(error.request.url) if error.request is not None else "",
-            status_code=error.status_code,
-            error=error.error,
-            error_description=error.error_description,
-            since=now,
-            until=now + window,
-        )
-
-    async def _release(self, lease: object | None) -> None:
+    async def _release_if_held(self, lease: LeaseT | None) -> None:
         if lease is None:
             return
         try:
-            await self._unlock(lease)
+            await self._release_lease(lease)
         except TokenStoreError as error:
-            _log.warning("could not release the shared login lock: %s", error)
-
-
-def _failure_error(failure: StoredFailure) -> AuthenticationError:
-    """Rebuild the error of a login another process saw rejected."""
-    cls = TwoFactorRequiredError if failure.error == "two_factor" else AuthenticationError
-    body = {
-        key: value
-        for key, value in (
-            ("error", failure.error),
-            ("error_description", failure.error_description),
-        )
-        if value is not None
-    }
-    return cls(
-        failure.message,
-        request=httpx.Request("POST", failure.url) if failure.url else None,
-        status_code=failure.status_code,
-        body=body or None,
-        error=failure.error,
-        error_description=failure.error_description,
-    )
+            _log.warning("could not release the shared login lease: %s", error)
