@@ -340,3 +340,20 @@ async def test_a_paced_call_tells_its_wait(fake: FakeWXM) -> None:
     (waited,) = [event for event in events if isinstance(event, RateLimitWait)]
     assert waited.url_template == "/api/Profile"
     assert 0 < waited.wait <= 1
+
+
+def test_an_async_callback_is_refused() -> None:
+    """on_event=an async function would never be awaited: ConfigurationError says so."""
+
+    async def handler(event: Event) -> None:
+        pass
+
+    class Handler:
+        async def __call__(self, event: Event) -> None:
+            pass
+
+    for callback in (handler, Handler()):
+        with pytest.raises(ConfigurationError, match="not an async one"):
+            WXMAuth("u", "p", on_event=callback)
+        with pytest.raises(ConfigurationError, match="not an async one"):
+            WXMClient(auth=WXMAuth("u", "p"), on_event=callback)

@@ -7,6 +7,7 @@ logged once, the first time, on the ``wxm_async.events`` logger. Code that emits
 
 from __future__ import annotations
 
+import inspect
 import logging
 
 from ._exceptions import ConfigurationError
@@ -17,22 +18,34 @@ __all__ = ["Emitter"]
 _log = logging.getLogger("wxm_async.events")
 
 
+def _check(callback: object) -> None:
+    if not callable(callback):
+        raise ConfigurationError(
+            f"on_event must be a function taking an event, not {type(callback).__name__}"
+        )
+    call = type(callback).__call__  # an object's own, or a function's
+    if inspect.iscoroutinefunction(callback) or inspect.iscoroutinefunction(call):
+        raise ConfigurationError(
+            "on_event must be a plain function, not an async one: it is called inline and "
+            "never awaited (put the event on a queue that a task of yours reads)"
+        )
+
+
 class Emitter:
     """Calls its callbacks with each event, in the order they were added.
 
     ``listeners`` is empty when nobody listens: check it before building an event.
 
     Raises:
-        ConfigurationError: The first callback (``on_event``) is not callable.
+        ConfigurationError: The first callback (``on_event``) is not callable, or is
+            an async function (it would never be awaited).
     """
 
     __slots__ = ("_failed", "listeners")
 
     def __init__(self, callback: EventCallback | None = None) -> None:
-        if callback is not None and not callable(callback):
-            raise ConfigurationError(
-                f"on_event must be a function taking an event, not {type(callback).__name__}"
-            )
+        if callback is not None:
+            _check(callback)
         self.listeners: tuple[EventCallback, ...] = () if callback is None else (callback,)
         self._failed: set[int] = set()  # ids of the callbacks whose failure was logged
 
