@@ -86,8 +86,8 @@ class TokenStore(Protocol):
       once per request; ``clear_failure()`` ends the window.
     - No lock is held between ``claim()`` and ``settle()`` that only the claiming task
       could release: the holder of a turn may be cancelled, or closed from another
-      task, at any point in between. (A shared store holds a cross-process lock, a file
-      lock or a Redis lease, which ``settle()`` releases from any task.)
+      task, at any point in between. (A shared store holds a cross-process lease, a
+      file lock or a Redis key, which ``settle()`` releases from any task.)
     - ``claim()`` may do I/O and wait for a login in another process; ``current()`` and
       ``discard()`` never do I/O.
     - A shared store also shares a rejected login with the other processes, so that a
