@@ -357,3 +357,33 @@ def test_an_async_callback_is_refused() -> None:
             WXMAuth("u", "p", on_event=callback)
         with pytest.raises(ConfigurationError, match="not an async one"):
             WXMClient(auth=WXMAuth("u", "p"), on_event=callback)
+
+
+async def test_templates_are_absolute_paths_below_a_gateway(fake: FakeWXM) -> None:
+    """Base URL https://gw/wxm: the call and its replay both say /wxm/api/Profile."""
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        stripped = request.url.copy_with(path=request.url.path.removeprefix("/wxm"))
+        return await fake.transport().handle_async_request(
+            httpx.Request(
+                request.method, stripped, headers=request.headers, content=request.content
+            )
+        )
+
+    events: list[Event] = []
+    async with WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD),
+        base_url="https://wxm.test/wxm",
+        transport=httpx.MockTransport(handle),
+        on_event=events.append,
+    ) as client:
+        await client.account.profile()
+        fake.revoke_all_tokens()
+        await client.account.profile()
+    templates = {
+        event.url_template
+        for event in events
+        if isinstance(event, CallStarted | CallFinished | RequestReplayed)
+    }
+    assert templates == {"/wxm/api/Profile"}
+    assert any(isinstance(event, RequestReplayed) for event in events)

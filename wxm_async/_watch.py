@@ -59,7 +59,10 @@ class CallWatch:
         self.events = events
         self.clock = clock
         self.method = method
-        self.template = url_template(path)
+        # The absolute path, as the auth's replay events and OpenTelemetry's url.template
+        # have it: below the base URL's own path (a gateway's /wxm).
+        prefix = base_url.raw_path.decode("ascii").partition("?")[0].rstrip("/")
+        self.template = url_template(prefix + path)
         self.server = base_url.host
         self.port = base_url.port
         self.attempts = 0
