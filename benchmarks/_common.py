@@ -11,10 +11,11 @@ import os
 import platform
 import re
 import shlex
+import statistics
 import sys
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -149,6 +150,19 @@ def environment(run: Run) -> list[str]:
         f"load average (1, 5, 15 min) at the end: {load}",
         f"- Whole run: {run.seconds:.0f} s",
     ]
+
+
+def markdown_table(header: Sequence[str], align: str, rows: Iterable[Sequence[str]]) -> list[str]:
+    """A Markdown table's lines: ``align`` has one letter per column, ``l`` or ``r``."""
+    marks = {"l": "---", "r": "--:"}
+    lines = [f"| {' | '.join(header)} |", f"|{'|'.join(marks[a] for a in align)}|"]
+    return lines + [f"| {' | '.join(row)} |" for row in rows]
+
+
+def quartiles(values: Sequence[float]) -> tuple[float, float, float]:
+    """The first quartile, the median and the third quartile of ``values``."""
+    q1, median, q3 = statistics.quantiles(values, n=4)
+    return q1, median, q3
 
 
 def failures_text(failures: Counter[str]) -> str:

@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from wxm_async import ConfigurationError, RetryPolicy
-from wxm_async._retry import parse_retry_after
+from wxm_async import ConfigurationError, RetryPolicy, ServerError
+from wxm_async._retry import Failure, classify, parse_retry_after
 
 NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
 REQUEST = httpx.Request("GET", "https://wxm.test/api/Profile")
@@ -31,10 +33,16 @@ def decide(
         attempt=attempt,
         elapsed=elapsed,
         idempotent=idempotent,
-        outcome=outcome,
-        retry_after=retry_after,
+        failure=failure_of(outcome, retry_after),
         random=no_jitter,
     )
+
+
+def failure_of(outcome: int | httpx.TransportError, retry_after: float | None = None) -> Failure:
+    """A failed call's failure: WXM's status (with its Retry-After), or no answer."""
+    if isinstance(outcome, int):
+        return Failure(status=outcome, retry_after=retry_after)
+    return Failure(error=outcome)
 
 
 @pytest.mark.parametrize(
@@ -174,11 +182,121 @@ def test_a_quota_with_a_small_retry_after_is_ridden_out_over_time(retry_after: f
             attempt=attempt,
             elapsed=elapsed,
             idempotent=True,
-            outcome=429,
-            retry_after=retry_after,
+            failure=Failure(status=429, retry_after=retry_after),
             random=lambda: 0.0,
         )
     ) is not None:
         elapsed += wait
         attempt += 1
     assert elapsed >= 90
+
+
+seconds = st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False)
+policies = st.builds(
+    RetryPolicy,
+    attempts=st.just(10**12),
+    timeout=st.just(1e12),
+    wait_initial=seconds | st.just(0.0),
+    wait_max=seconds,
+    wait_jitter=seconds,
+    wait_exp_base=st.floats(min_value=1, max_value=1e300) | st.integers(1, 10),
+    rate_limit_attempts=st.just(10**12),
+    rate_limit_timeout=st.just(1e12),
+    rate_limit_wait_initial=seconds,
+    rate_limit_wait_max=seconds,
+)
+retries = st.integers(min_value=1, max_value=10**6) | st.sampled_from([1, 2, 64, 1025, 10**9])
+randoms = st.floats(min_value=0, max_value=1, exclude_max=True)
+
+
+@given(policies, retries, randoms)
+def test_a_backoff_stays_within_wait_max_jitter_included(
+    policy: RetryPolicy, retry: int, jitter: float
+) -> None:
+    """Jitter never pushes a backoff past wait_max, however many retries came before."""
+    wait = policy.backoff(retry, lambda: jitter)
+    assert 0 <= wait <= policy.wait_max
+
+
+@given(policies, retries, randoms)
+def test_a_429_backoff_stays_within_its_wait_max_jitter_included(
+    policy: RetryPolicy, retry: int, jitter: float
+) -> None:
+    """After a 429 without Retry-After the wait stays within rate_limit_wait_max."""
+    wait = policy.wait_before_retry(
+        attempt=retry, elapsed=0.0, idempotent=True, failure=Failure(status=429),
+        random=lambda: jitter,
+    )  # fmt: skip
+    assert wait is not None
+    assert 0 <= wait <= policy.rate_limit_wait_max
+
+
+@given(policies, retries)
+def test_a_backoff_grows_steadily_without_overflow(policy: RetryPolicy, retry: int) -> None:
+    """Without jitter, backoffs never shrink from one retry to the next, even past overflow."""
+    assert policy.backoff(retry, no_jitter) <= policy.backoff(retry + 1, no_jitter)
+    assert policy.backoff(retry + 10**6, no_jitter) <= policy.wait_max
+
+
+@pytest.mark.parametrize("base", [2, 2.0, 1e300])
+def test_no_initial_backoff_stays_none_after_many_attempts(base: float) -> None:
+    """wait_initial=0 waits 0 s at every retry: many attempts do not overflow into wait_max."""
+    policy = RetryPolicy(wait_initial=0.0, wait_jitter=0.0, wait_exp_base=base, attempts=10**6)
+    assert policy.backoff(5_000, no_jitter) == 0.0
+
+
+def test_classify_reads_the_status_and_retry_after_of_an_answer() -> None:
+    """An error answer is classified by its own status and its Retry-After."""
+    answer = httpx.Response(503, headers={"Retry-After": "7"}, request=REQUEST)
+    assert classify(answer) == Failure(status=503, retry_after=7.0)
+    assert classify(answer).reason == "status 503"
+
+
+def test_classify_keeps_a_failed_logins_real_status() -> None:
+    """A login that failed with 500 is a login failure of 500 (not a made-up 503)."""
+    login = ServerError("login failed", request=REQUEST, status_code=500)
+    failure = classify(login)
+    assert failure == Failure(status=500, login=True)
+    assert failure.unsent
+    assert failure.reason == "the login answered 500"
+
+
+def test_a_failed_login_is_retried_as_busy_whatever_the_call() -> None:
+    """A login's 5xx is retried as WXM being busy, even before a call that is not idempotent."""
+    login = classify(ServerError("login failed", request=REQUEST, status_code=500))
+    policy = RetryPolicy(wait_initial=0.5)
+    assert policy.wait_before_retry(
+        attempt=1, elapsed=0.0, idempotent=False, failure=login, random=no_jitter
+    ) == 0.5  # fmt: skip
+    no_busy = RetryPolicy(statuses={429})
+    assert no_busy.wait_before_retry(
+        attempt=1, elapsed=0.0, idempotent=True, failure=login, random=no_jitter
+    ) is None  # fmt: skip
+    assert decide(policy, 500) is None  # the call's own 500 is final
+
+
+def test_classify_tells_a_connection_never_opened_from_one_dropped() -> None:
+    """A refused connection cannot have reached WXM; a reset one may have."""
+    assert classify(httpx.ConnectError("refused", request=REQUEST)).unsent
+    dropped = classify(httpx.ReadError("reset", request=REQUEST))
+    assert not dropped.unsent
+    assert dropped.reason == "ReadError: reset"
+
+
+@pytest.mark.anyio
+async def test_the_attempts_stop_when_no_retry_is_scheduled() -> None:
+    """Each attempt follows only a scheduled retry; the numbers count up from 1."""
+    ticks = iter(range(100))
+    retrying = (
+        RetryPolicy(attempts=3)
+        .without_waiting()
+        .retrying(idempotent=True, clock=lambda: float(next(ticks)), random=no_jitter)
+    )
+    seen = []
+    async for attempt in retrying:
+        seen.append((attempt.number, attempt.elapsed))
+        attempt.retry(Failure(status=503))
+    assert [number for number, _ in seen] == [1, 2, 3]
+    assert attempt.wait is None
+    assert attempt.failure == Failure(status=503)
+    assert [elapsed for _, elapsed in seen] == sorted({elapsed for _, elapsed in seen})

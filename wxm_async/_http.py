@@ -6,6 +6,7 @@ the call is idempotent, and the type of the answer.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -29,14 +30,14 @@ from ._exceptions import (
     APIStatusError,
     APITimeoutError,
     ConfigurationError,
-    RateLimitedError,
+    DecodeError,
     WXMError,
     error_for_status,
 )
 from ._login import is_login
 from ._rate import TokenBucket
 from ._redact import redacted, without_query
-from ._retry import RetryPolicy, parse_retry_after
+from ._retry import Failure, RetryPolicy, classify
 from ._watch import CallWatch
 
 __all__ = [
@@ -107,9 +108,13 @@ class Sender:
             method, path, body=body, idempotent=idempotent, timeout=timeout, anonymous=anonymous
         )
         what = f"the answer to {method} {path}"
-        request = redacted(response.request)
-        data = json_body(response, what=what, request=request)
-        return decode(data, answer, what=what, request=request)  # type: ignore[no-any-return]
+        try:
+            data = json_body(response, what=what, request=None)
+            return decode(data, answer, what=what, request=None)  # type: ignore[no-any-return]
+        except DecodeError as exc:
+            # The request is copied (without credentials) only for an answer that fails.
+            exc.request = redacted(response.request)
+            raise
 
     async def send(
         self,
@@ -132,99 +137,67 @@ class Sender:
             ResponseTooLargeError: The answer is larger than ``max_answer_bytes``.
             ConfigurationError: ``timeout`` is not a positive finite number.
         """
-        if not self.events.listeners:
-            return await self._attempts(
-                method, path, body=body, idempotent=idempotent, timeout=timeout, anonymous=anonymous
+        check_timeout("timeout", timeout)
+        content, headers = _encode(body)
+        call = (
+            CallWatch(self.events, self.http.base_url, self.clock, method, path)
+            if self.events.listeners
+            else None
+        )
+        with call or _UNWATCHED:  # a watched call emits CallFinished however it ends
+            retrying = self.retries.retrying(
+                idempotent=idempotent, clock=self.clock, random=self.random
             )
-        call = CallWatch(self.events, self.http.base_url, self.clock, method, path)
-        with call:  # emits CallFinished however the call ends
-            return await self._attempts(
-                method,
-                path,
-                body=body,
-                idempotent=idempotent,
-                timeout=timeout,
-                anonymous=anonymous,
-                call=call,
-            )
+            async for attempt in retrying:
+                outcome = await self._attempt(
+                    method, path, content, headers, timeout, anonymous, call
+                )
+                if call is not None:
+                    call.attempted(attempt.number, outcome)
+                if isinstance(outcome, httpx.Response) and outcome.is_success:
+                    return outcome
+                failure = classify(outcome)
+                if not attempt.retry(failure):
+                    raise _failed(outcome, failure, method, path)
+                _log.info(
+                    "WXM %s %s: %s; retry %d in %.2f s",
+                    method,
+                    path,
+                    failure.reason,
+                    attempt.number,
+                    attempt.wait,
+                    extra={"wxm_retry": attempt.number, "wxm_wait": attempt.wait},
+                )
+                if call is not None:
+                    call.retry(attempt.number, attempt.wait, failure)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
-    async def _attempts(
+    async def _attempt(
         self,
         method: str,
         path: str,
-        *,
-        body: object,
-        idempotent: bool,
+        content: bytes | None,
+        headers: dict[str, str],
         timeout: httpx.Timeout | float | None,
         anonymous: bool,
         call: CallWatch | None = None,
-    ) -> httpx.Response:
-        """Send one call, retrying as the policy says (see ``send``)."""
-        check_timeout("timeout", timeout)
-        content = None if body is None else json.dumps(unstructure(body)).encode()
-        headers = {"Accept-Encoding": ACCEPT_ENCODING}
-        if content is not None:
-            headers["Content-Type"] = "application/json"
-        started = self.clock()
-        attempt = 0
-        while True:  # bounded by the policy's attempts and time
-            attempt += 1
-            if call is not None:
-                call.attempts, call.status_code = attempt, None
-            login_failure: APIStatusError | None = None
-            try:
-                async with self.limiter:
-                    if self.rate is not None:
-                        paced = await self.rate.acquire()
-                        if paced and call is not None:
-                            call.paced(paced)
-                    response = await self._exchange(
-                        method, path, content, headers, timeout, anonymous=anonymous
-                    )
-            except httpx.TransportError as exc:
-                outcome: int | httpx.TransportError = exc
-                retry_after = None
-            except APIStatusError as exc:
-                # The auth's login failed (5xx, 429, ...): the call itself was not sent,
-                # so it may be retried whatever it is, and any 5xx counts as busy.
-                login_failure = exc
-                outcome = 503 if exc.status_code >= 500 else exc.status_code
-                retry_after = exc.retry_after if isinstance(exc, RateLimitedError) else None
-            else:
-                if call is not None:
-                    call.status_code = response.status_code
-                if response.is_success:
-                    return response
-                outcome = response.status_code
-                retry_after = parse_retry_after(response.headers.get("retry-after"))
-            wait = self.retries.wait_before_retry(
-                attempt=attempt,
-                elapsed=self.clock() - started,
-                idempotent=idempotent or login_failure is not None,
-                outcome=outcome,
-                retry_after=retry_after,
-                random=self.random,
-            )
-            if wait is None:
-                if login_failure is not None:
-                    raise login_failure
-                if isinstance(outcome, httpx.TransportError):
-                    raise _connection_error(outcome, method, path) from outcome
-                raise status_error(response, retry_after=retry_after)
-            _log.info(
-                "WXM %s %s: %s; retry %d in %.2f s",
-                method,
-                path,
-                _describe(outcome)
-                if login_failure is None
-                else f"the login answered {login_failure.status_code}",
-                attempt,
-                wait,
-                extra={"wxm_retry": attempt, "wxm_wait": wait},
-            )
-            if call is not None:
-                call.retry(attempt, wait, outcome, login_failure)
-            await anyio.sleep(wait)
+    ) -> httpx.Response | httpx.TransportError | APIStatusError:
+        """One try, in turn and at the rate allowed: WXM's answer, or what kept it away.
+
+        An ``APIStatusError`` here is the login's (raised by the auth before the call was
+        sent); the call's own error statuses come back as responses.
+        """
+        try:
+            async with self.limiter:
+                if self.rate is not None:
+                    paced = await self.rate.acquire()
+                    if paced and call is not None:
+                        call.paced(paced)
+                return await self._exchange(
+                    method, path, content, headers, timeout, anonymous=anonymous
+                )
+        except (httpx.TransportError, APIStatusError) as exc:
+            return exc
 
     async def _exchange(
         self,
@@ -276,6 +249,9 @@ class Sender:
             raise
         return response
 
+
+_UNWATCHED = contextlib.nullcontext()
+"""What a call nobody watches is sent within: nothing."""
 
 _NO_AUTH = httpx.Auth()
 """httpx's base ``Auth`` sends the request as it is: for calls that take no credentials."""
@@ -352,6 +328,31 @@ def status_error(response: httpx.Response, *, retry_after: float | None = None) 
     )
 
 
+def _encode(body: object) -> tuple[bytes | None, dict[str, str]]:
+    """A call's body as JSON bytes (``None``: no body), and the headers that go with it."""
+    headers = {"Accept-Encoding": ACCEPT_ENCODING}
+    if body is None:
+        return None, headers
+    headers["Content-Type"] = "application/json"
+    return json.dumps(unstructure(body)).encode(), headers
+
+
+def _failed(
+    outcome: httpx.Response | httpx.TransportError | APIStatusError,
+    failure: Failure,
+    method: str,
+    path: str,
+) -> WXMError:
+    """The error for a call given up on: its status, its missing answer, or its login's."""
+    if isinstance(outcome, APIStatusError):
+        return outcome  # the login's own error, as the auth raised it
+    if isinstance(outcome, httpx.TransportError):
+        error = _connection_error(outcome, method, path)
+        error.__cause__ = outcome
+        return error
+    return status_error(outcome, retry_after=failure.retry_after)
+
+
 def _connection_error(exc: httpx.TransportError, method: str, path: str) -> APIConnectionError:
     """The error for a call that got no answer: its own, or its login's.
 
@@ -387,11 +388,8 @@ def _first(
     return httpx.USE_CLIENT_DEFAULT
 
 
-def _describe(outcome: int | httpx.TransportError) -> str:
-    if isinstance(outcome, int):
-        return f"status {outcome}"
-    detail = str(outcome)
-    return f"{type(outcome).__name__}: {detail}" if detail else type(outcome).__name__
+def _describe(error: httpx.TransportError) -> str:
+    return Failure(error=error).reason
 
 
 def _reason(body: object) -> str | None:

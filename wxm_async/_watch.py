@@ -11,6 +11,7 @@ import httpx
 from ._auth import WXMAuth
 from ._emit import Emitter
 from ._exceptions import APIStatusError
+from ._retry import Failure
 from ._routes import url_template
 from .events import CallFinished, CallStarted, EventCallback, RateLimitWait, RetryScheduled
 
@@ -77,29 +78,29 @@ class CallWatch:
             )
         )
 
-    def retry(
-        self,
-        attempt: int,
-        wait: float,
-        outcome: int | httpx.TransportError,
-        login_failure: APIStatusError | None,
+    def attempted(
+        self, number: int, outcome: httpx.Response | httpx.TransportError | APIStatusError
     ) -> None:
-        """Emit ``RetryScheduled``: ``attempt`` failed with ``outcome``; the next in ``wait`` s."""
-        if login_failure is not None:
-            status: int | None = login_failure.status_code
-            reason = f"login status {status}"
-        elif isinstance(outcome, int):
-            status, reason = outcome, f"status {outcome}"
+        """Note try ``number`` and its outcome: the status WXM answered the call, if any."""
+        self.attempts = number
+        self.status_code = outcome.status_code if isinstance(outcome, httpx.Response) else None
+
+    def retry(self, number: int, wait: float | None, failure: Failure) -> None:
+        """Emit ``RetryScheduled``: try ``number`` failed so; the next follows in ``wait`` s."""
+        if failure.error is not None:
+            reason = type(failure.error).__name__  # not its message: it may name a host
+        elif failure.login:
+            reason = f"login status {failure.status}"
         else:
-            status, reason = None, type(outcome).__name__
+            reason = f"status {failure.status}"
         self.events.emit(
             RetryScheduled(
                 method=self.method,
                 url_template=self.template,
-                attempt=attempt,
-                wait=wait,
+                attempt=number,
+                wait=wait or 0.0,
                 reason=reason,
-                status_code=status,
+                status_code=failure.status,
             )
         )
 
