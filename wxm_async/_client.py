@@ -19,7 +19,8 @@ from ._body import DEFAULT_MAX_ANSWER_BYTES, json_body
 from ._config import base_url_from_env, check_client_options, check_number, check_timeout
 from ._emit import Emitter
 from ._exceptions import ConfigurationError
-from ._http import QueryParams, Sender, caller_path
+from ._http import Sender
+from ._paths import QueryParams, caller_path
 from ._rate import RequestRate, TokenBucket
 from ._redact import redacted
 from ._retry import RetryPolicy

@@ -12,24 +12,21 @@ import logging
 import math
 import random
 import time
-import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from typing import TypeVar
-from urllib.parse import quote
 
 import anyio
 import httpx
 from attrs import define, field
 
 from ._body import ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES, error_body, json_body, read_capped
-from ._config import check_number, check_timeout
+from ._config import check_timeout
 from ._converter import decode, unstructure
 from ._emit import Emitter
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
-    ConfigurationError,
     DecodeError,
     WXMError,
     error_for_status,
@@ -41,20 +38,11 @@ from ._retry import Failure, RetryPolicy, classify
 from ._watch import CallWatch
 
 __all__ = [
-    "MAX_ID_LENGTH",
-    "QueryParams",
     "Sender",
-    "caller_path",
-    "number_segment",
-    "segment",
     "status_error",
 ]
 
 T = TypeVar("T")
-
-_Scalar = str | int | float | bool | None
-QueryParams = Mapping[str, _Scalar | Sequence[_Scalar]] | httpx.QueryParams
-"""Query parameters: a mapping of names to a value or a sequence of values."""
 
 _log = logging.getLogger("wxm_async.client")
 
@@ -256,56 +244,6 @@ _UNWATCHED = contextlib.nullcontext()
 _NO_AUTH = httpx.Auth()
 """httpx's base ``Auth`` sends the request as it is: for calls that take no credentials."""
 
-MAX_ID_LENGTH = 1_000
-"""The longest id (in characters) put in a path; WXM's ids are far shorter."""
-
-
-def segment(value: str, name: str = "an id") -> str:
-    """Quote ``value`` as one path segment, so that an id can never change the path.
-
-    Ids made only of dots are refused rather than quoted: httpx (and many servers)
-    read ``.`` and ``..`` as "this" and "the parent" directory, even escaped.
-
-    Args:
-        value: The caller's id.
-        name: What the id is, for the error (``"token_id"``).
-
-    Raises:
-        ConfigurationError: ``value`` is not a string, is empty, made only of dots,
-            longer than ``MAX_ID_LENGTH``, not valid Unicode, or holds a control
-            character. The message never quotes the value.
-    """
-    problem = _id_problem(value)
-    if problem is not None:
-        raise ConfigurationError(f"{name} in a WXM path {problem}")
-    return quote(value, safe="")
-
-
-def number_segment(value: int, name: str, *, at_least: int) -> str:
-    """Put a whole number (a page, a page size) in a path, as one segment.
-
-    Raises:
-        ConfigurationError: ``value`` is not an ``int`` (a bool or a string is not one:
-            ``"../x"`` would change the path), or is below ``at_least``.
-    """
-    check_number(name, value, at_least=at_least, whole=True)
-    return str(value)
-
-
-def _id_problem(value: object) -> str | None:
-    if not isinstance(value, str):
-        return f"must be a string, not {type(value).__name__}"
-    if not value:
-        return "must not be empty"
-    if len(value) > MAX_ID_LENGTH:
-        return f"must be at most {MAX_ID_LENGTH} characters, not {len(value)}"
-    if value.strip(".") == "":
-        return "must not be made only of dots (it would name another path)"
-    for char in value:
-        if unicodedata.category(char) in ("Cc", "Cs"):
-            return f"must not contain the character U+{ord(char):04X}"
-    return None
-
 
 def status_error(response: httpx.Response, *, retry_after: float | None = None) -> APIStatusError:
     """Build the error for a read response with an error status.
@@ -401,28 +339,3 @@ def _reason(body: object) -> str | None:
     if isinstance(body, str) and body and len(body) <= 200 and "<" not in body:
         return body.strip() or None
     return None
-
-
-def caller_path(path: str, params: QueryParams | None = None) -> str:
-    """Check a caller's ``path`` stays below the base URL; add ``params`` to its query.
-
-    The token goes wherever the path leads, so a path may not name a scheme or a host
-    (``https://elsewhere/``, ``//elsewhere/``) nor climb out of the base URL's path with
-    ``..`` (also percent-encoded, or between backslashes, which .NET servers treat as
-    slashes).
-
-    Raises:
-        ConfigurationError: ``path`` is empty, not a URL, or leaves the base URL.
-    """
-    try:
-        url = httpx.URL(path)
-    except httpx.InvalidURL:
-        raise ConfigurationError("the path is not a valid URL path") from None
-    segments = url.path.replace("\\", "/").split("/")  # url.path is percent-decoded
-    if not path or url.is_absolute_url or url.host or path.startswith("//"):
-        raise ConfigurationError("give a path below the base URL, such as /api/Profile")
-    if any(part in (".", "..") for part in segments):
-        raise ConfigurationError("a path must not contain '.' or '..' segments")
-    if params:
-        url = url.copy_merge_params(httpx.QueryParams(params))
-    return str(url.copy_with(fragment=None))

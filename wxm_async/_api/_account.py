@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from .._http import Sender, number_segment, segment
+from .._http import Sender
 from .._models import Profile, Settings, SubUser, SubUserPage
 from .._pagination import PageIterator, Paging
+from .._paths import number_segment, segment
 
 __all__ = ["FIRST_SUB_USER_PAGE", "Account"]
 

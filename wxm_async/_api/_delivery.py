@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from .._http import Sender, segment
+from .._http import Sender
 from .._models import ContentTemplate, DeliveryPlan, DeliveryTarget, Dispatch
+from .._paths import segment
 
 __all__ = ["Delivery"]
 

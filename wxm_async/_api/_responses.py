@@ -8,9 +8,10 @@ from datetime import datetime
 import httpx
 from attrs import frozen
 
-from .._http import Sender, number_segment, segment
+from .._http import Sender
 from .._models import Note, ResponseFilter, ResponsePage, SurveyResponse
 from .._pagination import PageIterator, Paging
+from .._paths import number_segment, segment
 
 __all__ = ["DEFAULT_PAGE_SIZE", "Responses"]
 

@@ -10,8 +10,9 @@ from attrs import frozen
 
 from .._converter import unstructure
 from .._exceptions import WXMError
-from .._http import Sender, segment
+from .._http import Sender
 from .._models import Answer, SurveyToken
+from .._paths import segment
 
 __all__ = ["SurveyTokens"]
 

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 from attrs import frozen
 
 from .._exceptions import ConfigurationError
-from .._http import Sender, segment
+from .._http import Sender
 from .._models import Answer, Survey, SurveyResponse, SurveySubmission
+from .._paths import segment
 
 __all__ = ["Surveys"]
 
