@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 import tracemalloc
 from collections import Counter
+from collections.abc import Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field, replace
 
@@ -332,10 +333,18 @@ def mock_wxm(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json=[{"id": "q1"}])
 
 
-async def overhead_on(transport: str, sizes: Sizes) -> Overhead:
+async def overhead_on(
+    transport: str, sizes: Sizes, contenders: Mapping[str, _peers.Contender] | None = None
+) -> Overhead:
+    """Time sequential requests of each contender (default: all), in rotating rounds.
+
+    The one per-request cost measurement: ``bench_peers`` runs it for every contender,
+    ``bench_auth`` for ``WXMAuth`` beside the floor alone.
+    """
+    contenders = _peers.CONTENDERS if contenders is None else contenders
     progress(
         f"per-request cost, {transport}, {sizes.rounds} rounds x {sizes.round_size:,} "
-        f"requests x {len(_peers.CONTENDERS)}"
+        f"requests x {len(contenders)}"
     )
     fake = FakeWXM()
     _peers.forget_cached_tokens()
@@ -352,7 +361,7 @@ async def overhead_on(transport: str, sizes: Sizes) -> Overhead:
         settings = _peers.Settings(USERNAME, PASSWORD, await issue_token(target))
         gets = {
             name: await stack.enter_async_context(contender(target, settings))
-            for name, contender in _peers.CONTENDERS.items()
+            for name, contender in contenders.items()
         }
         order = list(gets)
         for round_ in range(sizes.rounds + 1):  # round 0 warms up and is not kept

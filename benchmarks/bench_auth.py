@@ -17,10 +17,11 @@ What one run measures, against the fake WXM (``wxm_async.testing.FakeWXM``):
    (``serve()``, a client with 100 connections). In process, the ASGI app runs inline in the task
    that sends, so the requests go almost one after another and only the first meets
    the revoked token. Over loopback, many requests really are in flight with it.
-3. Overhead. Sequential requests with a warm ``WXMAuth`` against ``StaticAuth``, which
-   only sets the header, in rounds that alternate which goes first. Measured through the
-   fake WXM, and through a trivial ``httpx.MockTransport`` where the client's own work
-   is the largest share of each request and so the auth's share shows most.
+3. Overhead. Sequential requests with a warm ``WXMAuth`` against a static header (the
+   floor), in rounds that alternate which goes first: ``bench_peers``' measurement
+   (``_scenarios.overhead_on``) with these two contenders. Measured through the fake
+   WXM, and through a trivial ``httpx.MockTransport`` where the client's own work is the
+   largest share of each request and so the auth's share shows most.
 
 Absolute times depend on the machine, on httpx and, over loopback, mostly on httpcore's
 connection pool: they are reported, never judged. What says something about ``WXMAuth``
@@ -38,6 +39,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import _peers
 import anyio
 import httpx
 from _common import (
@@ -51,15 +53,14 @@ from _common import (
     ROUTE,
     USERNAME,
     Run,
-    StaticAuth,
     at_least,
     environment,
     failures_text,
-    fixed_answer,
     progress,
     run_timed,
     write_docs,
 )
+from _scenarios import FLOOR, Sizes, overhead_on
 
 from wxm_async import WXMAuth
 from wxm_async.testing import FakeWXM, serve
@@ -122,7 +123,7 @@ class OverheadResult:
 
     @property
     def ratios(self) -> list[float]:
-        """WXMAuth over StaticAuth, round by round."""
+        """WXMAuth over the static header, round by round."""
         return [w / s for w, s in zip(self.wxm, self.static, strict=True)]
 
     @property
@@ -250,69 +251,24 @@ async def loopback_storms(n: int) -> list[StormResult]:
 # -- 3: overhead --------------------------------------------------------------------------
 
 
-async def warm_auth(fake: FakeWXM) -> WXMAuth:
-    """Return a ``WXMAuth`` that has logged in to ``fake``."""
-    auth = WXMAuth(USERNAME, PASSWORD)
-    async with httpx.AsyncClient(transport=fake.transport(), base_url=BASE_URL, auth=auth) as http:
-        (await http.get(PATH)).raise_for_status()
-    return auth
-
-
-async def seconds_per_request(
-    http: httpx.AsyncClient, auth: httpx.Auth, n: int
-) -> tuple[float, int]:
-    """Send ``n`` sequential GETs; return the mean seconds per request and how many were not 200."""
-    not_ok = 0
-    start = time.perf_counter()
-    for _ in range(n):
-        response = await http.get(PATH, auth=auth)
-        not_ok += response.status_code != 200
-    return (time.perf_counter() - start) / n, not_ok
-
-
-async def overhead_rounds(
-    http: httpx.AsyncClient, wxm: WXMAuth, static: StaticAuth, rounds: int, size: int
-) -> tuple[list[float], list[float], int]:
-    """Time both auths round after round, swapping which goes first each round."""
-    wxm_times: list[float] = []
-    static_times: list[float] = []
-    contenders: list[tuple[list[float], httpx.Auth]] = [(wxm_times, wxm), (static_times, static)]
-    not_ok = 0
-    for round_ in range(rounds):
-        for times, auth in contenders if round_ % 2 == 0 else contenders[::-1]:
-            seconds, bad = await seconds_per_request(http, auth, size)
-            times.append(seconds)
-            not_ok += bad
-    return wxm_times, static_times, not_ok
-
-
-async def overhead_on(
-    name: str,
-    transport: httpx.AsyncBaseTransport,
-    wxm: WXMAuth,
-    static: StaticAuth,
-    options: Options,
-) -> OverheadResult:
-    progress(f"overhead, {name}, {options.rounds} rounds x {options.round_size:,} requests x 2")
-    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
-        await overhead_rounds(http, wxm, static, 1, options.round_size)  # warm-up, not kept
-        wxm_times, static_times, not_ok = await overhead_rounds(
-            http, wxm, static, options.rounds, options.round_size
-        )
-    return OverheadResult(name, tuple(wxm_times), tuple(static_times), not_ok)
+#: WXMAuth beside the floor, as bench_peers measures every contender.
+CONTENDERS = {FLOOR: _peers.static_header, "wxm_async": _peers.wxm_async}
 
 
 async def overheads(options: Options) -> list[OverheadResult]:
-    fake = FakeWXM()
-    wxm = await warm_auth(fake)
-    token = wxm.store.current()
-    if token is None:
-        raise RuntimeError("the warm-up login left no token")
-    static = StaticAuth(token.authorization)  # the fake accepts it: it is the real token
-    return [
-        await overhead_on("fake WXM, in process", fake.transport(), wxm, static, options),
-        await overhead_on("MockTransport", httpx.MockTransport(fixed_answer), wxm, static, options),
-    ]
+    sizes = Sizes(0, 0, 0, 0.0, options.rounds, options.round_size)
+    results = []
+    for transport in ("fake WXM, in process", "MockTransport"):
+        measured = await overhead_on(transport, sizes, CONTENDERS)
+        results.append(
+            OverheadResult(
+                transport,
+                tuple(measured.times["wxm_async"]),
+                tuple(measured.times[FLOOR]),
+                sum(measured.not_ok.values()),
+            )
+        )
+    return results
 
 
 # -- the run ------------------------------------------------------------------------------
@@ -343,8 +299,8 @@ def storm_table(storms: list[StormResult]) -> list[str]:
 
 def overhead_table(results: list[OverheadResult]) -> list[str]:
     lines = [
-        f"| Transport | WXMAuth, {MICRO}s/request | StaticAuth, {MICRO}s/request "
-        "| WXMAuth / StaticAuth (target ≤ 1.03) | Rounds' ratios, quartiles |",
+        f"| Transport | WXMAuth, {MICRO}s/request | static header, {MICRO}s/request "
+        "| WXMAuth / static header (target ≤ 1.03) | Rounds' ratios, quartiles |",
         "|---|--:|--:|--:|--:|",
     ]
     for r in results:
@@ -374,7 +330,7 @@ def summary(report: Report) -> str:
     return (
         f"**{report.options.backend}:** cold storm, {storms('cold')}. "
         f"Revoked-token storm, {storms('revoked token')}. "
-        f"WXMAuth / StaticAuth: {fake.ratio:.3f} through the fake WXM, "
+        f"WXMAuth / static header: {fake.ratio:.3f} through the fake WXM, "
         f"{mock.ratio:.3f} through MockTransport."
     )
 

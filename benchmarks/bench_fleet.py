@@ -30,9 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import re
-import shlex
 import shutil
 import signal
 import socket
@@ -45,12 +42,20 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator, MutableMapping
 from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import anyio
 import httpx
+from _common import (
+    DOCS,
+    at_least,
+    benchmark_parser,
+    environment,
+    markdown_table,
+    progress,
+    report,
+    run_timed,
+)
 from anyio.abc import Process
 from anyio.streams.buffered import BufferedByteReceiveStream
 
@@ -63,7 +68,7 @@ PATH = "/api/Questions/Active"
 ROUTE = f"GET {PATH}"
 USERNAME = "demo"
 PASSWORD = "demo-password"
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "fleet-benchmark.md"
+DOCS_PAGE = DOCS / "fleet-benchmark.md"
 LIMITS = httpx.Limits(max_connections=20)
 TIMEOUT = httpx.Timeout(60.0, pool=None)
 
@@ -341,42 +346,21 @@ def redis_server() -> Iterator[str]:
 
 def table(rows: list[Row], options: argparse.Namespace) -> list[str]:
     total = options.processes * options.requests
-    lines = [
+    header = ["Store", "Scenario", "Logins", "Login attempts", "Sends", "Answered 401"]
+    header += ["Failed requests", "Time", "Note"]
+    cells = [[r.store, r.scenario, f"{r.logins}", f"{r.attempts}", f"{r.requests:,}"] for r in rows]
+    for cell, r in zip(cells, rows, strict=True):
+        cell += [f"{r.denied:,}", f"{r.failed}", f"{r.seconds:.2f} s", r.note]
+    return [
         f"{options.processes} processes x {options.requests} concurrent requests "
         f"({total} per scenario). RedisTokenStore lease: {options.lease:g} s, "
         f"{options.kill_lease:g} s when the leader is killed.",
         "",
-        "| Store | Scenario | Logins | Login attempts | Sends | Answered 401 | Failed requests | Time | Note |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        *markdown_table(header, "llrrrrrrl", cells),
     ]
-    for r in rows:
-        lines.append(
-            f"| {r.store} | {r.scenario} | {r.logins} | {r.attempts} | {r.requests:,} | {r.denied:,} "
-            f"| {r.failed} | {r.seconds:.2f} s | {r.note} |"
-        )
-    return lines
 
 
-def environment() -> str:
-    command = "python " + " ".join(
-        shlex.quote(a) for a in ["benchmarks/bench_fleet.py", *sys.argv[1:]]
-    )
-    return (
-        f"Measured {datetime.now(UTC):%Y-%m-%d} with `{command}` on {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, {platform.system()}."
-    )
-
-
-def write_docs(lines: list[str]) -> None:
-    text = DOCS.read_text(encoding="utf-8")
-    block = "<!-- results -->\n" + "\n".join(lines) + "\n<!-- /results -->"
-    new, count = re.subn(r"<!-- results -->.*?<!-- /results -->", lambda _: block, text, flags=re.S)
-    if count != 1:
-        raise SystemExit(f"{DOCS} has no <!-- results --> block")
-    DOCS.write_text(new, encoding="utf-8")
-
-
-async def main(options: argparse.Namespace) -> None:
+async def measure(options: argparse.Namespace) -> list[Row]:
     rows: list[Row] = []
     stores = options.stores.split(",")
     with tempfile.TemporaryDirectory() as tmp, contextmanager_or_none("redis" in stores) as url:
@@ -387,21 +371,23 @@ async def main(options: argparse.Namespace) -> None:
             "redis": "RedisTokenStore",
         }
         for kind in stores:
-            print(f"{names[kind]}: cold, then after revocation", file=sys.stderr, flush=True)
+            progress(f"{names[kind]}: cold, then after revocation")
             if kind == "file":
                 specs["file"] = f"file:{tmp}/token-{len(rows)}"
             rows += await cold_and_revoked(names[kind], specs[kind], options)
             if kind != "memory":
-                print(f"{names[kind]}: leader killed mid-login", file=sys.stderr, flush=True)
+                progress(f"{names[kind]}: leader killed mid-login")
                 if kind == "file":
                     specs["file"] = f"file:{tmp}/token-{len(rows)}"
                 rows.append(await killed_leader(names[kind], specs[kind], options))
-    lines = table(rows, options)
-    print("\n".join(lines))
-    print()
-    print(environment())
-    if options.write_docs:
-        write_docs([*lines, "", environment()])
+    return rows
+
+
+def main() -> None:
+    options = parse()
+    rows, run = run_timed(measure, options, backend=options.backend)
+    block = "\n".join([*environment(run), "", *table(rows, options)])
+    report(block, write=options.write_docs, page=DOCS_PAGE, key="fleet", title="Fleet benchmark")
 
 
 @contextmanager
@@ -414,9 +400,11 @@ def contextmanager_or_none(wanted: bool) -> Iterator[str | None]:
 
 
 def parse() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--processes", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=500, help="concurrent requests per process")
+    parser = benchmark_parser(__doc__, DOCS_PAGE)
+    parser.add_argument("--processes", type=at_least(1), default=8)
+    parser.add_argument(
+        "--requests", type=at_least(1), default=500, help="concurrent requests per process"
+    )
     parser.add_argument(
         "--lease", type=float, default=DEFAULT_LEASE, help="RedisTokenStore lease, seconds"
     )
@@ -427,7 +415,6 @@ def parse() -> argparse.Namespace:
         help="RedisTokenStore lease when the leader is killed, seconds",
     )
     parser.add_argument("--stores", default="memory,file,redis")
-    parser.add_argument("--write-docs", action="store_true")
     return parser.parse_args()
 
 
@@ -437,4 +424,4 @@ if __name__ == "__main__":
         lease = float(sys.argv[6]) if sys.argv[5:6] == ["--lease"] else 5.0
         anyio.run(worker, spec, base_url, int(requests), lease)
     else:
-        anyio.run(main, parse())
+        main()

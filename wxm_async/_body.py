@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import zlib
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 
 import anyio
@@ -57,11 +57,9 @@ async def read_capped(
 ) -> bytes:
     """Read ``response``'s body, decoded, refusing to hold more than ``limit`` bytes.
 
-    The body then is ``response.content``, as after ``aread()``. A response that was
-    already read is only measured. The response is closed whatever happens.
-
-    A body that trickles in never trips httpx's read timeout, which counts per read:
-    ``within`` bounds the whole of it.
+    The body then is ``response.content``, as after ``aread()``; one already read is
+    only measured. The response is closed whatever happens. ``within`` bounds the
+    whole body's time: one that trickles in never trips httpx's per-read timeout.
 
     Args:
         response: A response whose body has not been read, or has.
@@ -80,48 +78,65 @@ async def read_capped(
         httpx.ReadTimeout: The body did not end within ``within`` seconds.
         httpx.TransportError: The connection failed while reading.
     """
-    try:
-        content = response.content
-    except httpx.ResponseNotRead:
-        pass
-    else:
-        if len(content) > limit:
+    if _was_read(response):
+        if len(response.content) > limit:
             raise _too_large(what, limit, limit_name, request)
-        return content
+        return response.content
+    body = _CappedBody(limit, lambda: _too_large(what, limit, limit_name, request))
     raws = _raw(response)
     try:
         pipeline = _pipeline(response, what=what, request=request)
-        chunks: list[bytes] = []
-        size = 0
         with anyio.move_on_after(within) as reading:
             async for raw in raws:
-                for piece in pipeline.feed(raw):
-                    size += len(piece)
-                    if size > limit:
-                        raise _too_large(what, limit, limit_name, request)
-                    chunks.append(piece)
+                body.add(pipeline.feed(raw))
         if reading.cancelled_caught:
-            raise httpx.ReadTimeout(
-                f"{what} did not end within {within:g} s", request=response.request
-            )
-        for piece in pipeline.end():
-            size += len(piece)
-            if size > limit:
-                raise _too_large(what, limit, limit_name, request)
-            chunks.append(piece)
+            raise _too_slow(what, within, response.request)
+        body.add(pipeline.end())
     except zlib.error:
-        raise DecodeError(
-            f"could not decode {what}: its Content-Encoding is corrupt", request=request
-        ) from None
+        message = f"could not decode {what}: its Content-Encoding is corrupt"
+        raise DecodeError(message, request=request) from None
     finally:
         if isinstance(raws, AsyncGenerator):
             await raws.aclose()
         await response.aclose()
-    content = b"".join(chunks)
-    # httpx has no public way to hand a response the body read for it; this is what
-    # its own aread() sets, and what .content, .text and a later aread() then use.
-    response._content = content
-    return content
+    return body.hand_to(response)
+
+
+def _was_read(response: httpx.Response) -> bool:
+    try:
+        response.content  # noqa: B018 - httpx raises ResponseNotRead before aread()
+    except httpx.ResponseNotRead:
+        return False
+    return True
+
+
+def _too_slow(what: str, within: float, request: httpx.Request) -> httpx.ReadTimeout:
+    return httpx.ReadTimeout(f"{what} did not end within {within:g} s", request=request)
+
+
+class _CappedBody:
+    """The decoded pieces of a body, refused as soon as they pass ``limit`` bytes."""
+
+    def __init__(self, limit: int, too_large: Callable[[], Exception]) -> None:
+        self.chunks: list[bytes] = []
+        self._size = 0
+        self._limit = limit
+        self._too_large = too_large
+
+    def add(self, pieces: Iterable[bytes]) -> None:
+        for piece in pieces:
+            self._size += len(piece)
+            if self._size > self._limit:
+                raise self._too_large()
+            self.chunks.append(piece)
+
+    def hand_to(self, response: httpx.Response) -> bytes:
+        """Make the body ``response.content``, as ``aread()`` does; return it."""
+        content = b"".join(self.chunks)
+        # httpx has no public way to hand a response the body read for it; this is what
+        # its own aread() sets, and what .content, .text and a later aread() then use.
+        response._content = content
+        return content
 
 
 def _raw(response: httpx.Response) -> AsyncIterator[bytes]:

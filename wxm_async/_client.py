@@ -10,7 +10,6 @@ from types import TracebackType
 from typing import Any, Self
 
 import anyio
-import attrs
 import httpx
 
 from ._api import Account, Analytics, Delivery, Questions, Responses, Surveys, SurveyTokens
@@ -133,38 +132,11 @@ class WXMClient:
     ) -> None:
         check_client_options(timeout, limits, first_page, max_answer_bytes)
         self._events = Emitter(on_event)  # first: it refuses an on_event not callable
-        if http_client is not None:
-            given = [
-                name
-                for name, value in [
-                    ("auth", auth),
-                    ("base_url", base_url),
-                    ("timeout", timeout),
-                    ("limits", limits),
-                    ("transport", transport),
-                ]
-                if value is not None
-            ]
-            if given:
-                raise ConfigurationError(
-                    f"pass {', '.join(given)} to your http_client, not to WXMClient"
-                )
-            self._http = http_client
-            self._owns_http = False
-        else:
-            if auth is None:
-                raise ConfigurationError(
-                    "WXMClient needs auth=WXMAuth(...), or use WXMClient.from_env()"
-                )
-            self._http = httpx.AsyncClient(
-                base_url=base_url if base_url is not None else DEFAULT_BASE_URL,
-                auth=auth,
-                timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
-                limits=limits if limits is not None else DEFAULT_LIMITS,
-                transport=transport,
-                headers={"Accept": "application/json", "User-Agent": _USER_AGENT},
-            )
-            self._owns_http = True
+        self._owns_http = http_client is None
+        self._http = _http_client(
+            http_client, auth=auth, base_url=base_url, timeout=timeout, limits=limits,
+            transport=transport,
+        )  # fmt: skip
         if max_concurrency is None:
             max_concurrency = (limits or DEFAULT_LIMITS).max_connections or 100
         if rate_limit is not None and not isinstance(rate_limit, RequestRate):
@@ -270,19 +242,9 @@ class WXMClient:
         check_timeout("timeout", timeout)
         if max_concurrency is not None:
             check_number("max_concurrency", max_concurrency, at_least=1, whole=True)
-        sender = self._sender
         derived = copy.copy(self)
         derived._owns_http = False  # the pool and the auth stay this client's
-        derived._attach(
-            attrs.evolve(
-                sender,
-                timeout=sender.timeout if timeout is None else httpx.Timeout(timeout),
-                retries=sender.retries if retries is None else retries,
-                limiter=sender.limiter
-                if max_concurrency is None
-                else anyio.CapacityLimiter(max_concurrency),
-            )
-        )
+        derived._attach(self._sender.derived(timeout, retries, max_concurrency))
         return derived
 
     @property
@@ -396,3 +358,39 @@ class WXMClient:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def _http_client(
+    given: httpx.AsyncClient | None,
+    *,
+    auth: httpx.Auth | None,
+    base_url: str | httpx.URL | None,
+    timeout: httpx.Timeout | float | None,
+    limits: httpx.Limits | None,
+    transport: httpx.AsyncBaseTransport | None,
+) -> httpx.AsyncClient:
+    """The caller's ``http_client`` (with none of the options it already has), or ours.
+
+    Raises:
+        ConfigurationError: ``http_client`` together with an option it already has, or
+            neither ``http_client`` nor ``auth``.
+    """
+    if given is not None:
+        options: dict[str, object] = {"auth": auth, "base_url": base_url, "timeout": timeout}
+        options |= {"limits": limits, "transport": transport}
+        named = [name for name, value in options.items() if value is not None]
+        if named:
+            raise ConfigurationError(
+                f"pass {', '.join(named)} to your http_client, not to WXMClient"
+            )
+        return given
+    if auth is None:
+        raise ConfigurationError("WXMClient needs auth=WXMAuth(...), or use WXMClient.from_env()")
+    return httpx.AsyncClient(
+        base_url=base_url if base_url is not None else DEFAULT_BASE_URL,
+        auth=auth,
+        timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
+        limits=limits if limits is not None else DEFAULT_LIMITS,
+        transport=transport,
+        headers={"Accept": "application/json", "User-Agent": _USER_AGENT},
+    )

@@ -1,7 +1,7 @@
 """How ``WXMClient`` sends one call: bounded concurrency, retries, errors, decoding.
 
-Every namespace method is a few lines over ``Sender.call``: the path, the body, whether
-the call is idempotent, and the type of the answer.
+Every namespace method is a few lines over ``Sender.call``: the path (built in
+``_paths``), the body, whether the call is idempotent, and the type of the answer.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import anyio
 import httpx
-from attrs import define, field
+from attrs import define, evolve, field
 
 from ._body import ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES, error_body, json_body, read_capped
 from ._config import check_timeout
@@ -37,10 +37,7 @@ from ._redact import redacted, without_query
 from ._retry import Failure, RetryPolicy, classify
 from ._watch import CallWatch
 
-__all__ = [
-    "Sender",
-    "status_error",
-]
+__all__ = ["Sender", "status_error"]
 
 T = TypeVar("T")
 
@@ -63,6 +60,25 @@ class Sender:
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
     rate: TokenBucket | None = None  # WXMClient(rate_limit=...): paces every attempt
     events: Emitter = field(factory=Emitter)  # WXMClient(on_event=...)
+
+    def derived(
+        self,
+        timeout: httpx.Timeout | float | None,
+        retries: RetryPolicy | None,
+        max_concurrency: int | None,
+    ) -> Sender:
+        """A sender over the same httpx client with other options (``None``: the same).
+
+        ``max_concurrency`` gives it a bound of its own; otherwise it shares this one's.
+        """
+        return evolve(
+            self,
+            timeout=self.timeout if timeout is None else httpx.Timeout(timeout),
+            retries=self.retries if retries is None else retries,
+            limiter=self.limiter
+            if max_concurrency is None
+            else anyio.CapacityLimiter(max_concurrency),
+        )
 
     async def call(
         self,

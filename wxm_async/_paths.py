@@ -1,7 +1,7 @@
-"""What a caller puts in a path: ids as one segment each, and paths kept below the base URL.
+"""Paths below the base URL: an id as one path segment, a caller's path and query checked.
 
-The token goes wherever a path leads, so these are the checks that keep a caller's id or
-path from changing where a call goes.
+The token goes wherever a path leads, so every path the library sends is built here:
+no id, page number or caller's path can change which resource (or host) is asked.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ __all__ = ["MAX_ID_LENGTH", "QueryParams", "caller_path", "number_segment", "seg
 _Scalar = str | int | float | bool | None
 QueryParams = Mapping[str, _Scalar | Sequence[_Scalar]] | httpx.QueryParams
 """Query parameters: a mapping of names to a value or a sequence of values."""
+
 
 MAX_ID_LENGTH = 1_000
 """The longest id (in characters) put in a path; WXM's ids are far shorter."""

@@ -127,13 +127,22 @@ def _structure_sequence_factory(tp: Any, converter: cattrs.Converter) -> Any:
     """
     item_type = get_args(tp)[0]
     make = list if get_origin(tp) is list else tuple
+    found: list[Any] = []  # the items' hook, looked up at the first list: a model may nest
 
     def structure(value: object, _: object) -> Any:
         if value is None:
             return make()
         if not isinstance(value, list):
             raise TypeError(f"expected a list, got {json_kind(value)}")
-        handler = converter.get_structure_hook(item_type)
+        if item_type is str and all(type(item) is str for item in value):
+            return make(value)  # the common case: the strings as they are
+        if not found:
+            found.append(converter.get_structure_hook(item_type))
+        handler = found[0]
+        try:  # the common case in one pass; a failure is gone over again, item by item
+            return make([handler(item, item_type) for item in value if item is not None])
+        except Exception:  # the loop below raises each one with its index
+            pass
         items = []
         errors = []
         for index, item in enumerate(value):
@@ -225,6 +234,8 @@ def _structure_optional_factory(tp: Any, converter: cattrs.Converter) -> Any:
     def structure(value: object, _: object) -> Any:
         if value is None:
             return None
+        if type(value) is inner and inner is str:  # the common case, without a call
+            return value
         if not found:
             found.append(converter.get_structure_hook(inner))
         return found[0](value, inner)
