@@ -76,9 +76,9 @@ class Options:
     def parse(cls, argv: Sequence[str] | None = None) -> Options:
         """Parse ``argv`` (default: ``sys.argv[1:]``)."""
         parser = benchmark_parser(__doc__, DOCS_PAGE)
-        parser.add_argument("--rounds", type=at_least(2), default=60, help="rounds")
+        parser.add_argument("--rounds", type=at_least(2), default=150, help="rounds")
         parser.add_argument(
-            "--round-size", type=at_least(1), default=300, help="sequential requests per round"
+            "--round-size", type=at_least(1), default=400, help="sequential requests per round"
         )
         args = parser.parse_args(argv)
         return cls(args.rounds, args.round_size, args.backend, args.write_docs)
