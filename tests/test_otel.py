@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+import anyio
 import pytest
 
 pytest.importorskip("opentelemetry.sdk", reason="needs the tests extra (opentelemetry-sdk)")
@@ -229,3 +230,22 @@ def test_the_core_install_never_imports_opentelemetry() -> None:
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, timeout=120)
+
+
+async def test_a_cancelled_call_ends_its_spans(fake: FakeWXM, telemetry: Telemetry) -> None:
+    """Cancelled while its login waits: both spans end, marked as errors, none left open."""
+    pause = fake.pause_logins()
+    async with instrumented(fake, telemetry) as client:
+        with anyio.CancelScope() as scope:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(client.account.profile)
+                await pause.arrived.wait()
+                scope.cancel()
+        pause.release()
+        await client.account.profile()  # the next call is a span of its own, a root
+    login, call, *rest = telemetry.finished()
+    assert (login.attributes or {})["error.type"] == "abandoned"
+    assert (call.attributes or {})["error.type"] == "cancelled"
+    assert call.status.status_code is StatusCode.ERROR
+    assert rest[-1].name == "GET /api/Profile"
+    assert rest[-1].parent is None
