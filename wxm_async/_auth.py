@@ -34,12 +34,15 @@ import httpx
 from attrs import define
 
 from ._config import check_number, credentials_from_env
+from ._emit import Emitter
 from ._exceptions import ConfigurationError, RequestNotReplayableError
 from ._recovery import MAX_SENDS, Recovery, read_small
 from ._redact import redacted, without_query
+from ._routes import url_template
 from ._stores._memory import MemoryTokenStore
 from ._stores._protocol import TokenStore
 from ._stores._token import DEFAULT_REFRESH_LEEWAY, CachedToken
+from .events import EventCallback, RequestReplayed
 
 __all__ = ["WXMAuth"]
 
@@ -80,10 +83,14 @@ class WXMAuth(httpx.Auth):
         allow_insecure_http: Allow posting the password over plain ``http://`` to a
             host that is not loopback (127.0.0.0/8, ::1, localhost). Off by default.
         clock: A monotonic clock in seconds; replace it only in tests.
+        on_event: A function called with each login, refresh and replay, as events
+            from ``wxm_async.events`` (which hold no secret). It runs inline: keep it
+            cheap. If it raises, the request goes on and the error is logged once.
 
     Raises:
-        ConfigurationError: ``username`` or ``password`` is empty, or
-            ``refresh_leeway`` is negative, NaN or infinite.
+        ConfigurationError: ``username`` or ``password`` is empty,
+            ``refresh_leeway`` is negative, NaN or infinite, or ``on_event`` is not
+            callable.
 
     Example:
         ```python
@@ -103,6 +110,7 @@ class WXMAuth(httpx.Auth):
         refresh_leeway: float = DEFAULT_REFRESH_LEEWAY,
         allow_insecure_http: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        on_event: EventCallback | None = None,
     ) -> None:
         if not username:
             raise ConfigurationError("WXMAuth needs a user name")
@@ -114,6 +122,7 @@ class WXMAuth(httpx.Auth):
         self._clock = clock
         self._origin: tuple[str, str, int | None] | None = None
         self._accepted = 0  # answers other than 401 so far: WXM accepts some token
+        self._events = Emitter(on_event)
         self._recovery = Recovery(
             store=self._store,
             clock=clock,
@@ -122,6 +131,7 @@ class WXMAuth(httpx.Auth):
             token_url=self._token_url,
             max_leeway=float(refresh_leeway),
             allow_insecure_http=allow_insecure_http,
+            events=self._events,
         )
 
     @classmethod
@@ -133,6 +143,7 @@ class WXMAuth(httpx.Auth):
         store: TokenStore | None = None,
         refresh_leeway: float = DEFAULT_REFRESH_LEEWAY,
         allow_insecure_http: bool = False,
+        on_event: EventCallback | None = None,
     ) -> Self:
         """Build a ``WXMAuth`` from ``WXM_USERNAME`` and ``WXM_API_KEY`` (or ``WXM_PASSWORD``).
 
@@ -142,6 +153,7 @@ class WXMAuth(httpx.Auth):
             store: As for the constructor.
             refresh_leeway: As for the constructor.
             allow_insecure_http: As for the constructor.
+            on_event: As for the constructor.
 
         Raises:
             ConfigurationError: A variable is missing; the message names it.
@@ -154,6 +166,7 @@ class WXMAuth(httpx.Auth):
             store=store,
             refresh_leeway=refresh_leeway,
             allow_insecure_http=allow_insecure_http,
+            on_event=on_event,
         )
 
     @property
@@ -262,7 +275,7 @@ class WXMAuth(httpx.Auth):
                         # request once more, so that the answer is its own, not the probe's.
                         sends.answered = True
                         continue
-                self._prepare_replay(request)
+                self._prepare_replay(request, sends.count)
                 stale, token = token, None
         except BaseException:
             # Whatever ends the flow early (a transport error while sending or reading,
@@ -293,8 +306,8 @@ class WXMAuth(httpx.Auth):
             self._store.discard(token)
         return judged is not False or refuses_all  # alive, unknown, or all refused
 
-    def _prepare_replay(self, request: httpx.Request) -> None:
-        """Refuse to replay a request whose body is gone; log the replay otherwise."""
+    def _prepare_replay(self, request: httpx.Request, sends: int) -> None:
+        """Refuse to replay a request whose body is gone; log and tell the replay otherwise."""
         if not isinstance(request.stream, httpx.ByteStream):
             raise RequestNotReplayableError(
                 f"WXM rejected the token (401) for {request.method} {without_query(request.url)}, "
@@ -308,6 +321,14 @@ class WXMAuth(httpx.Auth):
             request.method,
             without_query(request.url),
         )
+        if self._events.listeners:
+            self._events.emit(
+                RequestReplayed(
+                    method=request.method,
+                    url_template=url_template(request.url.raw_path.decode("ascii")),
+                    sends=sends,
+                )
+            )
 
     def _check_origin(self, request: httpx.Request) -> None:
         url = request.url

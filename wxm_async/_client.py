@@ -16,12 +16,15 @@ from ._api import Account, Analytics, Delivery, Questions, Responses, Surveys, S
 from ._auth import WXMAuth
 from ._body import DEFAULT_MAX_ANSWER_BYTES, json_body
 from ._config import base_url_from_env, check_client_options, check_number, check_timeout
+from ._emit import Emitter
 from ._exceptions import ConfigurationError
 from ._http import Sender
 from ._paths import QueryParams, caller_path
 from ._rate import RequestRate, TokenBucket
 from ._redact import redacted
 from ._retry import RetryPolicy
+from ._watch import watch
+from .events import EventCallback
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -91,11 +94,15 @@ class WXMClient:
         rate_limit: Pace the requests to stay under WXM's quota, e.g.
             ``RequestRate(requests=950, per=60)``; every attempt, retries included,
             waits for its turn. Default: no pacing (429s are retried instead).
+        on_event: A function called with the events (``wxm_async.events``) of each call
+            and of its ``WXMAuth``'s logins. It runs inline: keep it cheap. If it
+            raises, the call goes on and the error is logged once.
 
     Raises:
         ConfigurationError: No ``auth`` (and no ``http_client``), or ``http_client``
             together with options it already has, or a number that is NaN, infinite
-            or out of range (``max_concurrency`` below 1, a negative timeout, ...).
+            or out of range (``max_concurrency`` below 1, ...), or ``on_event`` is
+            not callable.
 
     Attributes:
         questions: The account's questions and questionnaires.
@@ -121,8 +128,10 @@ class WXMClient:
         first_page: int = DEFAULT_FIRST_PAGE,
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
         rate_limit: RequestRate | None = None,
+        on_event: EventCallback | None = None,
     ) -> None:
         check_client_options(timeout, limits, first_page, max_answer_bytes)
+        self._events = Emitter(on_event)  # first: it refuses an on_event not callable
         self._owns_http = http_client is None
         self._http = _http_client(
             http_client, auth=auth, base_url=base_url, timeout=timeout, limits=limits,
@@ -137,6 +146,8 @@ class WXMClient:
             )
         check_number("max_concurrency", max_concurrency, at_least=1, whole=True)
         self._first_page = first_page
+        if on_event is not None:
+            watch(self._events, self._http, on_event)
         self._attach(
             Sender(
                 self._http,
@@ -144,6 +155,7 @@ class WXMClient:
                 retries if retries is not None else RetryPolicy(),
                 max_answer_bytes=max_answer_bytes,
                 rate=TokenBucket(rate_limit) if rate_limit is not None else None,
+                events=self._events,
             )
         )
 
@@ -167,6 +179,7 @@ class WXMClient:
         max_concurrency: int | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+        on_event: EventCallback | None = None,
     ) -> Self:
         """Build a client from ``WXM_USERNAME``, ``WXM_API_KEY`` (or ``WXM_PASSWORD``) and ``WXM_BASE_URL``.
 
@@ -176,6 +189,7 @@ class WXMClient:
             max_concurrency: As for the constructor.
             transport: As for the constructor.
             max_answer_bytes: As for the constructor.
+            on_event: As for the constructor.
 
         Raises:
             ConfigurationError: A variable is missing; the message names it.
@@ -188,6 +202,7 @@ class WXMClient:
             max_concurrency=max_concurrency,
             transport=transport,
             max_answer_bytes=max_answer_bytes,
+            on_event=on_event,
         )
 
     def with_options(

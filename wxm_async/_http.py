@@ -6,6 +6,7 @@ Every namespace method is a few lines over ``Sender.call``: the path (built in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -21,6 +22,7 @@ from attrs import define, evolve, field
 from ._body import ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES, error_body, json_body, read_capped
 from ._config import check_timeout
 from ._converter import decode, unstructure
+from ._emit import Emitter
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -34,6 +36,7 @@ from ._login import is_login
 from ._rate import TokenBucket
 from ._redact import mask_echoed_secrets, redacted, without_query
 from ._retry import Failure, RetryPolicy, classify
+from ._watch import CallWatch
 
 __all__ = ["Sender", "status_error"]
 
@@ -57,6 +60,7 @@ class Sender:
     timeout: httpx.Timeout | None = None  # None: the httpx client's own
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
     rate: TokenBucket | None = None  # WXMClient(rate_limit=...): paces every attempt
+    events: Emitter = field(factory=Emitter)  # WXMClient(on_event=...)
 
     def derived(
         self,
@@ -141,25 +145,37 @@ class Sender:
         """
         check_timeout("timeout", timeout)
         content, headers = _encode(body)
-        retrying = self.retries.retrying(
-            idempotent=idempotent, clock=self.clock, random=self.random
+        call = (
+            CallWatch(self.events, self.http.base_url, self.clock, method, path)
+            if self.events.listeners
+            else None
         )
-        async for attempt in retrying:
-            outcome = await self._attempt(method, path, content, headers, timeout, anonymous)
-            if isinstance(outcome, httpx.Response) and outcome.is_success:
-                return outcome
-            failure = classify(outcome)
-            if not attempt.retry(failure):
-                raise _failed(outcome, failure, method, path)
-            _log.info(
-                "WXM %s %s: %s; retry %d in %.2f s",
-                method,
-                path,
-                failure.reason,
-                attempt.number,
-                attempt.wait,
-                extra={"wxm_retry": attempt.number, "wxm_wait": attempt.wait},
+        with call or _UNWATCHED:  # a watched call emits CallFinished however it ends
+            retrying = self.retries.retrying(
+                idempotent=idempotent, clock=self.clock, random=self.random
             )
+            async for attempt in retrying:
+                outcome = await self._attempt(
+                    method, path, content, headers, timeout, anonymous, call
+                )
+                if call is not None:
+                    call.attempted(attempt.number, outcome)
+                if isinstance(outcome, httpx.Response) and outcome.is_success:
+                    return outcome
+                failure = classify(outcome)
+                if not attempt.retry(failure):
+                    raise _failed(outcome, failure, method, path)
+                _log.info(
+                    "WXM %s %s: %s; retry %d in %.2f s",
+                    method,
+                    path,
+                    failure.reason,
+                    attempt.number,
+                    attempt.wait,
+                    extra={"wxm_retry": attempt.number, "wxm_wait": attempt.wait},
+                )
+                if call is not None:
+                    call.retry(attempt.number, attempt.wait, failure)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def _attempt(
@@ -170,6 +186,7 @@ class Sender:
         headers: dict[str, str],
         timeout: httpx.Timeout | float | None,
         anonymous: bool,
+        call: CallWatch | None = None,
     ) -> httpx.Response | httpx.TransportError | APIStatusError:
         """One try, in turn and at the rate allowed: WXM's answer, or what kept it away.
 
@@ -179,7 +196,9 @@ class Sender:
         try:
             async with self.limiter:
                 if self.rate is not None:
-                    await self.rate.acquire()
+                    paced = await self.rate.acquire()
+                    if paced and call is not None:
+                        call.paced(paced)
                 return await self._exchange(
                     method, path, content, headers, timeout, anonymous=anonymous
                 )
@@ -250,6 +269,9 @@ def _json_content(body: object) -> bytes:
             "a number in the request's body is NaN or infinite, which JSON cannot hold"
         ) from None
 
+
+_UNWATCHED = contextlib.nullcontext()
+"""What a call nobody watches is sent within: nothing."""
 
 _NO_AUTH = httpx.Auth()
 """httpx's base ``Auth`` sends the request as it is: for calls that take no credentials."""

@@ -79,9 +79,16 @@ class TokenBucket:
     def __repr__(self) -> str:
         return f"TokenBucket({self.rate!r})"
 
-    async def acquire(self) -> None:
-        """Take one token, waiting until one is due."""
+    async def acquire(self) -> float:
+        """Take one token, waiting until one is due.
+
+        Returns:
+            The seconds this caller waited (for its turn and its token), or 0.0 if it
+            took a token at once.
+        """
         interval = self.rate.interval
+        entered = self._clock()
+        waited = self._lock.locked()  # another caller is waiting for its token: queue up
         async with self._lock:
             now = self._clock()
             due = max(self._due, now)
@@ -90,6 +97,8 @@ class TokenBucket:
                 if start <= now:
                     break
                 self.waited += start - now
+                waited = True
                 await self._sleep(start - now)
                 now = self._clock()
             self._due = due + interval
+        return self._clock() - entered if waited else 0.0

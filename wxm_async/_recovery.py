@@ -26,11 +26,13 @@ import httpx
 from attrs import define, field
 
 from ._body import LOGIN_ANSWER_LIMIT, read_capped
+from ._emit import Emitter
 from ._exceptions import LoginInterruptedError, WXMError
 from ._login import interpret_login, login_request, login_url, probe_request
 from ._redact import mask_echoed_secrets, redacted, without_query
-from ._stores._protocol import TokenStore
+from ._stores._protocol import LoginTurn, TokenStore
 from ._stores._token import CachedToken
+from .events import LoginFailed, LoginSkipped, LoginStarted, LoginSucceeded, TokenRefreshing
 
 __all__ = ["MAX_SENDS", "REFUSAL_MEMORY", "Flow", "Recovery", "read_small"]
 
@@ -136,6 +138,7 @@ class Recovery:
     token_url: httpx.URL | None
     max_leeway: float
     allow_insecure_http: bool
+    events: Emitter = field(factory=Emitter)
     _probes: dict[str, _Probe] = field(factory=dict, init=False)
     _refused: dict[tuple[str, str, str], float] = field(factory=dict, init=False)
 
@@ -158,26 +161,17 @@ class Recovery:
             LoginInterruptedError: The login waited on was abandoned twice.
         """
         url = login_url(request, self.token_url, allow_insecure_http=self.allow_insecure_http)
-        abandoned = 0
-        while True:
-            claim = await self.store.claim(stale, self.clock())
-            if isinstance(claim, CachedToken):
-                yield claim
-                return
-            if claim is not None:
-                break
-            abandoned += 1
-            if abandoned == _MAX_ABANDONED_LOGINS:
-                raise LoginInterruptedError(
-                    "the login this request waited on was abandoned twice "
-                    "(the requests performing it were cancelled or failed in transport)",
-                    request=redacted(request),
-                )
+        claim = await self._claim(request, stale)
+        if isinstance(claim, CachedToken):
+            yield claim
+            return
         outcome: CachedToken | WXMError | None = None
         login = login_request(request, url, username=self.username, password=self.password)
+        if self.events.listeners:
+            self._login_started(url, stale)
+        requested_at = self.clock()
         try:
             _log.debug("logging in to %s as %r", url, self.display_name)
-            requested_at = self.clock()
             response = yield login
             unreadable = await _read_login(response)
             if unreadable is None and not response.is_success:
@@ -198,7 +192,72 @@ class Recovery:
             with anyio.CancelScope(shield=True):
                 login.forget_password()
                 await self.store.settle(claim, outcome)
+            if self.events.listeners:
+                self._login_ended(outcome, requested_at)
         yield self._after_login(outcome, stale)
+
+    async def _claim(
+        self, request: httpx.Request, stale: CachedToken | None
+    ) -> CachedToken | LoginTurn:
+        """A token other than ``stale`` from the store, or this request's turn to log in.
+
+        Raises:
+            WXMError: A login failed within the failure window (or the one waited on).
+            LoginInterruptedError: The login waited on was abandoned twice.
+        """
+        for _ in range(_MAX_ABANDONED_LOGINS):
+            try:
+                claim = await self.store.claim(stale, self.clock())
+            except WXMError as error:
+                if self.events.listeners:
+                    self.events.emit(
+                        LoginSkipped(
+                            username=self.display_name,
+                            error_type=type(error).__name__,
+                            status_code=getattr(error, "status_code", None),
+                        )
+                    )
+                raise
+            if claim is not None:
+                return claim
+        raise LoginInterruptedError(
+            "the login this request waited on was abandoned twice "
+            "(the requests performing it were cancelled or failed in transport)",
+            request=redacted(request),
+        )
+
+    def _login_started(self, url: httpx.URL, stale: CachedToken | None) -> None:
+        now = self.clock()
+        if stale is not None and stale is self.store.current() and now < stale.expires_at:
+            # The token this request found was due, not rejected: a proactive refresh.
+            self.events.emit(
+                TokenRefreshing(username=self.display_name, expires_in=stale.expires_at - now)
+            )
+        self.events.emit(
+            LoginStarted(
+                username=self.display_name, url=str(without_query(url).copy_with(userinfo=b""))
+            )
+        )
+
+    def _login_ended(self, outcome: CachedToken | WXMError | None, requested_at: float) -> None:
+        now = self.clock()
+        if isinstance(outcome, CachedToken):
+            self.events.emit(
+                LoginSucceeded(
+                    username=self.display_name,
+                    duration=now - requested_at,
+                    expires_in=outcome.expires_at - now,
+                )
+            )
+        else:
+            self.events.emit(
+                LoginFailed(
+                    username=self.display_name,
+                    duration=now - requested_at,
+                    error_type="abandoned" if outcome is None else type(outcome).__name__,
+                    status_code=getattr(outcome, "status_code", None),
+                )
+            )
 
     def _after_login(
         self, outcome: CachedToken | WXMError | None, stale: CachedToken | None

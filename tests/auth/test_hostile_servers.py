@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import anyio
@@ -26,6 +26,7 @@ from wxm_async import (
     WXMClient,
     WXMError,
 )
+from wxm_async.events import Event
 from wxm_async.testing import WXM_FAKE_URL, FakeWXM
 
 from ..conftest import PASSWORD, USERNAME
@@ -64,10 +65,16 @@ def _texts(obj: object, seen: set[int], depth: int = 0) -> list[str]:
     return found
 
 
-def assert_no_secret(error: BaseException, caplog: pytest.LogCaptureFixture, *secrets: str) -> None:
-    """Neither the error (recursively) nor any log record holds a secret."""
+def assert_no_secret(
+    error: BaseException,
+    caplog: pytest.LogCaptureFixture,
+    *secrets: str,
+    events: Sequence[Event] = (),
+) -> None:
+    """Neither the error (recursively), any log record nor any event holds a secret."""
     texts = _texts(error, set()) + [r.getMessage() for r in caplog.records]
     texts += [repr(r.args) for r in caplog.records]
+    texts += [repr(event) for event in events]
     for secret in (SECRET, TOKEN, *secrets):
         leaks = [t for t in texts if secret in t]
         assert not leaks, f"{secret!r} leaked: {leaks[0][:300]}"
@@ -117,10 +124,11 @@ LOGIN_FAILURES = [
 async def test_no_secret_escapes_on_any_failure_path(
     kind: str, through: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Each way a login or call can fail: no password, code or token in the error or logs."""
+    """Each way a login or call can fail: no password, code or token in the error, logs or events."""
     caplog.set_level(logging.DEBUG)
     transport = httpx.MockTransport(_failing_login(kind))
-    auth = WXMAuth("u#123456", SECRET)
+    events: list[Event] = []
+    auth = WXMAuth("u#123456", SECRET, on_event=events.append)
     caught: BaseException
     if through == "httpx":
         async with httpx.AsyncClient(transport=transport, auth=auth) as http:
@@ -134,12 +142,17 @@ async def test_no_secret_escapes_on_any_failure_path(
                 caught = WXMError("placeholder", request=None)  # response.request is httpx's own
     else:
         async with WXMClient(
-            auth=auth, base_url="https://wxm.test", transport=transport, retries=RetryPolicy.off()
+            auth=auth,
+            base_url="https://wxm.test",
+            transport=transport,
+            retries=RetryPolicy.off(),
+            on_event=events.append,
         ) as client:
             with pytest.raises(WXMError) as info:
                 await client.account.profile()
             caught = info.value
-    assert_no_secret(caught, caplog, "123456")
+    assert any(type(event).__name__.startswith("Login") for event in events)  # seen
+    assert_no_secret(caught, caplog, "123456", events=events)
 
 
 async def test_a_login_without_answer_names_the_login_not_the_call() -> None:
@@ -578,7 +591,9 @@ async def test_look_alike_loopback_hosts_are_not_loopback(host: str) -> None:
     assert seen == []
 
 
-async def _fake_failure(kind: str, fake: FakeWXM, tmp_path: Any) -> tuple[BaseException, str]:
+async def _fake_failure(
+    kind: str, fake: FakeWXM, tmp_path: Any, events: list[Event]
+) -> tuple[BaseException, str]:
     """Drive one failure against the fake; return what the caller caught and the secret."""
     from wxm_async.stores import FileTokenStore
 
@@ -593,7 +608,7 @@ async def _fake_failure(kind: str, fake: FakeWXM, tmp_path: Any) -> tuple[BaseEx
     elif kind == "store-error":
         (tmp_path / "dir").write_text("a file where a directory should be")
         store = FileTokenStore(tmp_path / "dir" / "token")
-    auth = WXMAuth(username, password, store=store)
+    auth = WXMAuth(username, password, store=store, on_event=events.append)
     async with httpx.AsyncClient(
         transport=fake.transport(), base_url=WXM_FAKE_URL, auth=auth
     ) as http:
@@ -617,7 +632,9 @@ async def _fake_failure(kind: str, fake: FakeWXM, tmp_path: Any) -> tuple[BaseEx
 async def test_no_secret_escapes_from_the_fakes_failures(
     kind: str, fake: FakeWXM, tmp_path: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Lock-out, two-factor, a store error, a cancelled login: no secret in error or logs."""
+    """Lock-out, two-factor, a store error, a cancelled login: no secret in error, logs or events."""
     caplog.set_level(logging.DEBUG)
-    error, password = await _fake_failure(kind, fake, tmp_path)
-    assert_no_secret(error, caplog, password, "111111", "654321")
+    events: list[Event] = []
+    error, password = await _fake_failure(kind, fake, tmp_path, events)
+    assert events or kind == "store-error"  # the events were captured
+    assert_no_secret(error, caplog, password, "111111", "654321", events=events)

@@ -310,3 +310,11 @@ def test_the_webhooks_how_to_examples_run() -> None:
     assert examples
     for example in examples:
         exec(compile(example, "<docs/how-to/webhooks.md>", "exec"), {})
+
+
+def test_the_production_how_to_shows_the_watched_app_that_its_test_runs() -> None:
+    """'Watch wxm_async in production' includes examples/watched_app.py, which a test runs."""
+    page = (DOCS / "how-to" / "production.md").read_text(encoding="utf-8")
+    assert '--8<-- "examples/watched_app.py"' in page
+    tests = Path(__file__).with_name("test_fastapi_example.py").read_text(encoding="utf-8")
+    assert "watched_app.py" in tests

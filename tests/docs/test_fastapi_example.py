@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import io
+import logging
 from pathlib import Path
 from types import ModuleType
 
@@ -87,3 +89,51 @@ def test_importing_the_app_needs_no_credentials(monkeypatch: pytest.MonkeyPatch)
     for name in ("WXM_USERNAME", "WXM_API_KEY", "WXM_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
     assert load_example().app.title == "WXM proxy"
+
+
+WATCHED = Path(__file__).resolve().parents[2] / "examples" / "watched_app.py"
+
+
+async def test_the_watched_app_logs_its_events_and_prints_spans_and_metrics(
+    fake: FakeWXM, caplog: pytest.LogCaptureFixture
+) -> None:
+    """'Watch wxm_async in production': events logged, spans and metrics on the console."""
+    pytest.importorskip("opentelemetry.sdk", reason="needs opentelemetry-sdk")
+    caplog.set_level(logging.INFO, logger="app.wxm")
+    spec = importlib.util.spec_from_file_location("watched_app", WATCHED)
+    assert spec is not None
+    assert spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    out = io.StringIO()
+    fake.fail_next(1, route="GET /api/Questions/Active", status=503)
+    app = example.create_app(
+        lambda on_event: WXMClient(
+            auth=WXMAuth(USERNAME, PASSWORD),
+            base_url="https://wxm.test",
+            transport=fake.transport(),
+            retries=RetryPolicy().without_waiting(),
+            on_event=on_event,
+        ),
+        out=out,
+    )
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app") as http,
+    ):
+        assert (await http.get("/questions")).status_code == 200
+    logged = [record.getMessage().split(" ")[1] for record in caplog.records]
+    assert logged == [
+        "CallStarted",
+        "LoginStarted",
+        "LoginSucceeded",
+        "RetryScheduled",
+        "CallFinished",
+    ]
+    assert caplog.records[-1].wxm_attempts == 2  # type: ignore[attr-defined]
+    printed = out.getvalue()
+    assert '"name": "GET /api/Questions/Active"' in printed
+    assert '"name": "WXM login"' in printed
+    assert '"name": "wxm.client.call.duration"' in printed
+    assert '"name": "wxm.client.retries"' in printed
+    assert PASSWORD not in printed

@@ -19,7 +19,9 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 import wxm_async
 import wxm_async._models
 import wxm_async.defaults
+import wxm_async.events
 import wxm_async.namespaces
+import wxm_async.otel
 import wxm_async.stores
 import wxm_async.testing
 import wxm_async.webhooks
@@ -29,12 +31,14 @@ from wxm_async._converter import structure
 PUBLIC_MODULES = [
     wxm_async,
     wxm_async.defaults,
+    wxm_async.events,
     wxm_async.namespaces,
+    wxm_async.otel,
     wxm_async.stores,
     wxm_async.testing,
     wxm_async.webhooks,
 ]
-SUBMODULES = {"defaults", "namespaces", "stores", "testing", "webhooks"}
+SUBMODULES = {"defaults", "events", "namespaces", "otel", "stores", "testing", "webhooks"}
 
 
 def test_the_top_level_keeps_to_the_client_auth_errors_and_models() -> None:

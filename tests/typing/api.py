@@ -205,3 +205,26 @@ async def export_under_the_quota() -> None:
             name: str | None = user.user_name
         page: SubUserPage = await client.account.sub_users_page()
         total: int | None = page.total_count
+
+
+async def events_and_otel() -> None:
+    """on_event= takes a plain function of an Event; instrument() takes the client."""
+    from wxm_async import WXMClient
+    from wxm_async.events import CallFinished, Event, EventCallback, LoginFailed
+    from wxm_async.otel import instrument
+
+    seen: list[Event] = []
+
+    def on_event(event: Event) -> None:
+        if isinstance(event, CallFinished):
+            took: float = event.duration
+            status: int | None = event.status_code
+            template: str = event.url_template
+        elif isinstance(event, LoginFailed):
+            kind: str = event.error_type
+
+    callback: EventCallback = seen.append
+    auth = WXMAuth("user", "key", on_event=callback)
+    async with WXMClient(auth=auth, on_event=on_event) as client:
+        instrument(client)
+        instrument(client, tracer_provider=None, meter_provider=None)
