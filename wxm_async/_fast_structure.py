@@ -24,7 +24,10 @@ from typing import Any
 import attrs
 import cattrs
 
-from ._wire_values import PASS_THROUGH
+from ._wire_values import PASS_THROUGH, STRINGS
+
+#: ``isinstance(value, str)`` without a Python call: the strings of a list checked in C.
+_is_str = str.__instancecheck__
 
 __all__ = ["fast_structure"]
 
@@ -47,37 +50,40 @@ def fast_structure(
         A function ``(value, type) -> cls`` that gives what ``tolerant`` gives.
     """
     attrs.resolve_types(cls)  # the fields' types, not their annotations' text
-    namespace: dict[str, Any] = {"__cls": cls, "__tolerant": tolerant}
+    namespace: dict[str, Any] = {"__cls": cls, "__tolerant": tolerant, "__is_str": _is_str}
     lines = [
         "def structure(value, _):",
         "    if type(value) is not dict:",
         "        return __tolerant(value, _)",
         "    try:",
-        "        kw = {}",
+        "        get = value.get",
     ]
+    arguments, factories = [], False
     for index, field in enumerate(attrs.fields(cls)):
         if not field.init:
             continue
-        key, name = repr(wire_names[field.name]), repr(field.alias)
-        hook, tp = f"__hook{index}", f"__type{index}"
-        namespace[hook] = converter.get_structure_hook(field.type)
-        namespace[tp] = field.type
-        kept = PASS_THROUGH.get(field.type)
-        if kept is not None:
-            namespace[f"__kept{index}"] = kept
-            value = f"v if type(v) is __kept{index} else {hook}(v, {tp})"
-        else:
-            value = f"{hook}(v, {tp})"
+        key, local = repr(wire_names[field.name]), f"x{index}"
+        value = _value(index, field.type, namespace, converter)
         if field.default is attrs.NOTHING:  # required: a missing key is the tolerant one's to say
-            lines += [f"        v = value[{key}]", f"        kw[{name}] = {value}"]
-        else:  # null or missing: the default
-            lines += [
-                f"        v = value.get({key})",
+            lines += [f"        v = value[{key}]", f"        {local} = {value}"]
+        elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            if not factories:
+                factories, lines = True, [*lines, "        kw = {}"]
+            lines += [  # null or missing: left to the factory
+                f"        v = get({key})",
                 "        if v is not None:",
-                f"            kw[{name}] = {value}",
+                f"            kw[{field.alias!r}] = {value}",
             ]
+            continue
+        else:  # null or missing: the default
+            namespace[f"__default{index}"] = field.default
+            lines += [
+                f"        v = get({key})",
+                f"        {local} = __default{index} if v is None else ({value})",
+            ]
+        arguments.append(f"{field.alias}={local}")
     lines += [
-        "        return __cls(**kw)",
+        f"        return __cls({', '.join([*arguments, '**kw'] if factories else arguments)})",
         "    except Exception:  # the tolerant function decodes it, or says what is wrong",
         "        return __tolerant(value, _)",
     ]
@@ -87,3 +93,17 @@ def fast_structure(
     exec(compile(source, filename, "exec"), namespace)  # our own generated code
     function: Structure = namespace["structure"]
     return function
+
+
+def _value(index: int, tp: Any, namespace: dict[str, Any], converter: cattrs.Converter) -> str:
+    """The expression that turns ``v`` (not ``None``) into field ``index``'s value."""
+    hook = f"__hook{index}(v, __type{index})"
+    namespace[f"__hook{index}"] = converter.get_structure_hook(tp)
+    namespace[f"__type{index}"] = tp
+    if tp in PASS_THROUGH:
+        namespace[f"__kept{index}"] = PASS_THROUGH[tp]
+        return f"v if type(v) is __kept{index} else {hook}"
+    if tp in STRINGS:
+        namespace[f"__make{index}"] = STRINGS[tp]
+        return f"__make{index}(v) if type(v) is list and all(map(__is_str, v)) else {hook}"
+    return hook

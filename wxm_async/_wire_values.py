@@ -19,7 +19,7 @@ from typing import Any, get_args, get_origin
 import cattrs
 from cattrs.errors import IterableValidationError, IterableValidationNote
 
-__all__ = ["PASS_THROUGH", "json_kind", "register_value_hooks"]
+__all__ = ["PASS_THROUGH", "STRINGS", "json_kind", "register_value_hooks"]
 
 
 def json_kind(data: object) -> str:
@@ -258,6 +258,10 @@ PASS_THROUGH: dict[Any, type] = {
     **{tp: tp for tp in (str, int, float, bool)},
     **{tp | None: tp for tp in (str, int, float, bool)},
 }
+
+#: Sequences of strings, and what their hook makes of a JSON list of strings: the
+#: strings, as they are, in a tuple or a list.
+STRINGS: dict[Any, type] = {tuple[str, ...]: tuple, list[str]: list}
 
 
 def register_value_hooks(converter: cattrs.Converter) -> None:
