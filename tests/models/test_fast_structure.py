@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wxm_async import Question
-from wxm_async._converter import _converter, _problems
+from wxm_async import DecodeError, Question, ResponsePage
+from wxm_async._converter import _converter, _problems, decode
 
 from .test_properties_models import EXAMPLES, MODELS, shaped
 
@@ -59,3 +59,25 @@ def test_values_of_an_unexpected_type_take_the_tolerant_path(key: str, value: ob
     answer = {"id": "q1", key: value}
     fast = _converter.get_structure_hook(Question)
     assert _outcome(fast, answer, Question) == _outcome(inspect.unwrap(fast), answer, Question)
+
+
+class _CountedDate(str):
+    """A date string that counts how often a hook reads it, and is never a date."""
+
+    reads = 0
+
+    def strip(self, chars: str | None = None) -> str:
+        type(self).reads += 1
+        return "yesterday"
+
+
+def test_a_bad_value_deep_in_lists_of_models_is_read_a_bounded_number_of_times() -> None:
+    """A bad date three models deep, last in each list: read 8 times, not once per level twice."""
+    note = {"note": "ok"}
+    response = {"id": "r", "notes": [note]}
+    bad = {"id": "r", "notes": [note, {"note": "x", "noteTime": _CountedDate("x")}]}
+    answer = {"responses": [response, response, bad]}
+    with pytest.raises(DecodeError, match=r"@ \$\.responses\[2\]\.notes\[1\]\.noteTime"):
+        decode(answer, ResponsePage, what="a page", request=None)
+    # The fast pass, then the tolerant one; each list tries once whole, then item by item.
+    assert _CountedDate.reads <= 8
