@@ -41,13 +41,12 @@ Structure = Callable[[Any, Any], Any]
 
 
 class _Mode(threading.local):
-    """How the models being decoded in this thread are: ``None`` when there are none."""
+    """How this thread decodes models: ``None`` (no model), ``"fast"`` or ``"tolerant"``."""
 
     value: str | None = None
 
 
 _mode = _Mode()
-_FAST, _TOLERANT = "fast", "tolerant"
 
 
 def fast_structure(
@@ -66,8 +65,22 @@ def fast_structure(
         A function ``(value, type) -> cls`` that gives what ``tolerant`` gives.
     """
     attrs.resolve_types(cls)  # the fields' types, not their annotations' text
-    namespace: dict[str, Any] = {"__cls": cls, "__is_str": _is_str}
-    lines = ["def fast(value):", "    get = value.get"]
+    namespace: dict[str, Any] = {
+        "__cls": cls,
+        "__tolerant": tolerant,
+        "__mode": _mode,
+        "__is_str": _is_str,
+    }
+    lines = [
+        "def structure(value, _):",
+        "    mode = __mode.value",
+        "    if mode == 'tolerant' or type(value) is not dict:",
+        "        return __tolerant(value, _)",
+        "    if mode is None:  # the outermost model",
+        "        __mode.value = 'fast'",
+        "    try:",
+        "        get = value.get",
+    ]
     arguments, factories = [], False
     for index, field in enumerate(attrs.fields(cls)):
         if not field.init:
@@ -75,51 +88,43 @@ def fast_structure(
         key, local = repr(wire_names[field.name]), f"x{index}"
         value = _value(index, field.type, namespace, converter)
         if field.default is attrs.NOTHING:  # required: a missing key is the tolerant one's to say
-            lines += [f"    v = value[{key}]", f"    {local} = {value}"]
+            lines += [f"        v = value[{key}]", f"        {local} = {value}"]
         elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
             if not factories:
-                factories, lines = True, [*lines, "    kw = {}"]
+                factories, lines = True, [*lines, "        kw = {}"]
             lines += [  # null or missing: left to the factory
-                f"    v = get({key})",
-                "    if v is not None:",
-                f"        kw[{field.alias!r}] = {value}",
+                f"        v = get({key})",
+                "        if v is not None:",
+                f"            kw[{field.alias!r}] = {value}",
             ]
             continue
         else:  # null or missing: the default
             namespace[f"__default{index}"] = field.default
             lines += [
-                f"    v = get({key})",
-                f"    {local} = __default{index} if v is None else ({value})",
+                f"        v = get({key})",
+                f"        {local} = __default{index} if v is None else ({value})",
             ]
         arguments.append(f"{field.alias}={local}")
-    lines.append(f"    return __cls({', '.join([*arguments, '**kw'] if factories else arguments)})")
+    call = ", ".join([*arguments, "**kw"] if factories else arguments)
+    lines += [
+        f"        return __cls({call})",
+        "    except Exception:",
+        "        if mode is not None:  # inside a model: the outermost one hands over",
+        "            raise",
+        "        __mode.value = 'tolerant'",
+        "        return __tolerant(value, _)",
+        "    finally:",
+        "        if mode is None:",
+        "            __mode.value = None",
+    ]
     source = "\n".join(lines) + "\n"
     filename = f"<wxm_async fast structure {cls.__module__}.{cls.__qualname__}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     exec(compile(source, filename, "exec"), namespace)  # our own generated code
-    return _outermost_falls_back(namespace["fast"], tolerant)
-
-
-def _outermost_falls_back(fast: Callable[[Any], Any], tolerant: Structure) -> Structure:
-    """Decode with ``fast``; the outermost model hands any failure over to ``tolerant``."""
-
-    def structure(value: object, tp: Any) -> Any:
-        mode = _mode.value
-        if mode == _TOLERANT or type(value) is not dict:
-            return tolerant(value, tp)
-        if mode == _FAST:
-            return fast(value)  # a failure goes up to the outermost model
-        _mode.value = _FAST
-        try:
-            return fast(value)
-        except Exception:  # the tolerant function decodes it, or says what is wrong
-            _mode.value = _TOLERANT
-            return tolerant(value, tp)
-        finally:
-            _mode.value = None
-
-    structure.__wrapped__ = tolerant  # type: ignore[attr-defined]  # the authority, for tests
-    return structure
+    structure = namespace["structure"]
+    structure.__wrapped__ = tolerant  # the authority, for the tests to compare
+    function: Structure = structure
+    return function
 
 
 def _value(index: int, tp: Any, namespace: dict[str, Any], converter: cattrs.Converter) -> str:
