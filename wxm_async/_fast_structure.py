@@ -16,8 +16,9 @@ raised, every path included. So the two cannot differ in what they accept or say
 
 Only the outermost model of a decoding does so: inside it, a model's failure goes up
 as it is, and once the outermost hands over, the models inside it decode tolerantly
-straight away. Were each level to try fast and then tolerantly, a bad value nested in
-lists of models would be decoded twice per level, 32 times instead of 4.
+straight away. Were each level to try fast and then tolerantly, a bad value three
+models deep in lists would be read 32 times; it is read 8 (the tolerant path alone
+reads it 4).
 """
 
 from __future__ import annotations
@@ -81,6 +82,32 @@ def fast_structure(
         "    try:",
         "        get = value.get",
     ]
+    lines += _decode_fields(cls, wire_names, namespace, converter)
+    lines += [
+        "    except Exception:",
+        "        if mode is not None:  # inside a model: the outermost one hands over",
+        "            raise",
+        "        __mode.value = 'tolerant'",
+        "        return __tolerant(value, _)",
+        "    finally:",
+        "        if mode is None:",
+        "            __mode.value = None",
+    ]
+    source = "\n".join(lines) + "\n"
+    filename = f"<wxm_async fast structure {cls.__module__}.{cls.__qualname__}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), namespace)  # our own generated code
+    structure = namespace["structure"]
+    structure.__wrapped__ = tolerant  # the authority, for the tests to compare
+    function: Structure = structure
+    return function
+
+
+def _decode_fields(
+    cls: type, wire_names: dict[str, str], namespace: dict[str, Any], converter: cattrs.Converter
+) -> list[str]:
+    """The generated lines that read each field of ``cls`` and make the instance."""
+    lines = []
     arguments, factories = [], False
     for index, field in enumerate(attrs.fields(cls)):
         if not field.init:
@@ -106,25 +133,7 @@ def fast_structure(
             ]
         arguments.append(f"{field.alias}={local}")
     call = ", ".join([*arguments, "**kw"] if factories else arguments)
-    lines += [
-        f"        return __cls({call})",
-        "    except Exception:",
-        "        if mode is not None:  # inside a model: the outermost one hands over",
-        "            raise",
-        "        __mode.value = 'tolerant'",
-        "        return __tolerant(value, _)",
-        "    finally:",
-        "        if mode is None:",
-        "            __mode.value = None",
-    ]
-    source = "\n".join(lines) + "\n"
-    filename = f"<wxm_async fast structure {cls.__module__}.{cls.__qualname__}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    exec(compile(source, filename, "exec"), namespace)  # our own generated code
-    structure = namespace["structure"]
-    structure.__wrapped__ = tolerant  # the authority, for the tests to compare
-    function: Structure = structure
-    return function
+    return [*lines, f"        return __cls({call})"]
 
 
 def _value(index: int, tp: Any, namespace: dict[str, Any], converter: cattrs.Converter) -> str:
