@@ -27,6 +27,7 @@ from cattrs.v import format_exception
 from . import _models as m
 from ._body import json_body
 from ._exceptions import DecodeError
+from ._fast_structure import fast_structure
 from ._wire_values import json_kind, register_value_hooks
 
 __all__ = [
@@ -173,7 +174,7 @@ def _structure_factory(cls: type) -> Any:
             value = {k: v for k, v in value.items() if v is not None or k not in optional}
         return generated(value, cls)
 
-    return structure
+    return fast_structure(cls, names, structure, _converter)
 
 
 def _unstructure_factory(cls: type) -> Any:

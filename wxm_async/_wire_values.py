@@ -19,7 +19,7 @@ from typing import Any, get_args, get_origin
 import cattrs
 from cattrs.errors import IterableValidationError, IterableValidationNote
 
-__all__ = ["json_kind", "register_value_hooks"]
+__all__ = ["PASS_THROUGH", "STRINGS", "json_kind", "register_value_hooks"]
 
 
 def json_kind(data: object) -> str:
@@ -98,7 +98,7 @@ def _parse_date(value: object) -> datetime | None:
             parsed = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
             raise ValueError("expected an RFC 1123 or ISO 8601 date") from None
-    if parsed.replace(tzinfo=None) == datetime.min:
+    if parsed.year == 1 and parsed.replace(tzinfo=None) == datetime.min:
         return None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
@@ -120,6 +120,10 @@ def _is_sequence(tp: Any) -> bool:
     return origin is list or (origin is tuple and len(args) == 2 and args[1] is Ellipsis)
 
 
+#: ``isinstance(value, str)``, without a lambda: the strings of a list checked in C.
+_is_str = str.__instancecheck__
+
+
 def _structure_sequence_factory(tp: Any, converter: cattrs.Converter) -> Any:
     """Lists and ``tuple[X, ...]``: a JSON list; ``null`` is empty and ``null`` items are skipped.
 
@@ -134,7 +138,7 @@ def _structure_sequence_factory(tp: Any, converter: cattrs.Converter) -> Any:
             return make()
         if not isinstance(value, list):
             raise TypeError(f"expected a list, got {json_kind(value)}")
-        if item_type is str and all(type(item) is str for item in value):
+        if item_type is str and all(map(_is_str, value)):
             return make(value)  # the common case: the strings as they are
         if not found:
             found.append(converter.get_structure_hook(item_type))
@@ -245,6 +249,19 @@ def _structure_optional_factory(tp: Any, converter: cattrs.Converter) -> Any:
 
 def _is_optional_datetime(tp: Any) -> bool:
     return bool(tp == datetime | None)
+
+
+#: For a field of the key's type, the type of value its hook returns unchanged: a
+#: string for ``str`` or ``str | None``, an int (not a bool) for ``int``... A decoder may
+#: keep such a value as it is without calling the hook (``_fast_structure`` does).
+PASS_THROUGH: dict[Any, type] = {
+    **{tp: tp for tp in (str, int, float, bool)},
+    **{tp | None: tp for tp in (str, int, float, bool)},
+}
+
+#: Sequences of strings, and what their hook makes of a JSON list of strings: the
+#: strings, as they are, in a tuple or a list.
+STRINGS: dict[Any, type] = {tuple[str, ...]: tuple, list[str]: list}
 
 
 def register_value_hooks(converter: cattrs.Converter) -> None:
