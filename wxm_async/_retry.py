@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -37,8 +38,9 @@ __all__ = [
 DEFAULT_RETRY_STATUSES = frozenset({429, 502, 503, 504})
 """Statuses that say "not now" rather than "no": worth another try."""
 
-#: delay-seconds (RFC 9110): ASCII digits; a fraction is tolerated, as servers send one.
-_DELAY_SECONDS = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,9})?", re.ASCII)
+#: delay-seconds (RFC 9110): ASCII digits, as many as sent (a long run is a long wait,
+#: not an unreadable header); a fraction is tolerated, as servers send one.
+_DELAY_SECONDS = re.compile(r"[0-9]+(?:\.[0-9]{1,9})?", re.ASCII)
 
 #: Transport failures that happen before the request reached WXM: safe to retry always.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -367,8 +369,7 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     if _DELAY_SECONDS.fullmatch(text):
         # ASCII digits only: str.isdigit() and float() also take "²" or "١٢", and
         # float() takes "1_0", "nan" and "1e999".
-        seconds = float(text)
-        return seconds if seconds < float("inf") else None
+        return min(float(text), sys.float_info.max)  # too many digits: "forever"
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
