@@ -148,7 +148,7 @@ class Sender:
             outcome = await self._attempt(method, path, content, headers, timeout, anonymous)
             if isinstance(outcome, httpx.Response) and outcome.is_success:
                 return outcome
-            failure = classify(outcome)
+            failure = classify(outcome, login=_login_of(outcome) is not None)
             if not attempt.retry(failure):
                 raise _failed(outcome, failure, method, path)
             _log.info(
@@ -310,16 +310,32 @@ def _connection_error(exc: httpx.TransportError, method: str, path: str) -> APIC
     It carries a copy of the request that failed without credentials or (for a login)
     body, and its message names that request.
     """
-    try:
-        sent: httpx.Request | None = exc.request
-    except RuntimeError:  # httpx raised it before it had a request
-        sent = None
     cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-    if sent is not None and is_login(sent):
-        what = f"the login ({sent.method} {without_query(sent.url)}) before {method} {path}"
-        return cls(f"{what}: no answer from WXM ({_describe(exc)})", request=redacted(sent))
+    login = _login_of(exc)
+    if login is not None:
+        what = f"the login ({login.method} {without_query(login.url)}) before {method} {path}"
+        return cls(f"{what}: no answer from WXM ({_describe(exc)})", request=redacted(login))
+    sent = _request_of(exc)
     request = redacted(sent) if sent is not None else None
     return cls(f"{method} {path}: no answer from WXM ({_describe(exc)})", request=request)
+
+
+def _request_of(exc: httpx.TransportError) -> httpx.Request | None:
+    """The request a transport failure befell, if httpx had built one."""
+    try:
+        return exc.request
+    except RuntimeError:  # httpx raised it before it had a request
+        return None
+
+
+def _login_of(
+    outcome: httpx.Response | httpx.TransportError | APIStatusError,
+) -> httpx.Request | None:
+    """The login a transport failure befell, if it was one's: the call was never sent."""
+    if not isinstance(outcome, httpx.TransportError):
+        return None
+    sent = _request_of(outcome)
+    return sent if sent is not None and is_login(sent) else None
 
 
 def _read_budget(request: httpx.Request) -> float:

@@ -82,15 +82,18 @@ class Failure:
         return f"the login answered {self.status}" if self.login else f"status {self.status}"
 
 
-def classify(outcome: httpx.Response | httpx.TransportError | APIStatusError) -> Failure:
+def classify(
+    outcome: httpx.Response | httpx.TransportError | APIStatusError, *, login: bool = False
+) -> Failure:
     """Say what a failed try was, from its outcome alone (no I/O).
 
     Args:
         outcome: WXM's answer (with an error status), the transport failure, or the
             error of the login that failed before the call was sent.
+        login: A transport failure is the login's: the call itself was never sent.
     """
     if isinstance(outcome, httpx.TransportError):
-        return Failure(error=outcome)
+        return Failure(error=outcome, login=login)
     if isinstance(outcome, APIStatusError):
         retry_after = outcome.retry_after if isinstance(outcome, RateLimitedError) else None
         return Failure(status=outcome.status_code, login=True, retry_after=retry_after)
@@ -105,8 +108,9 @@ class RetryPolicy:
     Retried: the statuses in ``statuses`` and transport failures (connection refused,
     reset or dropped, timeouts). Requests that are not idempotent (creating a survey
     token, adding a note) are retried only when WXM cannot have acted on them: a 429,
-    or a connection that never opened. Reads, and WXM's read-only POSTs (the response
-    filters, counts and summaries), are retried on every listed failure.
+    a connection that never opened, or a login before them that failed. Reads, and
+    WXM's read-only POSTs (the response filters, counts and summaries), are retried on
+    every listed failure.
 
     The wait before retry ``n`` (1, 2, ...) is ``min(wait_max, wait_initial *
     wait_exp_base ** (n - 1))`` plus up to ``wait_jitter`` seconds at random; a

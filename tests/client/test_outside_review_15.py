@@ -348,3 +348,28 @@ async def test_a_login_failing_for_good_raises_the_logins_status(anyio_backend: 
         with pytest.raises(ServerError) as caught:
             await client.questions.active()
     assert caught.value.status_code == 500
+
+
+@pytest.mark.parametrize(
+    "lost", [httpx.ReadTimeout("login timed out"), httpx.RemoteProtocolError("peer closed")]
+)
+async def test_a_post_whose_login_lost_its_answer_is_retried(
+    anyio_backend: str, lost: httpx.TransportError
+) -> None:
+    """A login that lost its answer never sent the POST: it is retried, then sent once."""
+    logins = [0]
+    sent: list[httpx.Request] = []
+
+    def wxm(request: httpx.Request) -> httpx.Response:
+        if is_login(request):
+            logins[0] += 1
+            if logins[0] == 1:
+                raise lost
+            return httpx.Response(200, json=token_answer())
+        sent.append(request)
+        return httpx.Response(200, json={"id": "r1"})
+
+    async with client_on(httpx.MockTransport(wxm)) as client:
+        await client.responses.add("q1", [Answer(question_id="x", text="y")])
+    assert logins[0] == 2
+    assert len(sent) == 1
