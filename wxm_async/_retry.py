@@ -112,16 +112,17 @@ class RetryPolicy:
     WXM's read-only POSTs (the response filters, counts and summaries), are retried on
     every listed failure.
 
-    The wait before retry ``n`` (1, 2, ...) is ``min(wait_max, wait_initial *
-    wait_exp_base ** (n - 1))`` plus up to ``wait_jitter`` seconds at random; a
-    ``Retry-After`` from WXM replaces it. No retry starts after ``timeout`` seconds
-    from the first attempt, or when the wait would end after it.
+    The wait before retry ``n`` (1, 2, ...) is ``wait_initial * wait_exp_base ** (n -
+    1)`` plus up to ``wait_jitter`` seconds at random, and never more than ``wait_max``,
+    the jitter included (see ``backoff()``); a ``Retry-After`` from WXM replaces it. No
+    retry starts after ``timeout`` seconds from the first attempt, or when the wait
+    would end after it.
 
     A 429 means WXM's quota is used up, and WXM's quota is per unit of time (a minute
     fits what is known): so a 429 has budgets of its own, long enough to ride out a
     per-minute window. It is retried up to ``rate_limit_attempts`` tries in all,
     within ``rate_limit_timeout`` seconds of the first attempt, waiting 1 s, 2 s, 4 s,
-    8 s, then ``rate_limit_wait_max`` (15 s) each time, plus jitter, or longer if
+    8 s, then ``rate_limit_wait_max`` (15 s) each time, jitter included, or longer if
     ``Retry-After`` asks more (up to ``max_retry_after``): a ``Retry-After`` of 0, or a
     date past, does not use the budget's tries up in a moment. WXM's own .NET client
     waits 1 s then 15 s, six times (about 76 s in all).
