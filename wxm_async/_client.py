@@ -95,7 +95,8 @@ class WXMClient:
     Raises:
         ConfigurationError: No ``auth`` (and no ``http_client``), or ``http_client``
             together with options it already has, or a number that is NaN, infinite
-            or out of range (``max_concurrency`` below 1, a negative timeout, ...).
+            or out of range (``max_concurrency`` below 1, a negative timeout, ...), or
+            ``retries`` or ``rate_limit`` of the wrong type.
 
     Attributes:
         questions: The account's questions and questionnaires.
@@ -130,11 +131,8 @@ class WXMClient:
         )  # fmt: skip
         if max_concurrency is None:
             max_concurrency = (limits or DEFAULT_LIMITS).max_connections or 100
-        if rate_limit is not None and not isinstance(rate_limit, RequestRate):
-            raise ConfigurationError(
-                f"rate_limit must be a RequestRate, e.g. RequestRate(requests=950, per=60), "
-                f"not {type(rate_limit).__name__}"
-            )
+        _check_kind("rate_limit", rate_limit, RequestRate, "RequestRate(requests=950, per=60)")
+        _check_kind("retries", retries, RetryPolicy, "RetryPolicy(attempts=3)")
         check_number("max_concurrency", max_concurrency, at_least=1, whole=True)
         self._first_page = first_page
         self._attach(
@@ -222,9 +220,11 @@ class WXMClient:
 
         Raises:
             ConfigurationError: ``timeout`` is not a positive finite number (or
-                ``httpx.Timeout`` of them), or ``max_concurrency`` is below 1.
+                ``httpx.Timeout`` of them), ``retries`` is not a ``RetryPolicy``, or
+                ``max_concurrency`` is below 1.
         """
         check_timeout("timeout", timeout)
+        _check_kind("retries", retries, RetryPolicy, "RetryPolicy(attempts=3)")
         if max_concurrency is not None:
             check_number("max_concurrency", max_concurrency, at_least=1, whole=True)
         derived = copy.copy(self)
@@ -381,3 +381,15 @@ def _http_client(
         transport=transport,
         headers={"Accept": "application/json", "User-Agent": _USER_AGENT},
     )
+
+
+def _check_kind(name: str, value: object, kind: type, example: str) -> None:
+    """Refuse an option that is neither ``None`` nor a ``kind``: it would fail at a call.
+
+    Raises:
+        ConfigurationError: ``value`` is of another type; the message names the option.
+    """
+    if value is not None and not isinstance(value, kind):
+        raise ConfigurationError(
+            f"{name} must be a {kind.__name__}, e.g. {example}, not {type(value).__name__}"
+        )

@@ -373,3 +373,13 @@ async def test_a_post_whose_login_lost_its_answer_is_retried(
         await client.responses.add("q1", [Answer(question_id="x", text="y")])
     assert logins[0] == 2
     assert len(sent) == 1
+
+
+@pytest.mark.parametrize("retries", [3, True, "3", {"attempts": 3}])
+def test_retries_that_are_no_policy_are_refused_at_construction(retries: object) -> None:
+    """WXMClient(retries=3) and with_options(retries=3) are ConfigurationErrors, not a later crash."""
+    with pytest.raises(ConfigurationError, match="retries"):
+        WXMClient(auth=WXMAuth("demo", "pw"), base_url="https://wxm.test", retries=retries)  # type: ignore[arg-type]
+    client = WXMClient(auth=WXMAuth("demo", "pw"), base_url="https://wxm.test")
+    with pytest.raises(ConfigurationError, match="retries"):
+        client.with_options(retries=retries)  # type: ignore[arg-type]
