@@ -22,8 +22,8 @@ import anyio
 import httpx
 from attrs import define, evolve, field, frozen
 
-from ._config import number
-from ._exceptions import APIStatusError, RateLimitedError
+from ._config import check_number, number
+from ._exceptions import APIStatusError, ConfigurationError, RateLimitedError
 
 __all__ = [
     "DEFAULT_RETRY_STATUSES",
@@ -47,8 +47,20 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def _statuses(statuses: Iterable[int]) -> frozenset[int]:
-    """The statuses retried, as a set: typed, so ``statuses={429}`` passes mypy."""
-    return frozenset(statuses)
+    """The statuses retried, as a set: typed, so ``statuses={429}`` passes mypy.
+
+    Raises:
+        ConfigurationError: It is a string, or holds other than statuses (100 to 599).
+    """
+    name = "RetryPolicy.statuses"
+    if isinstance(statuses, str | bytes) or not isinstance(statuses, Iterable):
+        raise ConfigurationError(f"{name} must be a set of statuses, e.g. {{429, 503}}")
+    found = frozenset(statuses)  # once: a generator is read only once
+    for status in found:
+        check_number(name, status, at_least=100, whole=True)
+        if status > 599:
+            raise ConfigurationError(f"{name} must hold HTTP statuses (100 to 599)")
+    return found
 
 
 @frozen(kw_only=True)

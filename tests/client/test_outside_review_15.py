@@ -383,3 +383,10 @@ def test_retries_that_are_no_policy_are_refused_at_construction(retries: object)
     client = WXMClient(auth=WXMAuth("demo", "pw"), base_url="https://wxm.test")
     with pytest.raises(ConfigurationError, match="retries"):
         client.with_options(retries=retries)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("statuses", ["503", 503, None, {True}, {600}, {"503"}, {503.0}])
+def test_statuses_that_are_no_set_of_statuses_are_refused(statuses: object) -> None:
+    """RetryPolicy(statuses="503") (or 503, {"503"}, {600}) is a ConfigurationError, not a no-op."""
+    with pytest.raises(ConfigurationError, match="statuses"):
+        RetryPolicy(statuses=statuses)  # type: ignore[arg-type]
