@@ -25,6 +25,7 @@ from wxm_async import (
     WXMClient,
 )
 from wxm_async._retry import Failure, parse_retry_after
+from wxm_async.testing import FakeWXM
 
 from ..helpers import is_login, token_answer
 
@@ -390,3 +391,51 @@ def test_statuses_that_are_no_set_of_statuses_are_refused(statuses: object) -> N
     """RetryPolicy(statuses="503") (or 503, {"503"}, {600}) is a ConfigurationError, not a no-op."""
     with pytest.raises(ConfigurationError, match="statuses"):
         RetryPolicy(statuses=statuses)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("after", "logins"), [("9" * 20, 1), ("0", 2)])
+async def test_a_rate_limited_login_is_retried_as_its_retry_after_allows(
+    anyio_backend: str, after: str, logins: int
+) -> None:
+    """A login answered 429: asking for ages fails at once; asking for 0 s, the POST follows once."""
+    tries = [0]
+    sent: list[httpx.Request] = []
+
+    def wxm(request: httpx.Request) -> httpx.Response:
+        if is_login(request):
+            tries[0] += 1
+            if tries[0] == 1:
+                return httpx.Response(429, headers={"Retry-After": after}, json={})
+            return httpx.Response(200, json=token_answer())
+        sent.append(request)
+        return httpx.Response(200, json={"id": "r1"})
+
+    async with client_on(httpx.MockTransport(wxm)) as client:
+        if logins == 1:
+            with pytest.raises(RateLimitedError):
+                await client.responses.add("q1", [Answer(question_id="x", text="y")])
+        else:
+            await client.responses.add("q1", [Answer(question_id="x", text="y")])
+    assert tries[0] == logins
+    assert len(sent) == logins - 1
+
+
+async def test_the_fake_s_faults_keep_the_promises(
+    anyio_backend: str, wxm_fake: FakeWXM, wxm_client: WXMClient
+) -> None:
+    """Through the fake: a 503'd add is not resent; 429s are ridden out; a far date fails."""
+    add = "POST /api/answers/add"
+    wxm_fake.fail_next(1, route=add, status=503)
+    with pytest.raises(ServerError):  # a resend would have met no fault and succeeded
+        await client_add(wxm_client)
+    wxm_fake.fail_next(3, status=429, retry_after=0)
+    assert isinstance(await wxm_client.questions.active(), list)
+    far = datetime(9999, 12, 31, tzinfo=UTC)
+    wxm_fake.fail_next(1, status=429, retry_after=far)
+    with pytest.raises(RateLimitedError):  # a retry would have succeeded
+        await wxm_client.questions.active()
+    wxm_fake.clear_faults()
+
+
+async def client_add(client: WXMClient) -> object:
+    return await client.responses.add("q1", [Answer(question_id="x", text="y")])
