@@ -15,7 +15,13 @@ import httpx
 from ._api import Account, Analytics, Delivery, Questions, Responses, Surveys, SurveyTokens
 from ._auth import WXMAuth
 from ._body import DEFAULT_MAX_ANSWER_BYTES, json_body
-from ._config import base_url_from_env, check_client_options, check_number, check_timeout
+from ._config import (
+    base_url_from_env,
+    check_client_options,
+    check_kind,
+    check_number,
+    check_timeout,
+)
 from ._exceptions import ConfigurationError
 from ._http import Sender
 from ._paths import QueryParams, caller_path
@@ -131,8 +137,8 @@ class WXMClient:
         )  # fmt: skip
         if max_concurrency is None:
             max_concurrency = (limits or DEFAULT_LIMITS).max_connections or 100
-        _check_kind("rate_limit", rate_limit, RequestRate, "RequestRate(requests=950, per=60)")
-        _check_kind("retries", retries, RetryPolicy, "RetryPolicy(attempts=3)")
+        check_kind("rate_limit", rate_limit, RequestRate, "RequestRate(requests=950, per=60)")
+        check_kind("retries", retries, RetryPolicy, "RetryPolicy(attempts=3)")
         check_number("max_concurrency", max_concurrency, at_least=1, whole=True)
         self._first_page = first_page
         self._attach(
@@ -224,7 +230,7 @@ class WXMClient:
                 ``max_concurrency`` is below 1.
         """
         check_timeout("timeout", timeout)
-        _check_kind("retries", retries, RetryPolicy, "RetryPolicy(attempts=3)")
+        check_kind("retries", retries, RetryPolicy, "RetryPolicy(attempts=3)")
         if max_concurrency is not None:
             check_number("max_concurrency", max_concurrency, at_least=1, whole=True)
         derived = copy.copy(self)
@@ -381,15 +387,3 @@ def _http_client(
         transport=transport,
         headers={"Accept": "application/json", "User-Agent": _USER_AGENT},
     )
-
-
-def _check_kind(name: str, value: object, kind: type, example: str) -> None:
-    """Refuse an option that is neither ``None`` nor a ``kind``: it would fail at a call.
-
-    Raises:
-        ConfigurationError: ``value`` is of another type; the message names the option.
-    """
-    if value is not None and not isinstance(value, kind):
-        raise ConfigurationError(
-            f"{name} must be a {kind.__name__}, e.g. {example}, not {type(value).__name__}"
-        )

@@ -439,3 +439,10 @@ async def test_the_fake_s_faults_keep_the_promises(
 
 async def client_add(client: WXMClient) -> object:
     return await client.responses.add("q1", [Answer(question_id="x", text="y")])
+
+
+@pytest.mark.parametrize("limits", [5, {"max_connections": 5}])
+def test_limits_that_are_no_httpx_limits_are_refused(limits: object) -> None:
+    """WXMClient(limits=5) is a ConfigurationError naming limits, not a bare AssertionError."""
+    with pytest.raises(ConfigurationError, match="limits"):
+        WXMClient(auth=WXMAuth("demo", "pw"), base_url="https://wxm.test", limits=limits)  # type: ignore[arg-type]
