@@ -25,7 +25,7 @@ from ._config import (
 from ._exceptions import ConfigurationError
 from ._http import Sender
 from ._paths import QueryParams, caller_path
-from ._rate import RequestRate, TokenBucket
+from ._rate import Pacer, RequestRate
 from ._redact import redacted
 from ._retry import RetryPolicy
 
@@ -147,7 +147,7 @@ class WXMClient:
                 anyio.CapacityLimiter(max_concurrency),
                 retries if retries is not None else RetryPolicy(),
                 max_answer_bytes=max_answer_bytes,
-                rate=TokenBucket(rate_limit) if rate_limit is not None else None,
+                rate=Pacer(rate_limit) if rate_limit is not None else None,
             )
         )
 

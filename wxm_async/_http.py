@@ -31,7 +31,7 @@ from ._exceptions import (
     error_for_status,
 )
 from ._login import is_login
-from ._rate import TokenBucket
+from ._rate import Pacer
 from ._redact import mask_echoed_secrets, redacted, without_query
 from ._retry import Failure, RetryPolicy, classify
 
@@ -56,7 +56,7 @@ class Sender:
     random: Callable[[], float] = field(factory=lambda: random.random)
     timeout: httpx.Timeout | None = None  # None: the httpx client's own
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
-    rate: TokenBucket | None = None  # WXMClient(rate_limit=...): paces every attempt
+    rate: Pacer | None = None  # WXMClient(rate_limit=...): paces every attempt
 
     def derived(
         self,
