@@ -81,19 +81,19 @@ class Sender:
         self,
         method: str,
         path: str,
-        answer: type[T],
+        cast_to: type[T],
         *,
         body: object = None,
         idempotent: bool,
         timeout: httpx.Timeout | float | None = None,
         anonymous: bool = False,
     ) -> T:
-        """Send one call and decode its answer into ``answer`` (a type).
+        """Send one call and decode its answer into ``cast_to`` (a type).
 
         Args:
             method: ``"GET"`` or ``"POST"``.
             path: The path below the base URL, e.g. ``/api/Questions/Active``.
-            answer: The type of the decoded answer: a model, ``list[Model]``, ``int``...
+            cast_to: The type of the decoded answer: a model, ``list[Model]``, ``int``...
             body: A model or plain JSON to send, or ``None`` for no body.
             idempotent: Whether the call may safely be sent twice.
             timeout: httpx's timeouts for this call only; default the client's.
@@ -102,7 +102,7 @@ class Sender:
         Raises:
             APIStatusError: WXM answered with an error status (the subclass for it).
             APIConnectionError: No answer, after the retries.
-            DecodeError: The answer does not fit ``answer``.
+            DecodeError: The answer does not fit ``cast_to``.
             ResponseTooLargeError: The answer is larger than ``max_answer_bytes``.
         """
         response = await self.send(
@@ -111,7 +111,7 @@ class Sender:
         what = f"the answer to {method} {path}"
         try:
             data = json_body(response, what=what, request=None)
-            return decode(data, answer, what=what, request=None)  # type: ignore[no-any-return]
+            return decode(data, cast_to, what=what, request=None)  # type: ignore[no-any-return]
         except DecodeError as exc:
             # The request is copied (without credentials) only for an answer that fails.
             exc.request = redacted(response.request)
