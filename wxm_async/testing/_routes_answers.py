@@ -11,7 +11,6 @@ from functools import partial
 from typing import Any
 
 from . import _quirks
-from ._routes_survey_tokens import responses_in
 from ._wire import (
     Invalid,
     NotFound,
@@ -25,6 +24,7 @@ from ._wire import (
     now_ms,
     ok,
     parse_iso,
+    responses_in,
     typed,
 )
 from ._world import World

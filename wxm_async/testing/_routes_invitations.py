@@ -15,8 +15,19 @@ from functools import partial
 from typing import Any
 
 from ._catalog import DAY_MS
-from ._routes_survey_tokens import new_token, responses_in
-from ._wire import Invalid, Reply, Request, Route, json_object, now_ms, ok, parse_iso, typed
+from ._routes_survey_tokens import new_token
+from ._wire import (
+    Invalid,
+    Reply,
+    Request,
+    Route,
+    json_object,
+    now_ms,
+    ok,
+    parse_iso,
+    responses_in,
+    typed,
+)
 from ._world import World
 
 

@@ -14,7 +14,6 @@ from typing import Any
 from attrs import define, field
 
 from . import _quirks
-from ._routes_survey_tokens import responses_in
 from ._wire import (
     Invalid,
     NotFound,
@@ -26,6 +25,7 @@ from ._wire import (
     json_object,
     now_ms,
     parse_iso,
+    responses_in,
     typed,
 )
 from ._world import World
