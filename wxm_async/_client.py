@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Mapping
-from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 from typing import Any, Self
 
@@ -15,14 +14,21 @@ import httpx
 from ._api import Account, Analytics, Delivery, Questions, Responses, Surveys, SurveyTokens
 from ._auth import WXMAuth
 from ._body import DEFAULT_MAX_ANSWER_BYTES, json_body
-from ._config import base_url_from_env, check_client_options, check_number, check_timeout
+from ._config import (
+    base_url_from_env,
+    check_client_options,
+    check_kind,
+    check_number,
+    check_timeout,
+)
 from ._emit import Emitter
 from ._exceptions import ConfigurationError
 from ._http import Sender
 from ._paths import QueryParams, caller_path
-from ._rate import RequestRate, TokenBucket
+from ._rate import Pacer, RequestRate
 from ._redact import redacted
 from ._retry import RetryPolicy
+from ._version import __version__
 from ._watch import watch
 from .events import EventCallback
 
@@ -46,10 +52,7 @@ DEFAULT_FIRST_PAGE = 0
 
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
-try:
-    _USER_AGENT = f"wxm-async/{version('wxm-async')}"
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    _USER_AGENT = "wxm-async"
+_USER_AGENT = f"wxm-async/{__version__}"
 
 
 class WXMClient:
@@ -57,8 +60,7 @@ class WXMClient:
 
     It owns one ``httpx.AsyncClient`` (or uses yours), bounds the requests in flight,
     retries what is safe to retry, and turns every error status into an error you can
-    branch on. Every area of the API has its namespace: ``questions``, ``responses``,
-    ``survey_tokens``, ``delivery``, ``account`` and ``analytics``.
+    branch on. Each area of the API is a namespace (see Attributes).
 
     Example:
         ```python
@@ -101,15 +103,16 @@ class WXMClient:
     Raises:
         ConfigurationError: No ``auth`` (and no ``http_client``), or ``http_client``
             together with options it already has, or a number that is NaN, infinite
-            or out of range (``max_concurrency`` below 1, ...), or ``on_event`` is
-            not callable.
+            or out of range (``max_concurrency`` below 1, a negative timeout, ...),
+            ``retries`` or ``rate_limit`` of the wrong type, or ``on_event`` is not
+            callable.
 
     Attributes:
         questions: The account's questions and questionnaires.
         responses: Survey responses: filtered, paged, counted, annotated.
-        survey_tokens: Survey links: create, list, read, delete.
-        delivery: Delivery plans, dispatches, templates and events.
-        account: Settings, profile, sub-users, the API key and user data.
+        survey_tokens: Survey links: create, find, update, delete, QR codes, CSV import.
+        delivery: Delivery plans, dispatches, templates, events and invitations.
+        account: Settings, profile, sub-users, the API key, user data and logout.
         analytics: Summaries and the Net Promoter Score.
         surveys: Show, answer and save surveys by token, without credentials.
     """
@@ -139,11 +142,8 @@ class WXMClient:
         )  # fmt: skip
         if max_concurrency is None:
             max_concurrency = (limits or DEFAULT_LIMITS).max_connections or 100
-        if rate_limit is not None and not isinstance(rate_limit, RequestRate):
-            raise ConfigurationError(
-                f"rate_limit must be a RequestRate, e.g. RequestRate(requests=950, per=60), "
-                f"not {type(rate_limit).__name__}"
-            )
+        check_kind("rate_limit", rate_limit, RequestRate, "RequestRate(requests=950, per=60)")
+        check_kind("retries", retries, RetryPolicy, "RetryPolicy(attempts=3)")
         check_number("max_concurrency", max_concurrency, at_least=1, whole=True)
         self._first_page = first_page
         if on_event is not None:
@@ -154,7 +154,7 @@ class WXMClient:
                 anyio.CapacityLimiter(max_concurrency),
                 retries if retries is not None else RetryPolicy(),
                 max_answer_bytes=max_answer_bytes,
-                rate=TokenBucket(rate_limit) if rate_limit is not None else None,
+                rate=Pacer(rate_limit) if rate_limit is not None else None,
                 events=self._events,
             )
         )
@@ -237,9 +237,11 @@ class WXMClient:
 
         Raises:
             ConfigurationError: ``timeout`` is not a positive finite number (or
-                ``httpx.Timeout`` of them), or ``max_concurrency`` is below 1.
+                ``httpx.Timeout`` of them), ``retries`` is not a ``RetryPolicy``, or
+                ``max_concurrency`` is below 1.
         """
         check_timeout("timeout", timeout)
+        check_kind("retries", retries, RetryPolicy, "RetryPolicy(attempts=3)")
         if max_concurrency is not None:
             check_number("max_concurrency", max_concurrency, at_least=1, whole=True)
         derived = copy.copy(self)

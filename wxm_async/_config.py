@@ -24,6 +24,7 @@ __all__ = [
     "base_url_from_env",
     "check_aware",
     "check_client_options",
+    "check_kind",
     "check_number",
     "check_timeout",
     "credentials_from_env",
@@ -186,6 +187,18 @@ def check_timeout(name: str, timeout: object) -> None:
     check_number(name, timeout, more_than=0)
 
 
+def check_kind(name: str, value: object, kind: type, example: str) -> None:
+    """Refuse an option that is neither ``None`` nor a ``kind``: it would fail at a call.
+
+    Raises:
+        ConfigurationError: ``value`` is of another type; the message names the option.
+    """
+    if value is not None and not isinstance(value, kind):
+        raise ConfigurationError(
+            f"{name} must be a {kind.__name__}, e.g. {example}, not {type(value).__name__}"
+        )
+
+
 def check_client_options(
     timeout: object,
     limits: object,
@@ -203,7 +216,8 @@ def check_client_options(
     if limits is not None:
         import httpx
 
-        assert isinstance(limits, httpx.Limits)
+        check_kind("limits", limits, httpx.Limits, "httpx.Limits(max_connections=20)")
+        assert isinstance(limits, httpx.Limits)  # for mypy: check_kind refused the rest
         for part, least in (("max_connections", 1), ("max_keepalive_connections", 0)):
             value = getattr(limits, part)
             if value is not None:

@@ -33,7 +33,7 @@ from ._exceptions import (
     error_for_status,
 )
 from ._login import is_login
-from ._rate import TokenBucket
+from ._rate import Pacer
 from ._redact import mask_echoed_secrets, redacted, without_query
 from ._retry import Failure, RetryPolicy, classify
 from ._watch import CallWatch
@@ -59,7 +59,7 @@ class Sender:
     random: Callable[[], float] = field(factory=lambda: random.random)
     timeout: httpx.Timeout | None = None  # None: the httpx client's own
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
-    rate: TokenBucket | None = None  # WXMClient(rate_limit=...): paces every attempt
+    rate: Pacer | None = None  # WXMClient(rate_limit=...): paces every attempt
     events: Emitter = field(factory=Emitter)  # WXMClient(on_event=...)
 
     def derived(
@@ -85,19 +85,19 @@ class Sender:
         self,
         method: str,
         path: str,
-        answer: type[T],
+        cast_to: type[T],
         *,
         body: object = None,
         idempotent: bool,
         timeout: httpx.Timeout | float | None = None,
         anonymous: bool = False,
     ) -> T:
-        """Send one call and decode its answer into ``answer`` (a type).
+        """Send one call and decode its answer into ``cast_to`` (a type).
 
         Args:
             method: ``"GET"`` or ``"POST"``.
             path: The path below the base URL, e.g. ``/api/Questions/Active``.
-            answer: The type of the decoded answer: a model, ``list[Model]``, ``int``...
+            cast_to: The type of the decoded answer: a model, ``list[Model]``, ``int``...
             body: A model or plain JSON to send, or ``None`` for no body.
             idempotent: Whether the call may safely be sent twice.
             timeout: httpx's timeouts for this call only; default the client's.
@@ -106,7 +106,7 @@ class Sender:
         Raises:
             APIStatusError: WXM answered with an error status (the subclass for it).
             APIConnectionError: No answer, after the retries.
-            DecodeError: The answer does not fit ``answer``.
+            DecodeError: The answer does not fit ``cast_to``.
             ResponseTooLargeError: The answer is larger than ``max_answer_bytes``.
         """
         response = await self.send(
@@ -115,7 +115,7 @@ class Sender:
         what = f"the answer to {method} {path}"
         try:
             data = json_body(response, what=what, request=None)
-            return decode(data, answer, what=what, request=None)  # type: ignore[no-any-return]
+            return decode(data, cast_to, what=what, request=None)  # type: ignore[no-any-return]
         except DecodeError as exc:
             # The request is copied (without credentials) only for an answer that fails.
             exc.request = redacted(response.request)
@@ -162,7 +162,7 @@ class Sender:
                     call.attempted(attempt.number, outcome)
                 if isinstance(outcome, httpx.Response) and outcome.is_success:
                     return outcome
-                failure = classify(outcome)
+                failure = classify(outcome, login=_login_of(outcome) is not None)
                 if not attempt.retry(failure):
                     raise _failed(outcome, failure, method, path)
                 _log.info(
@@ -332,16 +332,32 @@ def _connection_error(exc: httpx.TransportError, method: str, path: str) -> APIC
     It carries a copy of the request that failed without credentials or (for a login)
     body, and its message names that request.
     """
-    try:
-        sent: httpx.Request | None = exc.request
-    except RuntimeError:  # httpx raised it before it had a request
-        sent = None
     cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-    if sent is not None and is_login(sent):
-        what = f"the login ({sent.method} {without_query(sent.url)}) before {method} {path}"
-        return cls(f"{what}: no answer from WXM ({_describe(exc)})", request=redacted(sent))
+    login = _login_of(exc)
+    if login is not None:
+        what = f"the login ({login.method} {without_query(login.url)}) before {method} {path}"
+        return cls(f"{what}: no answer from WXM ({_describe(exc)})", request=redacted(login))
+    sent = _request_of(exc)
     request = redacted(sent) if sent is not None else None
     return cls(f"{method} {path}: no answer from WXM ({_describe(exc)})", request=request)
+
+
+def _request_of(exc: httpx.TransportError) -> httpx.Request | None:
+    """The request a transport failure befell, if httpx had built one."""
+    try:
+        return exc.request
+    except RuntimeError:  # httpx raised it before it had a request
+        return None
+
+
+def _login_of(
+    outcome: httpx.Response | httpx.TransportError | APIStatusError,
+) -> httpx.Request | None:
+    """The login a transport failure befell, if it was one's: the call was never sent."""
+    if not isinstance(outcome, httpx.TransportError):
+        return None
+    sent = _request_of(outcome)
+    return sent if sent is not None and is_login(sent) else None
 
 
 def _read_budget(request: httpx.Request) -> float:

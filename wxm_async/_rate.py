@@ -16,7 +16,7 @@ from attrs import field, frozen
 
 from ._config import number
 
-__all__ = ["RequestRate", "TokenBucket"]
+__all__ = ["Pacer", "RequestRate"]
 
 
 @frozen(kw_only=True)
@@ -52,8 +52,8 @@ class RequestRate:
         return self.per / self.requests
 
 
-class TokenBucket:
-    """The bucket behind a ``RequestRate``: ``acquire()`` before each request.
+class Pacer:
+    """Paces requests as a ``RequestRate`` says (its token bucket): ``acquire()`` before each.
 
     Waiters are served in turn: the one holding the lock sleeps until its token is due,
     so a burst of callers leaves at the bucket's pace, first come, first served.
@@ -77,7 +77,7 @@ class TokenBucket:
         self.waited = 0.0  # seconds spent waiting for tokens, in all: for benchmarks
 
     def __repr__(self) -> str:
-        return f"TokenBucket({self.rate!r})"
+        return f"Pacer({self.rate!r})"
 
     async def acquire(self) -> float:
         """Take one token, waiting until one is due.

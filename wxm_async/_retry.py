@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -21,8 +22,8 @@ import anyio
 import httpx
 from attrs import define, evolve, field, frozen
 
-from ._config import number
-from ._exceptions import APIStatusError, RateLimitedError
+from ._config import check_number, number
+from ._exceptions import APIStatusError, ConfigurationError, RateLimitedError
 
 __all__ = [
     "DEFAULT_RETRY_STATUSES",
@@ -37,16 +38,29 @@ __all__ = [
 DEFAULT_RETRY_STATUSES = frozenset({429, 502, 503, 504})
 """Statuses that say "not now" rather than "no": worth another try."""
 
-#: delay-seconds (RFC 9110): ASCII digits; a fraction is tolerated, as servers send one.
-_DELAY_SECONDS = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,9})?", re.ASCII)
+#: delay-seconds (RFC 9110): ASCII digits, as many as sent (a long run is a long wait,
+#: not an unreadable header); a fraction is tolerated, as servers send one.
+_DELAY_SECONDS = re.compile(r"[0-9]+(?:\.[0-9]{1,9})?", re.ASCII)
 
 #: Transport failures that happen before the request reached WXM: safe to retry always.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def _statuses(statuses: Iterable[int]) -> frozenset[int]:
-    """The statuses retried, as a set: typed, so ``statuses={429}`` passes mypy."""
-    return frozenset(statuses)
+    """The statuses retried, as a set: typed, so ``statuses={429}`` passes mypy.
+
+    Raises:
+        ConfigurationError: It is a string, or holds other than statuses (100 to 599).
+    """
+    name = "RetryPolicy.statuses"
+    if isinstance(statuses, str | bytes) or not isinstance(statuses, Iterable):
+        raise ConfigurationError(f"{name} must be a set of statuses, e.g. {{429, 503}}")
+    found = frozenset(statuses)  # once: a generator is read only once
+    for status in found:
+        check_number(name, status, at_least=100, whole=True)
+        if status > 599:
+            raise ConfigurationError(f"{name} must hold HTTP statuses (100 to 599)")
+    return found
 
 
 @frozen(kw_only=True)
@@ -80,15 +94,18 @@ class Failure:
         return f"the login answered {self.status}" if self.login else f"status {self.status}"
 
 
-def classify(outcome: httpx.Response | httpx.TransportError | APIStatusError) -> Failure:
+def classify(
+    outcome: httpx.Response | httpx.TransportError | APIStatusError, *, login: bool = False
+) -> Failure:
     """Say what a failed try was, from its outcome alone (no I/O).
 
     Args:
         outcome: WXM's answer (with an error status), the transport failure, or the
             error of the login that failed before the call was sent.
+        login: A transport failure is the login's: the call itself was never sent.
     """
     if isinstance(outcome, httpx.TransportError):
-        return Failure(error=outcome)
+        return Failure(error=outcome, login=login)
     if isinstance(outcome, APIStatusError):
         retry_after = outcome.retry_after if isinstance(outcome, RateLimitedError) else None
         return Failure(status=outcome.status_code, login=True, retry_after=retry_after)
@@ -103,19 +120,21 @@ class RetryPolicy:
     Retried: the statuses in ``statuses`` and transport failures (connection refused,
     reset or dropped, timeouts). Requests that are not idempotent (creating a survey
     token, adding a note) are retried only when WXM cannot have acted on them: a 429,
-    or a connection that never opened. Reads, and WXM's read-only POSTs (the response
-    filters, counts and summaries), are retried on every listed failure.
+    a connection that never opened, or a login before them that failed. Reads, and
+    WXM's read-only POSTs (the response filters, counts and summaries), are retried on
+    every listed failure.
 
-    The wait before retry ``n`` (1, 2, ...) is ``min(wait_max, wait_initial *
-    wait_exp_base ** (n - 1))`` plus up to ``wait_jitter`` seconds at random; a
-    ``Retry-After`` from WXM replaces it. No retry starts after ``timeout`` seconds
-    from the first attempt, or when the wait would end after it.
+    The wait before retry ``n`` (1, 2, ...) is ``wait_initial * wait_exp_base ** (n -
+    1)`` plus up to ``wait_jitter`` seconds at random, and never more than ``wait_max``,
+    the jitter included (see ``backoff()``); a ``Retry-After`` from WXM replaces it. No
+    retry starts after ``timeout`` seconds from the first attempt, or when the wait
+    would end after it.
 
     A 429 means WXM's quota is used up, and WXM's quota is per unit of time (a minute
     fits what is known): so a 429 has budgets of its own, long enough to ride out a
     per-minute window. It is retried up to ``rate_limit_attempts`` tries in all,
     within ``rate_limit_timeout`` seconds of the first attempt, waiting 1 s, 2 s, 4 s,
-    8 s, then ``rate_limit_wait_max`` (15 s) each time, plus jitter, or longer if
+    8 s, then ``rate_limit_wait_max`` (15 s) each time, jitter included, or longer if
     ``Retry-After`` asks more (up to ``max_retry_after``): a ``Retry-After`` of 0, or a
     date past, does not use the budget's tries up in a moment. WXM's own .NET client
     waits 1 s then 15 s, six times (about 76 s in all).
@@ -367,8 +386,7 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     if _DELAY_SECONDS.fullmatch(text):
         # ASCII digits only: str.isdigit() and float() also take "²" or "١٢", and
         # float() takes "1_0", "nan" and "1e999".
-        seconds = float(text)
-        return seconds if seconds < float("inf") else None
+        return min(float(text), sys.float_info.max)  # too many digits: "forever"
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):

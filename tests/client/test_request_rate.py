@@ -13,7 +13,7 @@ from wxm_async import (
     WXMAuth,
     WXMClient,
 )
-from wxm_async._rate import TokenBucket
+from wxm_async._rate import Pacer
 from wxm_async.testing import FakeWXM, RateLimit
 
 from ..conftest import IN_PROCESS_URL, PASSWORD, USERNAME
@@ -44,7 +44,7 @@ def most_in_any_window(times: list[float], per: float) -> int:
 async def test_no_window_sees_more_than_the_rate_plus_the_burst(burst: int) -> None:
     """100 acquisitions at 8 per second: no second holds more than 8 + burst - 1."""
     time = VirtualTime()
-    bucket = TokenBucket(
+    bucket = Pacer(
         # 8 a second: an interval (0.125 s) that binary floats hold exactly.
         RequestRate(requests=8, per=1.0, burst=burst),
         clock=time.clock,
@@ -61,9 +61,7 @@ async def test_no_window_sees_more_than_the_rate_plus_the_burst(burst: int) -> N
 async def test_a_quiet_spell_refills_at_most_the_burst() -> None:
     """After an hour idle, only `burst` requests go at once; the next waits its interval."""
     time = VirtualTime()
-    bucket = TokenBucket(
-        RequestRate(requests=60, per=60, burst=2), clock=time.clock, sleep=time.sleep
-    )
+    bucket = Pacer(RequestRate(requests=60, per=60, burst=2), clock=time.clock, sleep=time.sleep)
     time.now = 3600.0
     for _ in range(3):
         await bucket.acquire()

@@ -11,7 +11,6 @@ from functools import partial
 from typing import Any
 
 from . import _quirks
-from ._routes_survey_tokens import _prefill
 from ._wire import (
     Invalid,
     NotFound,
@@ -25,6 +24,7 @@ from ._wire import (
     now_ms,
     ok,
     parse_iso,
+    responses_in,
     typed,
 )
 from ._world import World
@@ -106,7 +106,7 @@ def _record(world: World, body: dict[str, Any], answer_id: str, user: str) -> di
         "responseDateTime": iso(now_ms() if when is None else parse_iso(when, "responseDateTime")),
         "responseDuration": typed(body, "responseDuration", int, 0),
         "surveyClient": typed(body, "surveyClient", str),
-        "responses": _prefill(body.get("responses"), "responses"),
+        "responses": responses_in(body.get("responses"), "responses"),
         "archived": typed(body, "archived", bool, False),
         "notes": [],
         "openTicket": None,

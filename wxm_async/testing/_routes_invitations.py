@@ -15,8 +15,19 @@ from functools import partial
 from typing import Any
 
 from ._catalog import DAY_MS
-from ._routes_survey_tokens import _prefill, _token
-from ._wire import Invalid, Reply, Request, Route, json_object, now_ms, ok, parse_iso, typed
+from ._routes_survey_tokens import new_token
+from ._wire import (
+    Invalid,
+    Reply,
+    Request,
+    Route,
+    json_object,
+    now_ms,
+    ok,
+    parse_iso,
+    responses_in,
+    typed,
+)
 from ._world import World
 
 
@@ -71,12 +82,12 @@ def _invite(world: World, request: Request) -> Reply:
             if earlier["uniqueBy"] == (tag, by_tag[tag]) and now - earlier["at"] < days * DAY_MS:
                 raise Invalid(f"The customer was invited within the last {days} days.")
     till = details.get("validtill")
-    token = _token(
+    token = new_token(
         world,
         location=location,
         valid_till=None if till is None else parse_iso(till, "validTill"),
         valid_uses=_number(details, "validUses") or -1,
-        prefill=_prefill(details.get("prefill"), "preFill"),
+        prefill=responses_in(details.get("prefill"), "preFill"),
         note=typed(details, "note", str),
         language=typed(details, "preferredLanguage", str) or None,
     )

@@ -24,6 +24,7 @@ from ._wire import (
     now_ms,
     ok,
     parse_iso,
+    responses_in,
     typed,
 )
 from ._world import World
@@ -53,32 +54,7 @@ def routes(world: World) -> list[Route]:
     ]
 
 
-def _prefill(value: object, name: str) -> list[dict[str, Any]]:
-    """A list of Response objects ({questionId, textInput, numberInput}), checked."""
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise Invalid(f"'{name}' must be a list.")
-    rows = []
-    for item in value:
-        if not isinstance(item, dict):
-            raise Invalid(f"'{name}' must hold Response objects.")
-        item = {str(k).lower(): v for k, v in item.items()}
-        question_id = typed(item, "questionId", str)
-        if question_id is None:
-            raise Invalid(f"Every Response in '{name}' needs a 'questionId'.")
-        rows.append(
-            {
-                "questionId": question_id,
-                "questionText": typed(item, "questionText", str),
-                "textInput": typed(item, "textInput", str),
-                "numberInput": typed(item, "numberInput", int, 0),
-            }
-        )
-    return rows
-
-
-def _token(
+def new_token(
     world: World,
     *,
     location: str,
@@ -88,6 +64,7 @@ def _token(
     note: str | None,
     language: str | None,
 ) -> dict[str, Any]:
+    """Make a survey token in ``world`` (every route that makes one comes here); return it."""
     token_id = world.new_token_id()
     token: dict[str, Any] = {
         "id": token_id,
@@ -114,12 +91,12 @@ def _create(world: World, request: Request) -> Reply:
     if not location:
         raise Invalid("'location' is required.")
     till = body.get("validtill")
-    token = _token(
+    token = new_token(
         world,
         location=location,
         valid_till=None if till is None else parse_iso(till, "validTill"),
         valid_uses=typed(body, "validUses", int, -1),
-        prefill=_prefill(body.get("prefill"), "preFill"),
+        prefill=responses_in(body.get("prefill"), "preFill"),
         note=typed(body, "note", str),
         language=typed(body, "preferredLanguage", str),
     )
@@ -149,7 +126,7 @@ def _update(world: World, request: Request, token_id: str) -> Reply:
             "location": location or token["location"],
             "validTill": None if till is None else iso(parse_iso(till, "validTill")),
             "validUses": typed(body, "validUses", int, -1),
-            "preFill": _prefill(body.get("prefill"), "preFill"),
+            "preFill": responses_in(body.get("prefill"), "preFill"),
             "note": typed(body, "note", str),
             "preferredLanguage": typed(body, "preferredLanguage", str),
         }
@@ -208,11 +185,11 @@ def _for_dispatch(world: World, request: Request) -> Reply:
         raise Invalid("'PrefillReponse' must be a non-empty list of lists of Responses.")
     batch = typed(body, "Batchid", str)
     typed(body, "UUID", str)
-    prefills = [_prefill(row, "PrefillReponse") for row in rows]
+    prefills = [responses_in(row, "PrefillReponse") for row in rows]
     till = now_ms() + DISPATCH_TOKEN_DAYS * DAY_MS
     made = {}
     for prefill in prefills:
-        token = _token(
+        token = new_token(
             world,
             location=dispatch["questionnaireName"],
             valid_till=till,

@@ -14,7 +14,6 @@ from typing import Any
 from attrs import define, field
 
 from . import _quirks
-from ._routes_survey_tokens import _prefill
 from ._wire import (
     Invalid,
     NotFound,
@@ -26,6 +25,7 @@ from ._wire import (
     json_object,
     now_ms,
     parse_iso,
+    responses_in,
     typed,
 )
 from ._world import World
@@ -133,7 +133,7 @@ def _survey(
 def _submit(world: World, log: SurveyLog, request: Request, token: str) -> Reply:
     record = _usable_token(world, token)
     body = json_object(request)
-    responses = _prefill(body.get("responses"), "responses")
+    responses = responses_in(body.get("responses"), "responses")
     when = body.get("responsedatetime")
     at = now_ms() if when is None else parse_iso(when, "responseDateTime")
     if record.get("validUses", -1) > 0:
@@ -177,7 +177,7 @@ def _save_partial(
     body = json_body(request)
     if not isinstance(body, list):
         raise Invalid("The body must be a list of Responses.")
-    saved["responses"] = _prefill(body, "responses")
+    saved["responses"] = responses_in(body, "responses")
     saved["complete"] = complete.lower() == "true"
     saved["channel"] = channel
     if device_id is not None:

@@ -25,7 +25,7 @@ from functools import partial
 from typing import Any
 
 from ._catalog import DAY_MS
-from ._routes_survey_tokens import _token
+from ._routes_survey_tokens import new_token
 from ._wire import Invalid, NotFound, Reply, Request, Route, integer, now_ms, ok
 from ._world import World
 
@@ -110,7 +110,7 @@ def _import(
             for q, value in zip(header, row, strict=False)
             if value
         ]
-        token = _token(
+        token = new_token(
             world,
             location=location,
             valid_till=till,

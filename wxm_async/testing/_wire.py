@@ -129,6 +129,31 @@ def typed(
     return value
 
 
+def responses_in(value: object, name: str) -> list[dict[str, Any]]:
+    """A list of Response objects ({questionId, textInput, numberInput}), checked."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise Invalid(f"'{name}' must be a list.")
+    rows = []
+    for item in value:
+        if not isinstance(item, dict):
+            raise Invalid(f"'{name}' must hold Response objects.")
+        item = {str(k).lower(): v for k, v in item.items()}
+        question_id = typed(item, "questionId", str)
+        if question_id is None:
+            raise Invalid(f"Every Response in '{name}' needs a 'questionId'.")
+        rows.append(
+            {
+                "questionId": question_id,
+                "questionText": typed(item, "questionText", str),
+                "textInput": typed(item, "textInput", str),
+                "numberInput": typed(item, "numberInput", int, 0),
+            }
+        )
+    return rows
+
+
 def integer(text: str, name: str) -> int:
     """A path segment that must be a whole number."""
     try:
