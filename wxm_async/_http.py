@@ -194,16 +194,21 @@ class Sender:
         sent); the call's own error statuses come back as responses.
         """
         try:
-            async with self.limiter:
-                if self.rate is not None:
-                    paced = await self.rate.acquire()
-                    if paced and call is not None:
-                        call.paced(paced)
-                return await self._exchange(
-                    method, path, content, headers, timeout, anonymous=anonymous
-                )
+            self.limiter.acquire_nowait()  # a free slot: no checkpoint to pay for
+        except anyio.WouldBlock:
+            await self.limiter.acquire()
+        try:
+            if self.rate is not None:
+                paced = await self.rate.acquire()
+                if paced and call is not None:
+                    call.paced(paced)
+            return await self._exchange(
+                method, path, content, headers, timeout, anonymous=anonymous
+            )
         except (httpx.TransportError, APIStatusError) as exc:
             return exc
+        finally:
+            self.limiter.release()
 
     async def _exchange(
         self,

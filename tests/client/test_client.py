@@ -281,6 +281,31 @@ async def test_in_flight_requests_are_bounded_by_max_concurrency() -> None:
     assert peak == 3
 
 
+async def test_cancelled_calls_give_their_slot_back() -> None:
+    """A call cancelled in flight, or while waiting for a slot, leaves max_concurrency whole."""
+    release = anyio.Event()
+    answered = 0
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal answered
+        if not release.is_set():
+            await release.wait()
+        answered += 1
+        return httpx.Response(200, json=QUESTIONS)
+
+    async with client_for(handle, max_concurrency=1) as client:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(client.questions.active)  # in flight, holding the one slot
+            tg.start_soon(client.questions.active)  # waiting for the slot
+            await anyio.wait_all_tasks_blocked()
+            tg.cancel_scope.cancel()
+        release.set()
+        with anyio.fail_after(5):  # a leaked slot would hang here
+            assert await client.questions.active()
+            assert await client.questions.active()
+    assert answered == 2
+
+
 async def test_retries_are_logged_without_secrets(caplog: pytest.LogCaptureFixture) -> None:
     """Each retry logs the call, the failure and the wait; never the token."""
     handler, _ = scripted(httpx.Response(503), httpx.Response(200, json=QUESTIONS))
