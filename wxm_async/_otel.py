@@ -62,13 +62,18 @@ def instrument(
         meter_provider: Where metrics go. Default: the global one.
 
     Raises:
-        ConfigurationError: ``client`` is not a ``WXMClient``.
+        ConfigurationError: ``client`` is not a ``WXMClient``, or is instrumented already
+            (itself, or the client it was made from by ``with_options()``).
     """
     if not isinstance(client, WXMClient):
         raise ConfigurationError(
             f"instrument() takes a WXMClient, not {type(client).__name__}"
             + (": pass the WXMClient built on it" if isinstance(client, WXMAuth) else "")
         )
+    if any(isinstance(listener, _Telemetry) for listener in client._events.listeners):
+        # A second instrumentation would make a second span per call, and leave one of
+        # them current in the caller's context after the call.
+        raise ConfigurationError("this client is instrumented already: call instrument() once")
     watch(client._events, client.http, _Telemetry(tracer_provider, meter_provider))
 
 

@@ -1,0 +1,273 @@
+"""Outside review of issue 16: events and OpenTelemetry attacked from outside."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+
+pytest.importorskip("opentelemetry.sdk", reason="needs the tests extra (opentelemetry-sdk)")
+
+from opentelemetry import trace
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from wxm_async import ConfigurationError, RetryPolicy, WXMAuth, WXMClient
+from wxm_async.events import CallFinished, CallStarted, Event, LoginStarted
+from wxm_async.otel import instrument
+from wxm_async.testing import FakeWXM
+
+from ..conftest import IN_PROCESS_URL, PASSWORD, USERNAME
+from ..helpers import is_login, token_answer
+
+pytestmark = pytest.mark.anyio
+
+SECRETS = ("S3cretPassw0rd", "483920", "TOKENSECRET", "basepw", "QUERYSECRET", "ab12cd34")
+
+
+class Telemetry:
+    def __init__(self) -> None:
+        self.spans = InMemorySpanExporter()
+        self.tracer_provider = TracerProvider()
+        self.tracer_provider.add_span_processor(SimpleSpanProcessor(self.spans))
+        self.reader = InMemoryMetricReader()
+        self.meter_provider = MeterProvider(metric_readers=[self.reader])
+
+    def finished(self) -> list[ReadableSpan]:
+        return list(self.spans.get_finished_spans())
+
+    def points(self) -> list[Any]:
+        data = self.reader.get_metrics_data()
+        found: list[Any] = []
+        if data is not None:
+            for resource in data.resource_metrics:
+                for scope in resource.scope_metrics:
+                    for metric in scope.metrics:
+                        found.extend((metric.name, p) for p in metric.data.data_points)
+        return found
+
+
+@pytest.fixture
+def telemetry() -> Iterator[Telemetry]:
+    telemetry = Telemetry()
+    yield telemetry
+    telemetry.tracer_provider.shutdown()
+    telemetry.meter_provider.shutdown()
+
+
+def hostile_handler() -> Any:
+    """Login 503 then OK; the call 503, 429, a dropped connection, 401 (replay), then 200."""
+    logins = iter([503, 200, 200, 200])
+    calls: Iterator[httpx.Response | httpx.TransportError] = iter(
+        [
+            httpx.Response(503, headers={"Retry-After": "0"}),
+            httpx.Response(429, headers={"Retry-After": "0"}),
+            httpx.ConnectError("connect to https://u:basepw@wxm.test?token=QUERYSECRET failed"),
+            httpx.Response(401),
+            httpx.Response(200, json={"ok": True}),
+        ]
+    )
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if is_login(request):
+            status = next(logins)
+            return httpx.Response(status, json=token_answer("TOKENSECRET") if status == 200 else {})
+        if request.extensions.get("wxm_async.role") == "probe":
+            return httpx.Response(401)
+        outcome = next(calls)
+        if isinstance(outcome, httpx.Response):
+            return outcome
+        raise outcome
+
+    return handle
+
+
+async def test_no_secret_in_any_event_span_or_metric_through_every_failure(
+    telemetry: Telemetry,
+) -> None:
+    """Password, 2FA code, token, base-URL password, query and path ids: in no event or span."""
+    events: list[Event] = []
+    client = WXMClient(
+        auth=WXMAuth("admin#483920", "S3cretPassw0rd"),
+        base_url="https://u:basepw@wxm.test/gw",
+        transport=httpx.MockTransport(hostile_handler()),
+        retries=RetryPolicy(attempts=8).without_waiting(),
+        on_event=events.append,
+    )
+    instrument(
+        client, tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
+    )
+    async with client:
+        await client.request("GET", "/api/SurveyToken/Id/ab12cd34%2Fx?token=QUERYSECRET")
+    seen = repr(events) + repr(telemetry.points())
+    for span in telemetry.finished():
+        seen += span.to_json() + json.dumps(dict(span.attributes or {}))
+    assert {type(e).__name__ for e in events} >= {
+        "RetryScheduled",
+        "RequestReplayed",
+        "LoginFailed",
+    }
+    for secret in SECRETS:
+        assert secret not in seen, secret
+
+
+async def test_base_exception_in_a_callback_is_not_swallowed(fake: FakeWXM) -> None:
+    """A callback raising KeyboardInterrupt-like BaseException stops the call (never swallowed)."""
+
+    class Stop(BaseException):
+        pass
+
+    def callback(event: Event) -> None:
+        if isinstance(event, CallFinished):
+            raise Stop
+
+    async with WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD),
+        base_url=IN_PROCESS_URL,
+        transport=fake.transport(),
+        on_event=callback,
+    ) as client:
+        with pytest.raises(Stop):
+            await client.account.profile()
+
+
+async def test_callable_object_and_bound_method_callbacks(fake: FakeWXM) -> None:
+    """A callable object and a bound method both get every event."""
+
+    class Counter:
+        def __init__(self) -> None:
+            self.seen: list[Event] = []
+
+        def __call__(self, event: Event) -> None:
+            self.seen.append(event)
+
+        def on(self, event: Event) -> None:
+            self.seen.append(event)
+
+    one, two = Counter(), Counter()
+    async with WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD, on_event=two.on),
+        base_url=IN_PROCESS_URL,
+        transport=fake.transport(),
+        on_event=one,
+    ) as client:
+        await client.account.profile()
+    assert type(one.seen[0]).__name__ == "CallStarted"
+    assert [type(e).__name__ for e in two.seen] == ["LoginStarted", "LoginSucceeded"]
+
+
+async def test_many_concurrent_calls_pair_every_start_with_one_finish(
+    fake: FakeWXM, telemetry: Telemetry
+) -> None:
+    """20 concurrent calls: 20 starts, 20 finishes, 20 root spans, one login span under one."""
+    events: list[Event] = []
+    client = WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD),
+        base_url=IN_PROCESS_URL,
+        transport=fake.transport(),
+        on_event=events.append,
+    )
+    instrument(
+        client, tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
+    )
+    async with client, anyio.create_task_group() as tg:
+        for _ in range(20):
+            tg.start_soon(client.account.profile)
+    starts = [e for e in events if isinstance(e, CallStarted)]
+    finishes = [e for e in events if isinstance(e, CallFinished)]
+    assert len(starts) == len(finishes) == 20
+    assert all(f.duration >= 0 and f.attempts == 1 for f in finishes)
+    spans = telemetry.finished()
+    calls = [s for s in spans if s.name != "WXM login"]
+    logins = [s for s in spans if s.name == "WXM login"]
+    assert len(calls) == 20
+    assert all(s.parent is None for s in calls)
+    assert len(logins) == 1
+    assert logins[0].parent is not None
+    assert logins[0].parent.span_id in {s.context.span_id for s in calls}
+
+
+async def test_a_call_span_nests_under_the_callers_span_and_restores_it(
+    fake: FakeWXM, telemetry: Telemetry
+) -> None:
+    """Under the caller's span, the call's span is its child, and the caller's is current after."""
+    client = WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD), base_url=IN_PROCESS_URL, transport=fake.transport()
+    )
+    instrument(
+        client, tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
+    )
+    tracer = telemetry.tracer_provider.get_tracer("test")
+    async with client:
+        with tracer.start_as_current_span("outer") as outer:
+            await client.account.profile()
+            assert trace.get_current_span() is outer
+            await client.account.profile()
+    spans = {s.name: s for s in telemetry.finished()}
+    call = [s for s in telemetry.finished() if s.name == "GET /api/Profile"]
+    assert len(call) == 2
+    assert all(
+        s.parent is not None and s.parent.span_id == outer.get_span_context().span_id for s in call
+    )
+    assert "outer" in spans
+
+
+async def test_instrument_twice_is_refused_and_leaves_one_span_per_call(
+    fake: FakeWXM, telemetry: Telemetry
+) -> None:
+    """instrument() twice on one client is refused: one span per call, none left current."""
+    client = WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD), base_url=IN_PROCESS_URL, transport=fake.transport()
+    )
+    instrument(
+        client, tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
+    )
+    with pytest.raises(ConfigurationError, match="instrumented already"):
+        instrument(client, tracer_provider=telemetry.tracer_provider)
+    with pytest.raises(ConfigurationError, match="instrumented already"):
+        instrument(client.with_options(timeout=5.0))
+    async with client:
+        await client.account.profile()
+        assert not trace.get_current_span().get_span_context().is_valid
+    calls = [s for s in telemetry.finished() if s.name == "GET /api/Profile"]
+    assert len(calls) == 1
+
+
+async def test_a_login_abandoned_by_its_cancelled_caller_ends_its_span(
+    fake: FakeWXM, telemetry: Telemetry
+) -> None:
+    """Two callers, the one logging in is cancelled: every login span started is ended."""
+    events: list[Event] = []
+    client = WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD),
+        base_url=IN_PROCESS_URL,
+        transport=fake.transport(),
+        on_event=events.append,
+    )
+    instrument(
+        client, tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
+    )
+    pause = fake.pause_logins()
+    async with client, anyio.create_task_group() as tg:
+        scope = anyio.CancelScope()
+
+        async def cancelled_call() -> None:
+            with scope:
+                await client.account.profile()
+
+        tg.start_soon(cancelled_call)  # it sends the login, then is cancelled
+        await pause.arrived.wait()
+        tg.start_soon(client.account.profile)
+        scope.cancel()
+        pause.release()
+    started = sum(isinstance(e, LoginStarted) for e in events)
+    login_spans = [s for s in telemetry.finished() if s.name == "WXM login"]
+    assert len(login_spans) == started
+    assert len([s for s in telemetry.finished() if s.name == "GET /api/Profile"]) == 2
