@@ -13,7 +13,7 @@ from ._auth import WXMAuth
 from ._client import WXMClient
 from ._exceptions import ConfigurationError
 from ._version import __version__
-from ._watch import watch
+from ._watch import server_port, watch
 from .events import (
     CallFinished,
     CallStarted,
@@ -250,4 +250,4 @@ def _error_type(status_code: int | None, error_type: str | None) -> str | None:
 def _url(url: str) -> tuple[str, int | None]:
     """The host and port of a login's URL."""
     parsed = httpx.URL(url)
-    return parsed.host, parsed.port
+    return parsed.host, server_port(parsed)

@@ -271,3 +271,25 @@ async def test_a_login_abandoned_by_its_cancelled_caller_ends_its_span(
     login_spans = [s for s in telemetry.finished() if s.name == "WXM login"]
     assert len(login_spans) == started
     assert len([s for s in telemetry.finished() if s.name == "GET /api/Profile"]) == 2
+
+
+async def test_a_default_port_is_still_the_spans_server_port(
+    fake: FakeWXM, telemetry: Telemetry
+) -> None:
+    """server.port is required by the HTTP client conventions: 443 when https names no port."""
+    events: list[Event] = []
+    client = WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD),
+        base_url=IN_PROCESS_URL,
+        transport=fake.transport(),
+        on_event=events.append,
+    )
+    instrument(
+        client, tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
+    )
+    async with client:
+        await client.account.profile()
+    assert httpx.URL(IN_PROCESS_URL).scheme == "https"
+    assert {e.server_port for e in events if isinstance(e, CallStarted | CallFinished)} == {443}
+    for span in telemetry.finished():
+        assert (span.attributes or {})["server.port"] == 443, span.name
