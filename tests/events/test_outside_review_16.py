@@ -293,3 +293,124 @@ async def test_a_default_port_is_still_the_spans_server_port(
     assert {e.server_port for e in events if isinstance(e, CallStarted | CallFinished)} == {443}
     for span in telemetry.finished():
         assert (span.attributes or {})["server.port"] == 443, span.name
+
+
+async def test_a_lowercase_method_is_reported_uppercase(
+    fake: FakeWXM, telemetry: Telemetry
+) -> None:
+    """client.request('get', ...): events and http.request.method say GET, as WXM got it."""
+    events: list[Event] = []
+    seen: list[str] = []
+    inner = fake.transport()
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request.method)
+        return await inner.handle_async_request(request)
+
+    client = WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD),
+        base_url=IN_PROCESS_URL,
+        transport=httpx.MockTransport(handle),
+        on_event=events.append,
+    )
+    instrument(
+        client, tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
+    )
+    async with client:
+        await client.request("get", "/api/Profile")
+    assert seen[-1] == "GET"
+    assert {e.method for e in events if isinstance(e, CallStarted | CallFinished)} == {"GET"}
+    call = next(s for s in telemetry.finished() if s.name != "WXM login")
+    assert call.name == "GET /api/Profile"
+    assert (call.attributes or {})["http.request.method"] == "GET"
+
+
+async def test_metrics_count_what_the_events_tell(telemetry: Telemetry) -> None:
+    """Logins, login failures, replays and retries counted as many times as their events."""
+    events: list[Event] = []
+    client = WXMClient(
+        auth=WXMAuth("admin#483920", "S3cretPassw0rd"),
+        base_url="https://wxm.test",
+        transport=httpx.MockTransport(hostile_handler()),
+        retries=RetryPolicy(attempts=8).without_waiting(),
+        on_event=events.append,
+    )
+    instrument(
+        client, tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
+    )
+    async with client:
+        await client.request("GET", "/api/Profile")
+    totals: dict[str, int] = {}
+    for name, point in telemetry.points():
+        if name != "wxm.client.call.duration":
+            totals[name] = totals.get(name, 0) + point.value
+
+    def count(kind: str) -> int:
+        return sum(type(e).__name__ == kind for e in events)
+
+    assert totals["wxm.client.logins"] == count("LoginStarted")
+    assert totals["wxm.client.login.failures"] == count("LoginFailed") + count("LoginSkipped")
+    assert totals["wxm.client.replays"] == count("RequestReplayed")
+    assert totals["wxm.client.retries"] == count("RetryScheduled")
+    finished = [e for e in events if isinstance(e, CallFinished)]
+    assert len(finished) == 1
+    assert finished[0].attempts == count("RetryScheduled") + 1
+
+
+async def test_a_base_exception_at_login_start_leaves_no_login_stuck(fake: FakeWXM) -> None:
+    """A callback's BaseException at LoginStarted stops that call; the next call logs in."""
+
+    class Stop(BaseException):
+        pass
+
+    stops = [Stop()]
+
+    def callback(event: Event) -> None:
+        if isinstance(event, LoginStarted) and stops:
+            raise stops.pop()
+
+    async with WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD),
+        base_url=IN_PROCESS_URL,
+        transport=fake.transport(),
+        on_event=callback,
+    ) as client:
+        with pytest.raises(Stop):
+            await client.account.profile()
+        with anyio.fail_after(10):
+            await client.account.profile()
+
+
+async def test_concurrent_waiters_survive_a_base_exception_in_the_login_leader(
+    fake: FakeWXM,
+) -> None:
+    """The leader's callback raises BaseException at LoginStarted: the waiters still get a login."""
+
+    class Stop(BaseException):
+        pass
+
+    stops = [Stop()]
+    results: list[str] = []
+
+    def callback(event: Event) -> None:
+        if isinstance(event, LoginStarted) and stops:
+            raise stops.pop()
+
+    async def call(client: WXMClient) -> None:
+        try:
+            await client.account.profile()
+            results.append("ok")
+        except Stop:
+            results.append("stop")
+
+    async with WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD),
+        base_url=IN_PROCESS_URL,
+        transport=fake.transport(),
+        on_event=callback,
+    ) as client:
+        with anyio.fail_after(10):
+            async with anyio.create_task_group() as tg:
+                for _ in range(5):
+                    tg.start_soon(call, client)
+    assert sorted(results) == ["ok"] * 4 + ["stop"]
