@@ -125,6 +125,10 @@ class _Telemetry:
             self._call_started(event)
         elif isinstance(event, CallFinished):
             self._call_finished(event)
+        elif self._call.get() is None:
+            # The auth's event, for a call of another client sharing the auth (or a
+            # request outside any call): that client's instrumentation tells it.
+            return
         elif isinstance(event, TokenRefreshing):
             self._refreshing.set(True)
         elif isinstance(event, LoginStarted):

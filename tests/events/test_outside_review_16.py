@@ -414,3 +414,25 @@ async def test_concurrent_waiters_survive_a_base_exception_in_the_login_leader(
                 for _ in range(5):
                     tg.start_soon(call, client)
     assert sorted(results) == ["ok"] * 4 + ["stop"]
+
+
+async def test_two_instrumented_clients_on_one_auth_count_a_login_once(
+    fake: FakeWXM, telemetry: Telemetry
+) -> None:
+    """One WXMAuth behind two instrumented clients: one login is one span and counted once."""
+    auth = WXMAuth(USERNAME, PASSWORD)
+    clients = [
+        WXMClient(auth=auth, base_url=IN_PROCESS_URL, transport=fake.transport()) for _ in range(2)
+    ]
+    for client in clients:
+        instrument(
+            client,
+            tracer_provider=telemetry.tracer_provider,
+            meter_provider=telemetry.meter_provider,
+        )
+    async with clients[0] as one, clients[1]:
+        await one.account.profile()
+    logins = [s for s in telemetry.finished() if s.name == "WXM login"]
+    assert len(logins) == 1
+    totals = [p.value for name, p in telemetry.points() if name == "wxm.client.logins"]
+    assert sum(totals) == 1
