@@ -436,3 +436,64 @@ async def test_two_instrumented_clients_on_one_auth_count_a_login_once(
     assert len(logins) == 1
     totals = [p.value for name, p in telemetry.points() if name == "wxm.client.logins"]
     assert sum(totals) == 1
+
+
+@pytest.mark.parametrize("token_id", ["ab12cd34", "SecretWord", "ab12cd34%2Fx", "ünïcode-ab12cd34"])
+async def test_an_anonymous_survey_call_never_shows_its_token(token_id: str) -> None:
+    """surveys.get(token, device_id=...) failing 404: events show the template only."""
+    events: list[Event] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, json={"Message": "no such token"})
+
+    async with WXMClient(
+        auth=WXMAuth("admin#483920", "S3cretPassw0rd"),
+        base_url="https://wxm.test",
+        transport=httpx.MockTransport(handle),
+        on_event=events.append,
+    ) as client:
+        with pytest.raises(Exception, match="404|not found|Not Found|no such"):
+            await client.surveys.get(token_id, device_id="Device")
+    assert events
+    seen = repr(events)
+    for secret in (token_id, "ab12cd34", "SecretWord", "Device", "nïc"):
+        assert secret not in seen, secret
+    finished = [e for e in events if isinstance(e, CallFinished)]
+    assert finished[0].url_template == "/api/SurveyByToken/{token}/{device_id}"
+
+
+async def test_from_env_and_with_options_take_on_event() -> None:
+    """WXMAuth.from_env, WXMClient.from_env and a with_options() child all call back."""
+    environ = {"WXM_USERNAME": "admin#483920", "WXM_API_KEY": "S3cretPassw0rd"}
+    transport = httpx.MockTransport(
+        lambda r: httpx.Response(200, json=token_answer("TOKENSECRET") if is_login(r) else {})
+    )
+    seen: dict[str, list[Event]] = {"auth": [], "client": []}
+    auth = WXMAuth.from_env(environ=environ, on_event=seen["auth"].append)
+    async with WXMClient(auth=auth, base_url="https://wxm.test", transport=transport) as client:
+        await client.request("GET", "/api/Profile")
+    async with WXMClient.from_env(
+        environ={**environ, "WXM_BASE_URL": "https://wxm.test"},
+        transport=transport,
+        on_event=seen["client"].append,
+    ) as client:
+        await client.with_options(timeout=5.0).request("GET", "/api/Profile")
+    assert [type(e).__name__ for e in seen["auth"]] == ["LoginStarted", "LoginSucceeded"]
+    assert "CallFinished" in [type(e).__name__ for e in seen["client"]]
+    assert "S3cret" not in repr(seen) and "483920" not in repr(seen)
+
+
+async def test_instrument_with_the_global_providers_and_a_closed_client(fake: FakeWXM) -> None:
+    """instrument() with no providers (the API's global no-op) and on a closed client: no error."""
+    client = WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD), base_url=IN_PROCESS_URL, transport=fake.transport()
+    )
+    instrument(client)
+    async with client:
+        assert (await client.account.profile()) is not None
+    closed = WXMClient(
+        auth=WXMAuth(USERNAME, PASSWORD), base_url=IN_PROCESS_URL, transport=fake.transport()
+    )
+    async with closed:
+        pass
+    instrument(closed)
