@@ -13,7 +13,7 @@ from ._auth import WXMAuth
 from ._client import WXMClient
 from ._exceptions import ConfigurationError
 from ._version import __version__
-from ._watch import watch
+from ._watch import server_port, watch
 from .events import (
     CallFinished,
     CallStarted,
@@ -62,13 +62,18 @@ def instrument(
         meter_provider: Where metrics go. Default: the global one.
 
     Raises:
-        ConfigurationError: ``client`` is not a ``WXMClient``.
+        ConfigurationError: ``client`` is not a ``WXMClient``, or is instrumented already
+            (itself, or the client it was made from by ``with_options()``).
     """
     if not isinstance(client, WXMClient):
         raise ConfigurationError(
             f"instrument() takes a WXMClient, not {type(client).__name__}"
             + (": pass the WXMClient built on it" if isinstance(client, WXMAuth) else "")
         )
+    if any(isinstance(listener, _Telemetry) for listener in client._events.listeners):
+        # A second instrumentation would make a second span per call, and leave one of
+        # them current in the caller's context after the call.
+        raise ConfigurationError("this client is instrumented already: call instrument() once")
     watch(client._events, client.http, _Telemetry(tracer_provider, meter_provider))
 
 
@@ -120,6 +125,10 @@ class _Telemetry:
             self._call_started(event)
         elif isinstance(event, CallFinished):
             self._call_finished(event)
+        elif self._call.get() is None:
+            # The auth's event, for a call of another client sharing the auth (or a
+            # request outside any call): that client's instrumentation tells it.
+            return
         elif isinstance(event, TokenRefreshing):
             self._refreshing.set(True)
         elif isinstance(event, LoginStarted):
@@ -245,4 +254,4 @@ def _error_type(status_code: int | None, error_type: str | None) -> str | None:
 def _url(url: str) -> tuple[str, int | None]:
     """The host and port of a login's URL."""
     parsed = httpx.URL(url)
-    return parsed.host, parsed.port
+    return parsed.host, server_port(parsed)

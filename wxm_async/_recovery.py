@@ -167,10 +167,10 @@ class Recovery:
             return
         outcome: CachedToken | WXMError | None = None
         login = login_request(request, url, username=self.username, password=self.password)
-        if self.events.listeners:
-            self._login_started(url, stale)
         requested_at = self.clock()
         try:
+            if self.events.listeners:  # in the try: a callback's BaseException settles the claim
+                self._login_started(url, stale)
             _log.debug("logging in to %s as %r", url, self.display_name)
             response = yield login
             unreadable = await _read_login(response)

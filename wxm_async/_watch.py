@@ -15,7 +15,18 @@ from ._retry import Failure
 from ._routes import url_template
 from .events import CallFinished, CallStarted, EventCallback, RateLimitWait, RetryScheduled
 
-__all__ = ["CallWatch", "watch"]
+__all__ = ["CallWatch", "server_port", "watch"]
+
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def server_port(url: httpx.URL) -> int | None:
+    """The port ``url`` goes to: its own, else its scheme's default.
+
+    OpenTelemetry's ``server.port`` is required even for a default port; ``None`` for
+    a scheme of no known default.
+    """
+    return url.port if url.port is not None else _DEFAULT_PORTS.get(url.scheme)
 
 
 def watch(events: Emitter, http: httpx.AsyncClient, callback: EventCallback) -> None:
@@ -65,7 +76,7 @@ class CallWatch:
         prefix = base_url.raw_path.decode("ascii").partition("?")[0].rstrip("/")
         self.template = url_template(prefix + path)
         self.server = base_url.host
-        self.port = base_url.port
+        self.port = server_port(base_url)
         self.attempts = 0
         self.status_code: int | None = None
         self.started = clock()

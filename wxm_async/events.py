@@ -198,7 +198,8 @@ class CallStarted(Event):
         method: The HTTP method.
         url_template: The path, ids replaced by ``{name}``.
         server_address: The host of WXM's address (the client's base URL).
-        server_port: Its port, if the base URL names one.
+        server_port: Its port: the base URL's, else its scheme's default (443 for
+            ``https``).
     """
 
     method: str
@@ -215,7 +216,8 @@ class CallFinished(Event):
         method: The HTTP method.
         url_template: The path, ids replaced by ``{name}``.
         server_address: The host of WXM's address.
-        server_port: Its port, if the base URL names one.
+        server_port: Its port: the base URL's, else its scheme's default (443 for
+            ``https``).
         status_code: The last status WXM answered, or ``None`` if none did.
         attempts: How many times the call was tried (1 without retries).
         duration: Seconds from its start to its end, waits included.

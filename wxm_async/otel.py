@@ -14,7 +14,9 @@ wxm_async imports OpenTelemetry.
 - a child span (``WXM login``) for each login made on a call's behalf, with
   ``wxm.login.refresh`` set when it replaces a token before expiry;
 - metrics: ``wxm.client.logins``, ``wxm.client.login.failures``,
-  ``wxm.client.replays``, ``wxm.client.retries`` (counters) and
+  ``wxm.client.replays``, ``wxm.client.retries`` (counters, of what happened on the
+  client's calls' behalf: a login for another client on the same auth is that
+  client's) and
   ``wxm.client.call.duration`` (a histogram, in seconds).
 
 No span or metric holds a secret, an id of a path (paths are templates) or a query.

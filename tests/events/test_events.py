@@ -70,7 +70,7 @@ async def test_a_first_call_tells_its_login_inside_its_start_and_end(fake: FakeW
         method="GET",
         url_template="/api/Questions/Active",
         server_address="wxm.test",
-        server_port=None,
+        server_port=443,
     )
     assert login == LoginStarted(username=USERNAME, url="https://wxm.test/api/LoginToken")
     assert isinstance(logged_in, LoginSucceeded)

@@ -102,6 +102,7 @@ async def test_a_call_is_one_client_span_with_its_login_as_child(
         "http.request.method": "GET",
         "url.template": "/api/Questions/Active",
         "server.address": "wxm.test",
+        "server.port": 443,
         "http.response.status_code": 200,
         "wxm.attempts": 1,
     }
