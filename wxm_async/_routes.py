@@ -4,9 +4,11 @@ Ids in WXM's paths can be secrets of a kind (a survey token lets anyone answer t
 survey) and make every path unique, which telemetry cannot aggregate. So events carry
 ``/api/SurveyToken/Id/{token_id}``, never the id.
 
-The client's own routes are listed here; a path none of them matches (a caller's
-``client.request()``) keeps only its segments made of letters (``DeliveryPlans``) and
-shows any other segment as ``{id}``. The query is always left out.
+The client's own routes are listed here; in a path none of them matches (a caller's
+``client.request()``), a segment stays only if it is a word of those routes
+(``DeliveryPlan``, ``answers``), and any other shows as ``{id}``: a name made of
+letters (``/api/User/johnsmith``) is as private as a number. The query is always left
+out.
 """
 
 from __future__ import annotations
@@ -18,6 +20,28 @@ __all__ = ["url_template"]
 #: The routes of the client's namespaces, literal segments matched without case; a
 #: ``{name}`` matches one segment that is not empty.
 _ROUTES = (
+    "/api/AllSurveyQuestionnaires",
+    "/api/ContentTemplates",
+    "/api/DeliveryPlan",
+    "/api/Dispatches",
+    "/api/FlashNPS",
+    "/api/GenerateAPIKey",
+    "/api/GetAPIKey",
+    "/api/Profile",
+    "/api/Questions/Active",
+    "/api/Questions/Questionnaire",
+    "/api/RequestInvitation",
+    "/api/account/getsubusers",
+    "/api/account/logout",
+    "/api/answers",
+    "/api/answers/add",
+    "/api/answers/count",
+    "/api/answers/update",
+    "/api/questions",
+    "/api/settings",
+    "/api/summary",
+    "/api/surveytoken",
+    "/api/LoginToken",
     "/api/SurveyByToken/Import/Dispatch",
     "/api/account/getsubusers/page/{page}/{search}",
     "/api/account/getsubusers/page/{page}/",
@@ -46,6 +70,11 @@ _ROUTES = (
 )
 
 _WORD = re.compile(r"[A-Za-z]{1,64}", re.ASCII)
+#: The words of the routes above, lower-cased: the segments a path the client does not
+#: know may show as they are.
+_WORDS = frozenset(
+    part.lower() for route in _ROUTES for part in route.split("/") if _WORD.fullmatch(part)
+)
 
 
 def _pattern(route: str) -> str:
@@ -74,15 +103,21 @@ def url_template(path: str) -> str:
     at = path.find("/api/")
     prefix, rest = (path[:at], path[at:]) if at > 0 else ("", path)
     if prefix:
-        prefix = _generic(prefix)
+        prefix = _generic(prefix, known=None)
     match = _ROUTE.fullmatch(rest)
     if match is not None and match.lastgroup is not None:
         return prefix + _ROUTES[int(match.lastgroup[1:])]
-    return prefix + _generic(rest)
+    return prefix + _generic(rest, known=_WORDS)
 
 
-def _generic(path: str) -> str:
-    """Keep the segments made of letters only; show any other as ``{id}``."""
+def _generic(path: str, *, known: frozenset[str] | None) -> str:
+    """Keep the segments made of letters (of them, only ``known`` words); others: ``{id}``.
+
+    A gateway's prefix (``known=None``) keeps its words: it is the same on every call.
+    """
     if not path:
         return ""
-    return "/".join(s if not s or _WORD.fullmatch(s) else "{id}" for s in path.split("/"))
+    return "/".join(
+        s if not s or (_WORD.fullmatch(s) and (known is None or s.lower() in known)) else "{id}"
+        for s in path.split("/")
+    )

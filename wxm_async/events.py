@@ -12,7 +12,9 @@ once on the ``wxm_async.events`` logger (the first time, with its traceback).
 
 No event carries a secret: never the password, the API key, a two-factor code, a token
 or a query string. Paths are templates: the ids in them are replaced by ``{name}``
-(``/api/SurveyToken/Id/{token_id}``), so an event may be logged or exported as it is.
+(``/api/SurveyToken/Id/{token_id}``); in a path of your own (``client.request()``), any
+segment that is not a word of WXM's API shows as ``{id}``. So an event may be logged or
+exported as it is.
 
     Event
     ├── LoginStarted        a login is sent to WXM

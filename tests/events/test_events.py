@@ -123,10 +123,11 @@ def test_a_literal_segment_is_not_taken_for_an_id(path: str, template: str) -> N
 
 
 def test_an_unknown_path_keeps_only_its_words() -> None:
-    """A caller's own path: segments of letters stay, any other is {id}; no query, no prefix id."""
+    """A caller's own path: the routes' words stay, any other segment is {id}; no query."""
     assert (
-        url_template("/api/DeliveryPlans/abc123/Steps?token=x") == "/api/DeliveryPlans/{id}/Steps"
+        url_template("/api/DeliveryPlan/abc123/answers?token=x") == "/api/DeliveryPlan/{id}/answers"
     )
+    assert url_template("/api/User/johnsmith/Steps") == "/api/{id}/{id}/{id}"
     assert url_template("/gw/t3nant/api/Profile") == "/gw/{id}/api/Profile"
 
 
