@@ -34,7 +34,7 @@ from ._exceptions import (
 from ._models import AccessToken
 from ._models._access_token import unusable
 from ._redact import CREDENTIAL_HEADERS, redacted, without_query
-from ._retry import parse_retry_after
+from ._retry_after import retry_after_of
 from ._stores._token import CachedToken, cache_token
 
 __all__ = [
@@ -293,7 +293,7 @@ def interpret_login(
         status_code=response.status_code,
         body=body,
         response=response,
-        retry_after=parse_retry_after(response.headers.get("retry-after")),
+        retry_after=retry_after_of(response),
     )
 
 

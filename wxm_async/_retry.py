@@ -12,11 +12,7 @@ anyio, attrs and cattrs.)
 from __future__ import annotations
 
 import math
-import re
-import sys
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 import anyio
 import httpx
@@ -24,6 +20,7 @@ from attrs import define, evolve, field, frozen
 
 from ._config import check_number, number
 from ._exceptions import APIStatusError, ConfigurationError, RateLimitedError
+from ._retry_after import retry_after_of
 
 __all__ = [
     "DEFAULT_RETRY_STATUSES",
@@ -32,15 +29,10 @@ __all__ = [
     "Failure",
     "RetryPolicy",
     "classify",
-    "parse_retry_after",
 ]
 
 DEFAULT_RETRY_STATUSES = frozenset({429, 502, 503, 504})
 """Statuses that say "not now" rather than "no": worth another try."""
-
-#: delay-seconds (RFC 9110): ASCII digits, as many as sent (a long run is a long wait,
-#: not an unreadable header); a fraction is tolerated, as servers send one.
-_DELAY_SECONDS = re.compile(r"[0-9]+(?:\.[0-9]{1,9})?", re.ASCII)
 
 #: Transport failures that happen before the request reached WXM: safe to retry always.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -86,12 +78,19 @@ class Failure:
         return self.login or isinstance(self.error, _NOT_SENT)
 
     @property
+    def kind(self) -> str:
+        """What went wrong, in no words a server chose: ``status 503``, ``ConnectError``."""
+        if self.error is not None:
+            return type(self.error).__name__  # not its message: it may name a host
+        return f"login status {self.status}" if self.login else f"status {self.status}"
+
+    @property
     def reason(self) -> str:
         """What went wrong, in a few words: ``status 503``, ``ConnectError: refused``."""
         if self.error is not None:
-            detail, name = str(self.error), type(self.error).__name__
-            return f"{name}: {detail}" if detail else name
-        return f"the login answered {self.status}" if self.login else f"status {self.status}"
+            detail = str(self.error)
+            return f"{self.kind}: {detail}" if detail else self.kind
+        return f"the login answered {self.status}" if self.login else self.kind
 
 
 def classify(
@@ -109,8 +108,7 @@ def classify(
     if isinstance(outcome, APIStatusError):
         retry_after = outcome.retry_after if isinstance(outcome, RateLimitedError) else None
         return Failure(status=outcome.status_code, login=True, retry_after=retry_after)
-    retry_after = parse_retry_after(outcome.headers.get("retry-after"))
-    return Failure(status=outcome.status_code, retry_after=retry_after)
+    return Failure(status=outcome.status_code, retry_after=retry_after_of(outcome))
 
 
 @frozen(kw_only=True)
@@ -366,34 +364,3 @@ def _capped_exponential(initial: float, base: float, cap: float, retry: int) -> 
         return min(cap, initial * float(base) ** steps)
     except OverflowError:  # a tiny initial wait: the power alone exceeds a float
         return min(cap, math.exp(math.log(initial) + steps * math.log(base)))
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Read a ``Retry-After`` header: delay-seconds or an HTTP-date.
-
-    Args:
-        value: The header's value, or ``None`` when there is none.
-        now: The current time, for an HTTP-date; default ``datetime.now(UTC)``.
-
-    Returns:
-        The wait in seconds (never negative, always finite), or ``None`` for a missing
-        or unreadable value. Never raises, whatever the server sent: delay-seconds are
-        ASCII digits (with an optional fraction), anything else must be an HTTP-date.
-    """
-    if value is None:
-        return None
-    text = value.strip(" \t")
-    if _DELAY_SECONDS.fullmatch(text):
-        # ASCII digits only: str.isdigit() and float() also take "²" or "١٢", and
-        # float() takes "1_0", "nan" and "1e999".
-        return min(float(text), sys.float_info.max)  # too many digits: "forever"
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    try:
-        return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-    except OverflowError:  # a date so far off that the difference does not fit
-        return None

@@ -98,19 +98,13 @@ class CallWatch:
 
     def retry(self, number: int, wait: float | None, failure: Failure) -> None:
         """Emit ``RetryScheduled``: try ``number`` failed so; the next follows in ``wait`` s."""
-        if failure.error is not None:
-            reason = type(failure.error).__name__  # not its message: it may name a host
-        elif failure.login:
-            reason = f"login status {failure.status}"
-        else:
-            reason = f"status {failure.status}"
         self.events.emit(
             RetryScheduled(
                 method=self.method,
                 url_template=self.template,
                 attempt=number,
                 wait=wait or 0.0,
-                reason=reason,
+                reason=failure.kind,
                 status_code=failure.status,
             )
         )

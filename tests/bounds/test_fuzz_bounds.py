@@ -30,7 +30,7 @@ from wxm_async import (
     WXMError,
 )
 from wxm_async._body import read_capped
-from wxm_async._retry import parse_retry_after
+from wxm_async._retry_after import parse_retry_after
 from wxm_async._stores._at_rest import decode_at_rest
 from wxm_async.stores import AtRest
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from wxm_async import RateLimitedError, RetryPolicy, ServerError, WXMAuth, WXMBearerAuth, WXMClient
-from wxm_async._retry import parse_retry_after
+from wxm_async._retry_after import parse_retry_after
 
 from ..conftest import PASSWORD, USERNAME
 

@@ -24,7 +24,8 @@ from wxm_async import (
     WXMAuth,
     WXMClient,
 )
-from wxm_async._retry import Failure, parse_retry_after
+from wxm_async._retry import Failure
+from wxm_async._retry_after import parse_retry_after
 from wxm_async.testing import FakeWXM
 
 from ..helpers import is_login, token_answer

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wxm_async import ConfigurationError, RetryPolicy, ServerError
-from wxm_async._retry import Failure, classify, parse_retry_after
+from wxm_async._retry import Failure, classify
+from wxm_async._retry_after import parse_retry_after
 
 NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
 REQUEST = httpx.Request("GET", "https://wxm.test/api/Profile")

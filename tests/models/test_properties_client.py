@@ -31,7 +31,7 @@ from wxm_async import (
 )
 from wxm_async._converter import decode
 from wxm_async._http import status_error
-from wxm_async._retry import parse_retry_after
+from wxm_async._retry_after import parse_retry_after
 
 TOKEN = "tok-Zq9Xw7Pk3Lm2Vb8N"  # a secret no strategy below makes by chance
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)

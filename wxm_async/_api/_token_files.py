@@ -19,7 +19,7 @@ from .._exceptions import APIConnectionError, APITimeoutError, ConfigurationErro
 from .._http import Sender, status_error
 from .._paths import number_segment, segment
 from .._redact import redacted
-from .._retry import parse_retry_after
+from .._retry_after import retry_after_of
 
 __all__ = ["MAX_CSV_BYTES", "MAX_QR_BYTES", "download_qr", "import_csv"]
 
@@ -148,9 +148,7 @@ async def _upload(sender: Sender, path: str, csv: bytes) -> tuple[object, httpx.
             f"POST {path}: no answer from WXM ({type(exc).__name__})", request=redacted(request)
         ) from exc
     if not response.is_success:  # a 429's Retry-After is the caller's to honour
-        raise status_error(
-            response, retry_after=parse_retry_after(response.headers.get("retry-after"))
-        )
+        raise status_error(response, retry_after=retry_after_of(response))
     sent = redacted(response.request)
     return json_body(response, what=what, request=sent), sent
 
