@@ -147,13 +147,9 @@ class _Telemetry:
             self._call_event("wxm.rate_limit.wait", {"wxm.wait": event.wait})
 
     def _call_started(self, event: CallStarted) -> None:
-        attributes: dict[str, str | int] = {
-            "http.request.method": event.method,
-            "url.template": event.url_template,
-            "server.address": event.server_address,
-        }
-        if event.server_port is not None:
-            attributes["server.port"] = event.server_port
+        attributes = _http_attributes(
+            event.method, event.url_template, event.server_address, event.server_port
+        )
         span = self._tracer.start_span(
             f"{event.method} {event.url_template}", kind=SpanKind.CLIENT, attributes=attributes
         )
@@ -161,13 +157,9 @@ class _Telemetry:
         self._call.set((span, token))
 
     def _call_finished(self, event: CallFinished) -> None:
-        attributes: dict[str, str | int] = {
-            "http.request.method": event.method,
-            "url.template": event.url_template,
-            "server.address": event.server_address,
-        }
-        if event.server_port is not None:
-            attributes["server.port"] = event.server_port
+        attributes = _http_attributes(
+            event.method, event.url_template, event.server_address, event.server_port
+        )
         if event.status_code is not None:
             attributes["http.response.status_code"] = event.status_code
         error_type = _error_type(event.status_code, event.error_type)
@@ -192,17 +184,12 @@ class _Telemetry:
         refresh = self._refreshing.get()
         self._refreshing.set(False)
         self._logins.add(1, {"wxm.login.refresh": refresh})
-        url = _url(event.url)
+        url = httpx.URL(event.url)
+        attributes = _http_attributes("POST", _LOGIN_TEMPLATE, url.host, server_port(url))
         span = self._tracer.start_span(
             "WXM login",
             kind=SpanKind.CLIENT,
-            attributes={
-                "http.request.method": "POST",
-                "url.template": _LOGIN_TEMPLATE,
-                "server.address": url[0],
-                "wxm.login.refresh": refresh,
-                **({"server.port": url[1]} if url[1] is not None else {}),
-            },
+            attributes={**attributes, "wxm.login.refresh": refresh},
         )
         self._login.set(span)
 
@@ -251,7 +238,15 @@ def _error_type(status_code: int | None, error_type: str | None) -> str | None:
     return error_type
 
 
-def _url(url: str) -> tuple[str, int | None]:
-    """The host and port of a login's URL."""
-    parsed = httpx.URL(url)
-    return parsed.host, server_port(parsed)
+def _http_attributes(
+    method: str, template: str, host: str, port: int | None
+) -> dict[str, str | int]:
+    """The attributes of OpenTelemetry's HTTP client conventions every request has."""
+    attributes: dict[str, str | int] = {
+        "http.request.method": method,
+        "url.template": template,
+        "server.address": host,
+    }
+    if port is not None:
+        attributes["server.port"] = port
+    return attributes
