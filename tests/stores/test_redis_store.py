@@ -10,9 +10,7 @@ except the one that proves trio gets a clear error.
 from __future__ import annotations
 
 import json
-import secrets
 import sys
-from collections.abc import AsyncIterator
 
 import anyio
 import pytest
@@ -30,23 +28,6 @@ pytestmark = pytest.mark.anyio
 def anyio_backend() -> str:
     """redis-py's asyncio client: asyncio only (trio is tested on its own below)."""
     return "asyncio"
-
-
-@pytest.fixture
-def base_url() -> str:
-    """A base URL of its own per test, so that each test has its own keys."""
-    return f"https://wxm-{secrets.token_hex(4)}.test"
-
-
-@pytest.fixture
-async def redis(redis_url: str) -> AsyncIterator[object]:
-    from redis.asyncio import Redis
-
-    client = Redis.from_url(redis_url)
-    try:
-        yield client
-    finally:
-        await client.aclose()
 
 
 def store(

@@ -6,11 +6,10 @@ asyncio only: redis-py's asyncio client does not run under trio.
 from __future__ import annotations
 
 import logging
-import secrets
 import shutil
 import socket
 import subprocess
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -29,23 +28,6 @@ pytestmark = pytest.mark.anyio
 def anyio_backend() -> str:
     """redis-py's asyncio client: asyncio only."""
     return "asyncio"
-
-
-@pytest.fixture
-def base_url() -> str:
-    """A base URL of its own per test, so that each test has its own keys."""
-    return f"https://wxm-{secrets.token_hex(4)}.test"
-
-
-@pytest.fixture
-async def redis(redis_url: str) -> AsyncIterator[object]:
-    from redis.asyncio import Redis
-
-    client = Redis.from_url(redis_url)
-    try:
-        yield client
-    finally:
-        await client.aclose()
 
 
 def store(redis_url: str, base_url: str, username: str = USERNAME) -> RedisTokenStore:
