@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 import zlib
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
@@ -28,6 +29,7 @@ __all__ = [
     "error_body",
     "json_body",
     "read_capped",
+    "was_read",
 ]
 
 DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024
@@ -54,7 +56,7 @@ async def read_capped(
     what: str,
     limit_name: str | None = None,
     request: httpx.Request | None = None,
-    within: float = math.inf,
+    within: float | None = None,
 ) -> bytes:
     """Read ``response``'s body, decoded, refusing to hold more than ``limit`` bytes.
 
@@ -68,7 +70,8 @@ async def read_capped(
         what: What the body is, for messages (``"the answer to GET /api/answers"``).
         limit_name: The option that sets ``limit``, for the message, if there is one.
         request: The request for the errors to carry (without its secrets).
-        within: The most seconds the whole body may take to arrive.
+        within: The most seconds the whole body may take to arrive; by default the
+            request's read timeout (none: no bound).
 
     Returns:
         The decoded body.
@@ -79,7 +82,7 @@ async def read_capped(
         httpx.ReadTimeout: The body did not end within ``within`` seconds.
         httpx.TransportError: The connection failed while reading.
     """
-    if _was_read(response):
+    if was_read(response):
         if len(response.content) > limit:
             raise _too_large(what, limit, limit_name, request)
         return response.content
@@ -87,11 +90,19 @@ async def read_capped(
     raws = _raw(response)
     try:
         pipeline = _pipeline(response, what=what, request=request)
-        with anyio.move_on_after(within) as reading:
-            async for raw in raws:
-                body.add(pipeline.feed(raw))
-        if reading.cancelled_caught:
-            raise _too_slow(what, within, response.request)
+        sent = _request_of(response)
+        per_read = _read_timeout(sent)
+        within = per_read if within is None else within
+        deadline = time.monotonic() + within
+        # The reads httpx's transport already bounds within ``within`` (each read gets
+        # ``per_read``) go without a cancel scope: one costs more than all the rest of
+        # reading a small answer.
+        if per_read > within or not await _read_known_ends(raws, pipeline, body, response):
+            with anyio.move_on_after(deadline - time.monotonic()) as reading:
+                async for raw in raws:
+                    body.add(pipeline.feed(raw))
+            if reading.cancelled_caught:
+                raise _too_slow(what, within, sent)
         body.add(pipeline.end())
     except zlib.error:
         message = f"could not decode {what}: its Content-Encoding is corrupt"
@@ -103,17 +114,58 @@ async def read_capped(
     return body.hand_to(response)
 
 
-def _was_read(response: httpx.Response) -> bool:
-    try:
-        response.content  # noqa: B018 - httpx raises ResponseNotRead before aread()
-    except httpx.ResponseNotRead:
-        return False
+async def _read_known_ends(
+    raws: AsyncIterator[bytes], pipeline: _Pipeline, body: _CappedBody, response: httpx.Response
+) -> bool:
+    """Read the first chunk, and the end of a body whose Content-Length has all come.
+
+    Returns whether that was the whole body; if not, the rest is the caller's to read.
+    These reads wait at most httpx's read timeout each; the end of a body that has all
+    come, none (HTTP/1.1 knows the end from the length, without the network).
+    """
+    length = response.headers.get("content-length")
+    received = 0
+    async for raw in raws:
+        received += len(raw)
+        body.add(pipeline.feed(raw))
+        if str(received) != length:  # more may come, when the server pleases
+            return False
     return True
 
 
-def _too_slow(what: str, within: float, request: httpx.Request) -> httpx.ReadTimeout:
+def _request_of(response: httpx.Response) -> httpx.Request | None:
+    """The request ``response`` answers; ``None`` for a response built by hand."""
+    try:
+        return response.request
+    except RuntimeError:
+        return None
+
+
+def _read_timeout(request: httpx.Request | None) -> float:
+    """The time httpx's transport gives each read of ``request``'s answer: its read timeout.
+
+    httpcore applies it to every read; a transport of one's own is to do the same.
+    """
+    if request is None:  # a response built by hand: nothing bounds its reads
+        return math.inf
+    timeout = request.extensions.get("timeout", {})
+    read = timeout.get("read") if isinstance(timeout, dict) else None
+    return float(read) if isinstance(read, int | float) else math.inf
+
+
+def was_read(response: httpx.Response) -> bool:
+    """Whether ``response``'s body was read into memory (``.content`` would not raise).
+
+    Where httpx keeps a read body, as ``hand_to`` below sets it; asked without the
+    exception ``.content`` raises, which costs more than the question.
+    """
+    return hasattr(response, "_content")
+
+
+def _too_slow(what: str, within: float, request: httpx.Request | None) -> httpx.ReadTimeout:
     # Chained under the library's error: a copy without credentials.
-    return httpx.ReadTimeout(f"{what} did not end within {within:g} s", request=redacted(request))
+    sent = redacted(request) if request is not None else None
+    return httpx.ReadTimeout(f"{what} did not end within {within:g} s", request=sent)
 
 
 class _CappedBody:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import math
 import random
 import time
 from collections.abc import Callable
@@ -144,7 +143,7 @@ class Sender:
                 number in ``body`` is NaN or infinite.
         """
         check_timeout("timeout", timeout)
-        content, headers = _encode(body)
+        content = None if body is None else _json_content(body)
         call = (
             CallWatch(self.events, self.http.base_url, self.clock, method, path)
             if self.events.listeners
@@ -155,9 +154,7 @@ class Sender:
                 idempotent=idempotent, clock=self.clock, random=self.random
             )
             async for attempt in retrying:
-                outcome = await self._attempt(
-                    method, path, content, headers, timeout, anonymous, call
-                )
+                outcome = await self._attempt(method, path, content, timeout, anonymous, call)
                 if call is not None:
                     call.attempted(attempt.number, outcome)
                 if isinstance(outcome, httpx.Response) and outcome.is_success:
@@ -183,7 +180,6 @@ class Sender:
         method: str,
         path: str,
         content: bytes | None,
-        headers: dict[str, str],
         timeout: httpx.Timeout | float | None,
         anonymous: bool,
         call: CallWatch | None = None,
@@ -202,9 +198,7 @@ class Sender:
                 paced = await self.rate.acquire()
                 if paced and call is not None:
                     call.paced(paced)
-            return await self._exchange(
-                method, path, content, headers, timeout, anonymous=anonymous
-            )
+            return await self._exchange(method, path, content, timeout, anonymous=anonymous)
         except (httpx.TransportError, APIStatusError) as exc:
             return exc
         finally:
@@ -215,7 +209,6 @@ class Sender:
         method: str,
         path: str,
         content: bytes | None,
-        headers: dict[str, str],
         timeout: httpx.Timeout | float | None = None,
         *,
         anonymous: bool = False,
@@ -231,12 +224,12 @@ class Sender:
             httpx.TransportError: The connection failed.
         """
         request = self.http.build_request(
-            method,
-            path,
-            content=content,
-            headers=headers,
-            timeout=_first(timeout, self.timeout),
+            method, path, content=content, timeout=_first(timeout, self.timeout)
         )
+        # Set on the request built, not passed to build_request: merging costs more.
+        request.headers["Accept-Encoding"] = ACCEPT_ENCODING  # whatever httpx would offer
+        if content is not None:
+            request.headers["Content-Type"] = "application/json"
         if anonymous:
             # Not ``auth=None``: httpx would then use credentials in the base URL.
             request.headers.pop("Authorization", None)
@@ -253,7 +246,6 @@ class Sender:
                 self.max_answer_bytes,
                 what=f"the answer to {method} {path}",
                 limit_name="max_answer_bytes",
-                within=_read_budget(request),  # the whole body gets the read timeout
             )
         except WXMError as exc:
             exc.request = redacted(response.request)
@@ -306,15 +298,6 @@ def status_error(response: httpx.Response, *, retry_after: float | None = None) 
     )
 
 
-def _encode(body: object) -> tuple[bytes | None, dict[str, str]]:
-    """A call's body as JSON bytes (``None``: no body), and the headers that go with it."""
-    headers = {"Accept-Encoding": ACCEPT_ENCODING}
-    if body is None:
-        return None, headers
-    headers["Content-Type"] = "application/json"
-    return _json_content(body), headers
-
-
 def _failed(
     outcome: httpx.Response | httpx.TransportError | APIStatusError,
     failure: Failure,
@@ -363,13 +346,6 @@ def _login_of(
         return None
     sent = _request_of(outcome)
     return sent if sent is not None and is_login(sent) else None
-
-
-def _read_budget(request: httpx.Request) -> float:
-    """The time a whole answer may take to arrive: the request's read timeout, or none."""
-    timeout = request.extensions.get("timeout", {})
-    read = timeout.get("read") if isinstance(timeout, dict) else None
-    return float(read) if isinstance(read, int | float) else math.inf
 
 
 def _first(

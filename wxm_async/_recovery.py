@@ -25,7 +25,7 @@ import anyio
 import httpx
 from attrs import define, field
 
-from ._body import LOGIN_ANSWER_LIMIT, read_capped
+from ._body import LOGIN_ANSWER_LIMIT, read_capped, was_read
 from ._emit import Emitter
 from ._exceptions import LoginInterruptedError, WXMError
 from ._login import interpret_login, login_request, login_url, probe_request
@@ -69,7 +69,7 @@ async def read_small(response: httpx.Response) -> None:
     request: it finds the bytes read here, or none. A compressed body is dropped, never
     inflated.
     """
-    if hasattr(response, "_content"):
+    if was_read(response):
         return
     encoding = response.headers.get("content-encoding", "").strip().lower()
     if _content_length(response) is not None and encoding in ("", "identity"):

@@ -8,7 +8,6 @@ quoted ``download/...`` path, which is fetched for the CSV with the tokens fille
 
 from __future__ import annotations
 
-import math
 import re
 
 import attrs
@@ -140,7 +139,6 @@ async def _upload(sender: Sender, path: str, csv: bytes) -> tuple[object, httpx.
                 what=what,
                 limit_name="max_answer_bytes",
                 request=redacted(request),
-                within=_read_budget(request),
             )
     except httpx.TransportError as exc:
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
@@ -151,10 +149,3 @@ async def _upload(sender: Sender, path: str, csv: bytes) -> tuple[object, httpx.
         raise status_error(response, retry_after=retry_after_of(response))
     sent = redacted(response.request)
     return json_body(response, what=what, request=sent), sent
-
-
-def _read_budget(request: httpx.Request) -> float:
-    """The time the whole answer may take: the request's read timeout, as every call's."""
-    timeout = request.extensions.get("timeout", {})
-    read = timeout.get("read") if isinstance(timeout, dict) else None
-    return float(read) if isinstance(read, int | float) else math.inf
