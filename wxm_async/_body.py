@@ -256,7 +256,9 @@ class _Pipeline:
     def __init__(self, layers: list[_Inflate]) -> None:
         self._layers = layers
 
-    def feed(self, data: bytes) -> Iterator[bytes]:
+    def feed(self, data: bytes) -> Iterable[bytes]:
+        if not self._layers:  # no coding (most answers): the bytes as they came
+            return (data,)
         return self._through(0, (data,))
 
     def end(self) -> Iterator[bytes]:
@@ -277,6 +279,8 @@ def _pipeline(response: httpx.Response, *, what: str, request: httpx.Request | N
     Raises:
         DecodeError: A coding other than gzip, deflate and identity, or too many.
     """
+    if "content-encoding" not in response.headers:
+        return _Pipeline([])
     codings = [
         value.strip().lower()
         for value in response.headers.get_list("content-encoding", split_commas=True)
