@@ -255,6 +255,49 @@ async def test_a_whole_body_on_an_open_connection_is_read_and_the_connection_reu
     assert len(seen) == 1 + 4  # the login and three calls
 
 
+async def test_a_whole_error_body_on_an_open_connection_is_read_and_the_connection_reused() -> None:
+    """A 503's whole body ends its read at once; each retry goes on the same connection."""
+    body = b'{"message": "try later"}'
+
+    async def call(stream: SocketStream) -> None:
+        await stream.send(
+            _head(f"Content-Length: {len(body)}", status="503 Service Unavailable") + body
+        )
+
+    retries = RetryPolicy(attempts=3, wait_initial=0.01, wait_max=0.01, wait_jitter=0.0)
+    async with _server(_answering(call)) as (url, seen), _client(url, retries=retries) as client:
+        with anyio.fail_after(5), pytest.raises(APIStatusError) as caught:
+            await client.questions.active()
+    assert caught.value.status_code == 503
+    assert seen.count(b"connection") == 1
+    assert len(seen) == 1 + 4  # the login and three tries
+
+
+async def test_a_call_cancelled_mid_body_gives_its_connection_back() -> None:
+    """A caller's cancel in the middle of a trickle frees the pool's only connection."""
+    calls = 0
+
+    async def call(stream: SocketStream) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            await stream.send(_head("Content-Length: 100000") + b"[")
+            await _trickle(stream, _forever(b" "))
+        await stream.send(_head(f"Content-Length: {len(_ANSWER)}") + _ANSWER)
+
+    timeout = httpx.Timeout(5.0, read=60.0, pool=1.0)
+    limits = httpx.Limits(max_connections=1)
+    async with (
+        _server(_answering(call)) as (url, _),
+        _client(url, timeout=timeout, limits=limits) as client,
+    ):
+        with anyio.move_on_after(0.3) as cancelled:  # the caller's own deadline
+            await client.questions.active()
+        assert cancelled.cancelled_caught
+        with anyio.fail_after(5):
+            assert [q.id for q in await client.questions.active()] == ["q1"]
+
+
 # -- the timeout each call is given ---------------------------------------------------
 
 
