@@ -121,9 +121,18 @@ async def _read_known_ends(
 
     Returns whether that was the whole body; if not, the rest is the caller's to read.
     These reads wait at most httpx's read timeout each; the end of a body that has all
-    come, none (HTTP/1.1 knows the end from the length, without the network).
+    come, none (HTTP/1.1 knows the end from the length, without the network). Any other
+    body is all the caller's, its first read included: a chunked one's (Transfer-Encoding
+    beats Content-Length), whose chunk headers may trickle in a byte at a time, and an
+    HTTP/2 one's, where frames without body (PING) pass the time and a flag ends it.
     """
     length = response.headers.get("content-length")
+    if (
+        length is None
+        or "transfer-encoding" in response.headers
+        or not response.http_version.startswith("HTTP/1.")
+    ):
+        return False
     received = 0
     async for raw in raws:
         received += len(raw)
