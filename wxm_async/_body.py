@@ -70,8 +70,8 @@ async def read_capped(
         what: What the body is, for messages (``"the answer to GET /api/answers"``).
         limit_name: The option that sets ``limit``, for the message, if there is one.
         request: The request for the errors to carry (without its secrets).
-        within: The most seconds the whole body may take to arrive; by default the
-            request's read timeout (none: no bound).
+        within: The most seconds the whole body may take to arrive, never more than the
+            request's read timeout, which is the default (none: no bound).
 
     Returns:
         The decoded body.
@@ -92,7 +92,7 @@ async def read_capped(
         pipeline = _pipeline(response, what=what, request=request)
         sent = _request_of(response)
         per_read = _read_timeout(sent)
-        within = per_read if within is None else within
+        within = per_read if within is None else min(within, per_read)
         deadline = time.monotonic() + within
         # The reads httpx's transport already bounds within ``within`` (each read gets
         # ``per_read``) go without a cancel scope: one costs more than all the rest of

@@ -64,10 +64,10 @@ _MAX_REFUSALS = 1024
 async def read_small(response: httpx.Response) -> None:
     """Read an answer the auth does not need, if it is small; else close it.
 
-    Bounded in bytes (64 KiB, by its Content-Length) and in time (2 s), by the one
-    capped reader. httpx reads the answer again after the flow has sent the next
-    request: it finds the bytes read here, or none. A compressed body is dropped, never
-    inflated.
+    Bounded in bytes (64 KiB, by its Content-Length) and in time (2 s, or the read
+    timeout if shorter), by the one capped reader. httpx reads the answer again after
+    the flow has sent the next request: it finds the bytes read here, or none. A
+    compressed body is dropped, never inflated.
     """
     if was_read(response):
         return

@@ -178,3 +178,24 @@ async def test_a_response_built_by_hand_times_out_without_a_request() -> None:
     response = httpx.Response(200, stream=_Silent())
     with anyio.fail_after(10), pytest.raises(httpx.ReadTimeout, match="did not end within"):
         await read_capped(response, 1024, what="the answer", within=0.1)
+
+
+class _Trickle(httpx.AsyncByteStream):
+    """A body that comes a byte at a time, never quite stalling."""
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        while True:
+            yield b" "
+            await anyio.sleep(0.01)  # the server's pace, not a wait for the test
+
+
+async def test_a_read_timeout_shorter_than_the_deadline_asked_for_wins() -> None:
+    """``within`` (a 401's 2 s, the login's 30 s) never outlasts the request's read timeout."""
+    request = httpx.Request(
+        "GET",
+        "https://wxm.test/api/x",
+        extensions={"timeout": httpx.Timeout(5.0, read=0.1).as_dict()},
+    )
+    response = httpx.Response(200, stream=_Trickle(), request=request)
+    with anyio.fail_after(10), pytest.raises(httpx.ReadTimeout, match=r"within 0\.1 s"):
+        await read_capped(response, 1024 * 1024, what="the answer", within=30)
