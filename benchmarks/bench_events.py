@@ -46,7 +46,9 @@ from _common import (
     benchmark_parser,
     environment,
     fixed_answer,
+    markdown_table,
     progress,
+    quartiles,
     report,
     run_timed,
 )
@@ -207,19 +209,24 @@ async def measure(options: Options) -> tuple[Contest, Contest]:
 
 def table(result: Contest, target: str) -> list[str]:
     baseline = result.names[0]
-    lines = [
-        f"| Contender | {MICRO}s/request | Over {baseline} ({target}) | Rounds' ratios, quartiles |",
-        "|---|--:|--:|--:|",
-        f"| {baseline} | {statistics.median(result.times[0]) * 1e6:.1f} | 1 | |",
+    header = [
+        "Contender",
+        f"{MICRO}s/request",
+        f"Over {baseline} ({target})",
+        "Rounds' ratios, quartiles",
     ]
+    rows = [[baseline, f"{statistics.median(result.times[0]) * 1e6:.1f}", "1", ""]]
     for index, name in enumerate(result.names[1:], 1):
-        ratios = result.ratios(index)
-        q1, _, q3 = statistics.quantiles(ratios, n=4)
-        lines.append(
-            f"| {name} | {statistics.median(result.times[index]) * 1e6:.1f} "
-            f"| {statistics.median(ratios):.3f} | {q1:.3f} to {q3:.3f} |"
+        q1, median, q3 = quartiles(result.ratios(index))
+        rows.append(
+            [
+                name,
+                f"{statistics.median(result.times[index]) * 1e6:.1f}",
+                f"{median:.3f}",
+                f"{q1:.3f} to {q3:.3f}",
+            ]
         )
-    return lines
+    return markdown_table(header, "lrrr", rows)
 
 
 def render(options: Options, run: Run, auth: Contest, client: Contest) -> str:

@@ -228,7 +228,7 @@ class Recovery:
 
     def _login_started(self, url: httpx.URL, stale: CachedToken | None) -> None:
         now = self.clock()
-        if stale is not None and stale is self.store.current() and now < stale.expires_at:
+        if stale is not None and stale.still_serves(current=self.store.current(), now=now):
             # The token this request found was due, not rejected: a proactive refresh.
             self.events.emit(
                 TokenRefreshing(username=self.display_name, expires_in=stale.expires_at - now)

@@ -6,6 +6,7 @@ Small modules and functions, and imports without a circle.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -114,3 +115,39 @@ def test_no_module_imports_itself_through_others() -> None:
     }
     assert sum(map(len, graph.values())) > 100  # the graph was read
     assert circle(graph) == []
+
+
+CONTRIBUTING = PACKAGE.parent / "docs" / "contributing.md"
+#: Packages of one module per area of WXM's API: their row in the map stands for each.
+BY_AREA = {"_api", "_models"}
+
+
+def mapped_names() -> set[str]:
+    """The private names the contributing guide's map gives backticked: ``_stores``, ``_http``."""
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    names = {
+        match.group(1).removesuffix(".py").removesuffix("/")
+        for match in re.finditer(r"`(_[a-z][a-z_]*(?:\.py|/)?)`", text)
+    }
+    return names | ({"_routes_"} if "`_routes_*`" in text else set())
+
+
+def test_the_package_map_names_every_private_module() -> None:
+    """Each private module of wxm_async is named in docs/contributing.md's map of the package."""
+    named = mapped_names()
+    unnamed = [
+        name_of(path)
+        for path in modules()
+        if path.stem.startswith("_")
+        and path.stem not in {"__init__", "__main__"}
+        and path.parent.name not in BY_AREA & named
+        and path.stem not in named
+        and not (path.stem.startswith("_routes_") and "_routes_" in named)
+    ]
+    assert unnamed == []
+
+
+def test_the_package_map_names_only_modules_that_exist() -> None:
+    """Each private module or package the map names is one in wxm_async."""
+    stems = {path.stem for path in modules()} | {path.parent.name for path in modules()}
+    assert sorted(mapped_names() - stems - {"_routes_"}) == []

@@ -7,10 +7,9 @@ from attrs import frozen
 
 from .._http import Sender
 from .._models import NPSReport, ResponseFilter, Summary
+from .._models._filters import EVERY_RESPONSE
 
 __all__ = ["Analytics"]
-
-_EVERYTHING = ResponseFilter()
 
 
 @frozen
@@ -33,7 +32,7 @@ class Analytics:
             "POST",
             "/api/summary",
             Summary,
-            body=filter or _EVERYTHING,
+            body=filter or EVERY_RESPONSE,
             idempotent=True,
             timeout=timeout,
         )
@@ -52,7 +51,7 @@ class Analytics:
             "POST",
             "/api/FlashNPS",
             NPSReport,
-            body=filter or _EVERYTHING,
+            body=filter or EVERY_RESPONSE,
             idempotent=True,
             timeout=timeout,
         )

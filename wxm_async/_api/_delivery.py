@@ -24,6 +24,7 @@ from .._models import (
     ResponseFilter,
     TokenDetails,
 )
+from .._models._filters import EVERY_RESPONSE
 from .._paths import MAX_ID_LENGTH, id_list, segment
 from .._redact import redacted
 from ._merged import DEFAULT_MERGED_BATCH, MergedDataIterator
@@ -137,7 +138,7 @@ class Delivery:
         """
         ids = id_list(token_ids, "token_ids")
         check_number("batch_size", batch_size, at_least=1, whole=True)
-        where = ResponseFilter() if filter is None else filter
+        where = EVERY_RESPONSE if filter is None else filter
 
         async def fetch(batch: tuple[str, ...]) -> list[MergedDelivery]:
             return await self._sender.call(

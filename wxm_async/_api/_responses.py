@@ -12,6 +12,7 @@ from attrs import frozen
 from .._exceptions import ConfigurationError, WXMError
 from .._http import Sender
 from .._models import Answer, NewResponse, Note, ResponseFilter, ResponsePage, SurveyResponse
+from .._models._filters import EVERY_RESPONSE
 from .._pagination import PageIterator, Paging
 from .._paths import number_segment, segment
 from ._surveys import checked_answers, response_time
@@ -21,7 +22,6 @@ __all__ = ["DEFAULT_PAGE_SIZE", "Responses"]
 DEFAULT_PAGE_SIZE = 500
 """Responses per page when iterating; WXM documents no maximum."""
 
-_EVERYTHING = ResponseFilter()
 _RESPONSE_PAGING: Paging[ResponsePage, SurveyResponse] = Paging(
     items=lambda page: page.responses,
     key=lambda response: response.id,
@@ -55,7 +55,7 @@ class Responses:
             "POST",
             "/api/answers",
             builtins.list[SurveyResponse],
-            body=filter or _EVERYTHING,
+            body=filter or EVERY_RESPONSE,
             idempotent=True,
             timeout=timeout,
         )
@@ -75,7 +75,7 @@ class Responses:
             f"/api/answers/page/{number_segment(page, 'page', at_least=0)}"
             f"/{number_segment(rows, 'rows', at_least=1)}",
             ResponsePage,
-            body=filter or _EVERYTHING,
+            body=filter or EVERY_RESPONSE,
             idempotent=True,
         )
 
@@ -128,7 +128,7 @@ class Responses:
             "POST",
             "/api/answers/count",
             int,
-            body=filter or _EVERYTHING,
+            body=filter or EVERY_RESPONSE,
             idempotent=True,
             timeout=timeout,
         )

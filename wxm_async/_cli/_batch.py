@@ -21,7 +21,7 @@ import httpx
 from attrs import Factory, define, frozen
 
 from wxm_async import RequestRate, WXMAuth, WXMClient, WXMError
-from wxm_async.testing import FakeWXM, RateLimit, serve
+from wxm_async.testing import FAKE_PASSWORD, FAKE_USERNAME, FakeWXM, RateLimit, serve
 
 __all__ = [
     "DEFAULT_CALLS",
@@ -192,7 +192,7 @@ class _Batch:
 def _client(base_url: httpx.URL, concurrency: int) -> WXMClient:
     """The demo's client: paced under the fake's quota, ``concurrency`` calls at once."""
     return WXMClient(
-        auth=WXMAuth("demo", "demo-password"),
+        auth=WXMAuth(FAKE_USERNAME, FAKE_PASSWORD),
         base_url=base_url,
         max_concurrency=concurrency,
         rate_limit=RequestRate(requests=PACE, per=1.0),

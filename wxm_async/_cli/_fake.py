@@ -15,7 +15,7 @@ import anyio
 import click
 
 from wxm_async import ENV_API_KEY, ENV_BASE_URL, ENV_PASSWORD, ENV_USERNAME
-from wxm_async.testing import FakeWXM, RateLimit, serve
+from wxm_async.testing import FAKE_PASSWORD, FAKE_USERNAME, FakeWXM, RateLimit, serve
 
 from ._exit import LOCAL_EXIT_CODES, ExitCode, exit_codes_epilog
 
@@ -44,13 +44,13 @@ DEFAULT_TOKEN_LIFETIME = 43_200
 )
 @click.option(
     "--username",
-    default="demo",
+    default=FAKE_USERNAME,
     show_default=True,
     help="The account's user name.",
 )
 @click.option(
     "--password",
-    default="demo-password",
+    default=FAKE_PASSWORD,
     show_default=True,
     help="The account's password.",
 )

@@ -8,7 +8,7 @@ from typing import Any
 
 from attrs import field, frozen, validators
 
-__all__ = ["QuestionFilter", "ResponseFilter"]
+__all__ = ["EVERY_RESPONSE", "QuestionFilter", "ResponseFilter"]
 
 
 def _moment(name: str, value: object) -> datetime | None:
@@ -150,3 +150,7 @@ class ResponseFilter:
     archived: bool | None = field(default=None, validator=_optional(bool))
     with_notes: bool | None = field(default=None, validator=_optional(bool))
     questions: tuple[QuestionFilter, ...] = field(default=(), converter=_question_filters)
+
+
+EVERY_RESPONSE = ResponseFilter()
+"""The filter a call sends when its caller gives none: every response."""

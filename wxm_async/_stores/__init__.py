@@ -15,6 +15,8 @@ auth needs (``_token``, ``_protocol``, ``_memory``).
   around one login; ``Snapshot``, what a subclass reads.
 - ``_file``: ``FileTokenStore``, the lease an OS file lock.
 - ``_redis``: ``RedisTokenStore``, the lease a Redis key with a time to live.
+- ``_failures``: whether a rejected login read from the shared record is honoured
+  (forgiven, planted, over), and the fleet's count of rejections in a row, bounded.
 - ``_at_rest``: the record a shared store keeps (``AtRest``, ``StoredToken``,
   ``StoredFailure``), its versioned encoding, and a rejected login rebuilt from it.
 - ``_cipher``: Fernet encryption of that record (the ``encryption`` extra).

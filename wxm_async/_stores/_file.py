@@ -134,7 +134,7 @@ class FileTokenStore(SharedTokenStore["_FileLease"]):
     async def _acquire_lease(
         self, ready: Callable[[Snapshot], bool]
     ) -> tuple[_FileLease | None, Snapshot]:
-        lease = await anyio.to_thread.run_sync(self._open_lock)
+        lease = await anyio.to_thread.run_sync(self._open_lease)
         if not lease.try_acquire():
             try:
                 await anyio.to_thread.run_sync(lease.acquire, abandon_on_cancel=True)
@@ -221,7 +221,8 @@ class FileTokenStore(SharedTokenStore["_FileLease"]):
             if tmp is not None:
                 _unlink_quietly(tmp)
 
-    def _open_lock(self) -> _FileLease:
+    def _open_lease(self) -> _FileLease:
+        """Open the lock file whose ``flock`` is the lease, not yet acquired."""
         self._check_directory()
         try:
             fd = os.open(
