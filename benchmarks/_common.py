@@ -15,7 +15,7 @@ import statistics
 import sys
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Generator, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -159,6 +159,28 @@ def markdown_table(header: Sequence[str], align: str, rows: Iterable[Sequence[st
     marks = {"l": "---", "r": "--:"}
     lines = [f"| {' | '.join(header)} |", f"|{'|'.join(marks[a] for a in align)}|"]
     return lines + [f"| {' | '.join(row)} |" for row in rows]
+
+
+async def rotating_rounds(
+    rounds: int, contenders: Mapping[str, Callable[[], Awaitable[float]]]
+) -> dict[str, list[float]]:
+    """Run each contender once a round, in ``rounds + 1`` rounds; each one's results.
+
+    A contender runs one round's calls and returns its mean seconds per call. Which
+    goes first rotates from round to round, so that the machine's load and drift fall
+    on all alike; round 0 warms up (and logs in) and is not kept.
+    """
+    names = list(contenders)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for round_ in range(rounds + 1):
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            seconds = await contenders[name]()
+            if round_:
+                times[name].append(seconds)
+        if round_ and round_ % 10 == 0:
+            progress(f"{round_} rounds of {rounds}")
+    return times
 
 
 def quartiles(values: Sequence[float]) -> tuple[float, float, float]:

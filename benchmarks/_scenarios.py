@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 import tracemalloc
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field, replace
 
@@ -25,6 +25,7 @@ from _common import (
     ROUTE,
     USERNAME,
     progress,
+    rotating_rounds,
 )
 
 from wxm_async.testing import FakeWXM, serve
@@ -363,14 +364,18 @@ async def overhead_on(
             name: await stack.enter_async_context(contender(target, settings))
             for name, contender in contenders.items()
         }
-        order = list(gets)
-        for round_ in range(sizes.rounds + 1):  # round 0 warms up and is not kept
-            for name in order[round_ % len(order) :] + order[: round_ % len(order)]:
+
+        def timed(name: str) -> Callable[[], Awaitable[float]]:
+            async def one_round() -> float:
                 start = time.perf_counter()
                 for _ in range(sizes.round_size):
                     response = await gets[name]()
                     result.not_ok[name] += response.status_code != 200
-                if round_:
-                    seconds = (time.perf_counter() - start) / sizes.round_size
-                    result.times.setdefault(name, []).append(seconds)
+                return (time.perf_counter() - start) / sizes.round_size
+
+            return one_round
+
+        result.times.update(
+            await rotating_rounds(sizes.rounds, {name: timed(name) for name in gets})
+        )
     return result

@@ -50,6 +50,7 @@ from _common import (
     progress,
     quartiles,
     report,
+    rotating_rounds,
     run_timed,
 )
 from opentelemetry.sdk.metrics import MeterProvider
@@ -116,17 +117,18 @@ async def contest(
     size: int,
 ) -> Contest:
     """Time each contender ``size`` times per round, rotating which goes first."""
-    times: list[list[float]] = [[] for _ in runs]
-    for round_ in range(rounds + 1):  # round 0 warms up and is not kept
-        order = list(range(len(runs)))
-        shift = round_ % len(runs)
-        for index in order[shift:] + order[:shift]:
+
+    def timed(run: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[float]]:
+        async def one_round() -> float:
             start = time.perf_counter()
             for _ in range(size):
-                await runs[index]()
-            if round_:
-                times[index].append((time.perf_counter() - start) / size)
-    return Contest(names, tuple(tuple(t) for t in times))
+                await run()
+            return (time.perf_counter() - start) / size
+
+        return one_round
+
+    times = await rotating_rounds(rounds, dict(zip(names, map(timed, runs), strict=True)))
+    return Contest(names, tuple(tuple(times[name]) for name in names))
 
 
 async def warm(auth: WXMAuth) -> WXMAuth:

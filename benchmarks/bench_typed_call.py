@@ -40,9 +40,9 @@ from _common import (
     benchmark_parser,
     environment,
     markdown_table,
-    progress,
     quartiles,
     report,
+    rotating_rounds,
     run_timed,
 )
 
@@ -94,16 +94,12 @@ async def measure(options: argparse.Namespace) -> Rounds:
             response.raise_for_status()
             return response.json()
 
-        contenders = {"typed": client.questions.active, "raw": raw}
-        times: dict[str, list[float]] = {"typed": [], "raw": []}
-        order = list(contenders)
-        for round_ in range(options.rounds + 1):  # round 0 warms up (and logs in): not kept
-            for name in order if round_ % 2 else order[::-1]:
-                seconds = await per_call(contenders[name], options.calls, options.width)
-                if round_:
-                    times[name].append(seconds)
-            if round_ and round_ % 10 == 0:
-                progress(f"{round_} rounds of {options.rounds}")
+        def timed(call: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[float]]:
+            return lambda: per_call(call, options.calls, options.width)
+
+        times = await rotating_rounds(
+            options.rounds, {"typed": timed(client.questions.active), "raw": timed(raw)}
+        )
     return Rounds(times["typed"], times["raw"])
 
 
