@@ -133,3 +133,12 @@ class Chunks(httpx.AsyncByteStream):
             raise StopAsyncIteration
         self._at += self._size
         return self._data[self._at - self._size : self._at]
+
+
+class Trickle(httpx.AsyncByteStream):
+    """A body that never ends, a byte every 10 ms: each read comes in time, the whole never."""
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        while True:
+            yield b" "
+            await anyio.sleep(0.01)  # the server's pace, not a wait for the test

@@ -6,7 +6,6 @@ import functools
 import gzip
 import tracemalloc
 import zlib
-from collections.abc import AsyncIterator
 
 import anyio
 import httpx
@@ -23,7 +22,7 @@ from wxm_async import (
 from wxm_async._body import read_capped
 
 from ..conftest import PASSWORD, USERNAME
-from ..helpers import Chunks, is_login
+from ..helpers import Chunks, Trickle, is_login
 
 pytestmark = pytest.mark.anyio
 
@@ -179,19 +178,10 @@ async def test_the_client_asks_for_the_codings_it_decodes() -> None:
     assert seen[0].headers["accept-encoding"] == "gzip, deflate"
 
 
-class _Drip(httpx.AsyncByteStream):
-    """A body that never ends, a byte at a time (a hostile server's pace)."""
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        while True:
-            yield b" "
-            await anyio.sleep(0.01)
-
-
 async def test_the_capped_reader_bounds_the_whole_body_in_time() -> None:
     """read_capped(within=...): a body that trickles forever ends in httpx.ReadTimeout."""
     response = httpx.Response(
-        200, stream=_Drip(), request=httpx.Request("GET", "https://wxm.test/api/x")
+        200, stream=Trickle(), request=httpx.Request("GET", "https://wxm.test/api/x")
     )
     with anyio.fail_after(20), pytest.raises(httpx.ReadTimeout, match="did not end within"):
         await read_capped(response, 1024 * 1024, what="the answer", within=0.2)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import anyio
@@ -25,6 +24,7 @@ from wxm_async.stores import FileTokenStore
 from wxm_async.testing import FakeWXM
 
 from ..conftest import store_client
+from ..helpers import Trickle
 
 pytestmark = pytest.mark.anyio
 
@@ -48,18 +48,9 @@ async def test_json_that_would_parse_into_millions_of_objects_is_refused() -> No
             await client.questions.all()
 
 
-class _Trickle(httpx.AsyncByteStream):
-    """A body that sends a byte at a time, never quite stalling (a hostile server)."""
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        while True:
-            yield b" "
-            await anyio.sleep(0.01)  # the server's pace, not a wait for the test
-
-
 async def test_a_body_that_trickles_in_forever_times_out() -> None:
     """Each byte comes before the read timeout; the whole body gets that long, no longer."""
-    transport = httpx.MockTransport(lambda r: httpx.Response(200, stream=_Trickle()))
+    transport = httpx.MockTransport(lambda r: httpx.Response(200, stream=Trickle()))
     async with client_answering(transport, timeout=httpx.Timeout(5.0, read=0.3)) as client:
         with anyio.fail_after(20), pytest.raises(APITimeoutError):  # a guard against a hang
             await client.questions.all()
