@@ -257,7 +257,9 @@ def _json_content(body: object) -> bytes:
     """``body`` as JSON; NaN and infinities, which Python would write as no JSON has them.
 
     Raises:
-        ConfigurationError: A number in ``body`` is NaN or infinite.
+        ConfigurationError: A number in ``body`` is NaN or infinite, or a value in it
+            has no JSON form (bytes, a date without a time: a caller's argument of the
+            wrong kind).
     """
     try:
         return json.dumps(unstructure(body), allow_nan=False).encode()
@@ -265,6 +267,8 @@ def _json_content(body: object) -> bytes:
         raise ConfigurationError(
             "a number in the request's body is NaN or infinite, which JSON cannot hold"
         ) from None
+    except TypeError as exc:  # json names the type, never the value
+        raise ConfigurationError(f"a value in the request's body is not JSON: {exc}") from None
 
 
 _UNWATCHED = contextlib.nullcontext()

@@ -11,6 +11,7 @@ one converter; nothing else uses them.
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import UnionType
@@ -43,6 +44,12 @@ def _structure_str(value: object, _: object) -> str:
     raise TypeError(f"expected a string, got {json_kind(value)}")
 
 
+#: A number written as a string (``"12"``, ``"-4.5"``), as some WXM fields are: ASCII
+#: digits only (Python's ``int()`` and ``float()`` also take ``1_000`` and Arabic digits).
+_WHOLE = re.compile(r"[+-]?[0-9]+", re.ASCII)
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+
+
 def _structure_int(value: object, _: object) -> int:
     """A whole number; .NET writes ints, but a float (rounded) or digits are taken too."""
     if isinstance(value, bool):
@@ -54,7 +61,9 @@ def _structure_int(value: object, _: object) -> int:
             raise ValueError(f"expected a number, got {value}")
         return round(value)
     if isinstance(value, str):
-        return int(value.strip())  # ValueError for anything but digits
+        if not _WHOLE.fullmatch(value.strip()):
+            raise ValueError("not a whole number")  # cattrs: "... expected int"
+        return int(value)
     raise TypeError(f"expected a number, got {json_kind(value)}")
 
 
@@ -69,6 +78,10 @@ def _structure_float(value: object, _: object) -> float:
         return float(value)
     if isinstance(value, str) and value in _SPECIAL_FLOATS:
         return _SPECIAL_FLOATS[value]
+    if isinstance(value, str):
+        if not _DECIMAL.fullmatch(value.strip()):
+            raise ValueError("not a number")  # cattrs: "... expected float"
+        return float(value)
     raise TypeError(f"expected a number, got {json_kind(value)}")
 
 
@@ -207,8 +220,11 @@ def _structure_mapping_factory(tp: Any, converter: cattrs.Converter) -> Any:
 def _unstructure_datetime(value: datetime) -> str:
     """ISO 8601 in UTC, as WXM writes dates: ``2026-11-01T10:00:00.000Z``.
 
-    Milliseconds, or microseconds when the date has them.
+    Milliseconds, or microseconds when the date has them. A naive date is UTC, as
+    when one is read (``astimezone`` would take it as the machine's local time).
     """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
     try:
         value = value.astimezone(UTC)
     except OverflowError:  # year 1 or 9999 with an offset: written as it is
