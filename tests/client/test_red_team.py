@@ -21,6 +21,7 @@ from wxm_async import (
     DecodeError,
     DeliveryPlan,
     Note,
+    PaginationError,
     Question,
     QuestionSummary,
     RetryPolicy,
@@ -190,3 +191,108 @@ def test_a_decimal_number_string_that_is_not_a_number_is_refused(garbage: str) -
     """A float field's string must be a plain decimal number (or Json.NET's ``NaN``/``Infinity``)."""
     with pytest.raises(DecodeError, match="delayByHours"):
         from_wire({"id": "p", "schedule": [{"delayByHours": garbage}]}, DeliveryPlan)
+
+
+# --- hostile pagination --------------------------------------------------------------
+
+
+def _page_of(ids: list[str], **extra: Any) -> dict[str, Any]:
+    return {"responses": [{"id": i} for i in ids], **extra}
+
+
+async def _all_ids(client: WXMClient, page_size: int = 2) -> list[str]:
+    return [response.id async for response in client.responses.iterate(page_size=page_size)]
+
+
+async def test_a_server_repeating_the_same_full_page_forever_is_refused() -> None:
+    """The same full page, without ``currentPage`` or totals, raises PaginationError on the 2nd page."""
+    sent: list[httpx.Request] = []
+    async with client_on(json_answer(_page_of(["a", "b"])), sent) as client:
+        with pytest.raises(PaginationError):
+            await _all_ids(client)
+    assert len(sent) == 2
+
+
+async def test_a_page_of_null_ends_the_listing() -> None:
+    """``{"responses": null}`` (WXM's empty list) ends the iteration; a bare ``null`` page is a DecodeError."""
+    answers = iter([_page_of(["a", "b"]), {"responses": None, "totalCount": None}])
+    sent: list[httpx.Request] = []
+    async with client_on(lambda r: httpx.Response(200, json=next(answers)), sent) as client:
+        assert await _all_ids(client) == ["a", "b"]
+    sent.clear()
+    null = lambda r: httpx.Response(200, content=b"null")  # noqa: E731
+    async with client_on(null, sent) as client:
+        with pytest.raises(DecodeError, match="got null"):
+            await _all_ids(client)
+
+
+async def test_a_total_count_that_lies_low_stops_the_listing_where_it_says() -> None:
+    """A ``totalCount`` of 1 beside full pages stops after the first page: never more pages than it fills."""
+    sent: list[httpx.Request] = []
+    fresh = iter(range(10_000))
+    answer = lambda r: httpx.Response(  # noqa: E731
+        200, json=_page_of([f"r{next(fresh)}", f"r{next(fresh)}"], totalCount=1, totalPages=99)
+    )
+    async with client_on(answer, sent) as client:
+        assert await _all_ids(client) == ["r0", "r1"]
+    assert len(sent) == 1
+
+
+async def test_an_empty_page_in_the_middle_ends_the_listing() -> None:
+    """An empty page ends the iteration even if ``totalPages`` says more follow (documented)."""
+    pages = iter([_page_of(["a", "b"], totalPages=3), _page_of([], totalPages=3)])
+    sent: list[httpx.Request] = []
+    async with client_on(lambda r: httpx.Response(200, json=next(pages)), sent) as client:
+        assert await _all_ids(client) == ["a", "b"]
+    assert len(sent) == 2
+
+
+async def test_pages_that_overlap_yield_each_response_once() -> None:
+    """New responses shifting the pages (page 2 repeats page 1's last) give each id once."""
+    pages = iter([_page_of(["a", "b"]), _page_of(["b", "c"]), _page_of(["d"])])
+    sent: list[httpx.Request] = []
+    async with client_on(lambda r: httpx.Response(200, json=next(pages)), sent) as client:
+        assert await _all_ids(client) == ["a", "b", "c", "d"]
+
+
+# --- careless callers: the client's life ------------------------------------------------
+
+
+async def test_a_call_after_aclose_is_a_configuration_error_unsent() -> None:
+    """A call on a closed client raises ConfigurationError (it was httpx's bare RuntimeError)."""
+    sent: list[httpx.Request] = []
+    client = client_on(json_answer([]), sent)
+    async with client:
+        await client.questions.active()
+    sent.clear()
+    with pytest.raises(ConfigurationError, match="closed"):
+        await client.questions.active()
+    with pytest.raises(ConfigurationError, match="closed"):
+        await client.with_options(timeout=5).questions.active()
+    assert sent == []
+    await client.aclose()  # a second close is harmless
+
+
+async def test_async_with_twice_or_after_aclose_is_a_configuration_error() -> None:
+    """Entering a client a second time (nested, again, or after aclose) raises ConfigurationError."""
+    client = client_on(json_answer([]), [])
+    async with client:
+        with pytest.raises(ConfigurationError, match="opened once"):
+            async with client:
+                pass
+    with pytest.raises(ConfigurationError, match="opened once"):
+        await client.__aenter__()
+
+
+def test_a_client_used_from_a_second_event_loop_is_refused_unsent() -> None:
+    """A client first used under one event loop refuses another (asyncio, then trio) with ConfigurationError."""
+    import anyio
+
+    sent: list[httpx.Request] = []
+    client = client_on(json_answer([]), sent)
+    assert anyio.run(client.questions.active) == []
+    sent.clear()
+    for backend in ("asyncio", "trio"):
+        with pytest.raises(ConfigurationError, match="another event loop"):
+            anyio.run(client.questions.active, backend=backend)
+    assert sent == []
