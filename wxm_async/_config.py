@@ -83,7 +83,7 @@ def check_text(name: str, value: str) -> None:
     r"""Refuse a credential that is not valid Unicode text, without quoting it.
 
     Bytes that are not UTF-8 in the environment or on the command line reach Python as
-    lone surrogates (``"\\udcff"``), which no request can carry: the login would fail
+    lone surrogates (``"\udcff"``), which no request can carry: the login would fail
     with a bare ``UnicodeEncodeError`` from deep inside the auth flow.
 
     Raises:

@@ -17,10 +17,20 @@ from email.utils import parsedate_to_datetime
 from types import UnionType
 from typing import Any, get_args, get_origin
 
+import attrs
 import cattrs
 from cattrs.errors import IterableValidationError, IterableValidationNote
 
-__all__ = ["PASS_THROUGH", "STRINGS", "json_kind", "register_value_hooks"]
+from ._exceptions import ConfigurationError
+
+__all__ = [
+    "PASS_THROUGH",
+    "STRINGS",
+    "check_kinds",
+    "field_kinds",
+    "json_kind",
+    "register_value_hooks",
+]
 
 
 def json_kind(data: object) -> str:
@@ -78,9 +88,7 @@ def _structure_float(value: object, _: object) -> float:
         return float(value)
     if isinstance(value, str) and value in _SPECIAL_FLOATS:
         return _SPECIAL_FLOATS[value]
-    if isinstance(value, str):
-        if not _DECIMAL.fullmatch(value.strip()):
-            raise ValueError("not a number")  # cattrs: "... expected float"
+    if isinstance(value, str) and _DECIMAL.fullmatch(value.strip()):
         return float(value)
     raise TypeError(f"expected a number, got {json_kind(value)}")
 
@@ -278,6 +286,52 @@ PASS_THROUGH: dict[Any, type] = {
 #: Sequences of strings, and what their hook makes of a JSON list of strings: the
 #: strings, as they are, in a tuple or a list.
 STRINGS: dict[Any, type] = {tuple[str, ...]: tuple, list[str]: list}
+
+
+#: What a field of each simple type may hold when it is written: an int is no bool, and a
+#: float field takes an int. Fields of other types (models, lists) are their hooks' to check.
+_KINDS: dict[Any, tuple[type, ...]] = {
+    str: (str,),
+    int: (int,),
+    float: (int, float),
+    bool: (bool,),
+    datetime: (datetime,),
+}
+_NAMES = {str: "a string", int: "a whole number", float: "a number", bool: "True or False"}
+
+
+def field_kinds(cls: type) -> list[tuple[str, tuple[type, ...]]]:
+    """Each simple field of the attrs class ``cls``, with the types its value may have."""
+    found = []
+    for field in attrs.fields(cls):
+        tp = field.type
+        if _is_optional(tp):
+            tp = next(arg for arg in get_args(tp) if arg is not type(None))
+        if tp in _KINDS:
+            found.append((field.name, _KINDS[tp]))
+    return found
+
+
+def check_kinds(value: object, kinds: list[tuple[str, tuple[type, ...]]]) -> None:
+    """Refuse a model about to be written whose simple field holds another kind of value.
+
+    A caller's ``questionnaire=12`` or ``value=5`` would go out as a JSON number where
+    WXM binds a string (and ``valid_uses="3"`` the reverse); it is caught before sending.
+
+    Raises:
+        ConfigurationError: A field holds a value of the wrong type; the message names
+            the field and the type, never the value.
+    """
+    for name, allowed in kinds:
+        item = getattr(value, name)
+        if item is None or (
+            isinstance(item, allowed) and (bool in allowed or not isinstance(item, bool))
+        ):
+            continue
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ConfigurationError(f"{name} is NaN or infinite, which JSON cannot hold")
+        wanted = _NAMES.get(allowed[-1], "a datetime")
+        raise ConfigurationError(f"{name} must be {wanted}, not {type(item).__name__}")
 
 
 def register_value_hooks(converter: cattrs.Converter) -> None:

@@ -161,10 +161,12 @@ async def test_a_body_value_json_cannot_hold_is_a_configuration_error(bad: Any) 
     """A value JSON has no form for (bytes, a date) raises ConfigurationError, not TypeError, unsent."""
     sent: list[httpx.Request] = []
     async with client_on(json_answer({}), sent) as client:
-        with pytest.raises(ConfigurationError, match="JSON"):
+        with pytest.raises(ConfigurationError, match="value must be a string"):
             await client.account.set_user_data("k", bad)
-        with pytest.raises(ConfigurationError, match="JSON"):
+        with pytest.raises(ConfigurationError, match="channel must be a string"):
             await client.responses.add("q", [Answer(question_id="a", number=1)], channel=bad)
+        with pytest.raises(ConfigurationError, match="not JSON"):
+            await client.request("POST", "/api/UserData/k", json={"value": bad})
     assert sent == []
 
 
@@ -296,3 +298,59 @@ def test_a_client_used_from_a_second_event_loop_is_refused_unsent() -> None:
         with pytest.raises(ConfigurationError, match="another event loop"):
             anyio.run(client.questions.active, backend=backend)
     assert sent == []
+
+
+@pytest.mark.parametrize(
+    ("call", "argument"),
+    [
+        (lambda c: c.account.set_user_data("k", 5), "value"),
+        (lambda c: c.questions.by_questionnaire(12), "name"),
+        (lambda c: c.responses.add(12, [Answer(question_id="a", number=1)]), "questionnaire"),
+        (lambda c: c.responses.add("q", [Answer(question_id="a")], channel=True), "channel"),
+        (lambda c: c.responses.add("q", [Answer(question_id="a")], duration="9"), "duration"),
+        (lambda c: c.responses.add("q", [Answer(question_id="a", number="9")]), "number"),  # type: ignore[arg-type]
+        (
+            lambda c: c.survey_tokens.create(questionnaire="q", valid_till=FUTURE, valid_uses="3"),
+            "valid_uses",
+        ),
+        (
+            lambda c: c.survey_tokens.create(questionnaire="q", valid_till=FUTURE, valid_uses=True),
+            "valid_uses",
+        ),
+        (lambda c: c.survey_tokens.create(questionnaire="q", valid_till=FUTURE, note=7), "note"),
+    ],
+)
+async def test_a_body_field_of_the_wrong_kind_is_refused_unsent(
+    call: Callable[[WXMClient], Any], argument: str
+) -> None:
+    """A number where WXM wants a string (or the reverse) raises ConfigurationError naming it, unsent."""
+    sent: list[httpx.Request] = []
+    async with client_on(json_answer({"id": "x"}), sent) as client:
+        with pytest.raises(ConfigurationError, match=rf"\b{argument} must be"):
+            await call(client)
+    assert sent == []
+
+
+# --- real WXM: a bare null for an empty list ---------------------------------------------
+
+
+async def test_every_listing_reads_a_bare_null_as_empty() -> None:
+    """Newtonsoft writes an unset list as ``null``: every method returning a list returns ``[]``."""
+    null = lambda r: httpx.Response(200, content=b"null")  # noqa: E731
+    async with client_on(null, []) as client:
+        for call in (
+            client.questions.active,
+            client.questions.all,
+            client.questions.questionnaires,
+            client.responses.list,
+            client.survey_tokens.list,
+            client.delivery.plans,
+            client.delivery.dispatches,
+            client.delivery.templates,
+            client.account.sub_users,
+        ):
+            assert await call() == []
+        assert await client.questions.by_questionnaire("q") == []
+        assert await client.survey_tokens.search(questionnaire="q") == []
+        assert await client.delivery.events("t") == []
+        assert [r async for r in client.delivery.merged_data(["t"])] == []
