@@ -6,6 +6,7 @@ that an attack tried and the library held; the report lists which is which.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -25,8 +26,10 @@ from wxm_async import (
     Question,
     QuestionSummary,
     RetryPolicy,
+    SurveyResponse,
     WXMBearerAuth,
     WXMClient,
+    WXMError,
     from_wire,
     to_wire,
 )
@@ -354,3 +357,76 @@ async def test_every_listing_reads_a_bare_null_as_empty() -> None:
         assert await client.survey_tokens.search(questionnaire="q") == []
         assert await client.delivery.events("t") == []
         assert [r async for r in client.delivery.merged_data(["t"])] == []
+
+
+# --- a hostile WXM: whatever it answers, a library error or a value -----------------------
+
+HOSTILE_BODIES = [
+    b"null",
+    b"[]",
+    b"{}",
+    b'"x"',
+    b"12",
+    b'"12"',
+    b"True",
+    b"[null]",
+    b"[{}]",
+    b'[{"id": null}]',
+    b'[{"id": 12, "user": 5}]',
+    b'{"id": 12}',
+    b"[[[[]]]]",
+    b"1" + b"0" * 5000,
+    b"1e999",
+    b"NaN",
+    b"",
+    b"\xef\xbb\xbf[]",
+    b'"\xff"',
+    b"[" * 100_000 + b"]" * 100_000,
+    b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
+    b'{"responses": [{"id": "a", "responseDateTime": "0001-01-01T00:00:00+14:00"}]}',
+    b'{"responses": [{"id": "a", "responseDateTime": "9999-12-31T23:59:59.9999999-14:00"}]}',
+    b'{"id": "p", "schedule": [{"delayByHours": "1e999"}], "lastRun": "Mon, 01 Jan 99999 00:00:00 GMT"}',
+    b'{"summary": [{"ratingTrend": {"0001-01-01T00:00:00": 1, "x": 2}}], "netPromoter": []}',
+]
+
+
+def _every_method(client: WXMClient) -> list[Callable[[], Any]]:
+    """Every public method of every namespace, with arguments that are all right."""
+
+    async def drain(iterator: Any) -> None:
+        async for _ in iterator:
+            pass
+
+    a = [Answer(question_id="a", number=1)]
+    t, r, d, s = client.survey_tokens, client.responses, client.delivery, client.account
+    return [
+        client.questions.active, client.questions.all, client.questions.questionnaires,
+        lambda: client.questions.by_questionnaire("q"),
+        r.list, lambda: r.page(0), r.count, lambda: r.get("r1"), lambda: r.add_note("r1", "x"),
+        lambda: r.add("q", a), lambda: drain(r.iterate()),
+        lambda: r.update_many([SurveyResponse(id="r1")]),
+        lambda: t.create(questionnaire="q", valid_till=FUTURE), t.list, lambda: t.get("t"),
+        lambda: t.delete("t"), lambda: t.delete_many(["t"]), lambda: t.search(questionnaire="q"),
+        lambda: t.page(0), lambda: t.qr("t"),
+        lambda: t.bulk_for_dispatch("d", [a], uuid_question_id="u", batch_question_id="b"),
+        d.plans, lambda: d.plan("p"), d.dispatches, lambda: d.dispatch("p"), d.templates,
+        lambda: d.events("t"), lambda: drain(d.merged_data(["t"])),
+        lambda: d.request_invitation(questionnaire="q", valid_till=FUTURE, email="a@b.c"),
+        client.analytics.summary, client.analytics.nps,
+        s.settings, s.profile, s.sub_users, s.sub_users_page, lambda: drain(s.iterate_sub_users()),
+        s.api_key, s.generate_api_key, lambda: s.user_data("k"), lambda: s.set_user_data("k", "v"),
+        s.logout, lambda: client.surveys.get("t"), lambda: client.surveys.submit("t", a),
+        lambda: client.surveys.save_partial("p", a),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("body", HOSTILE_BODIES, ids=lambda b: repr(b[:24]))
+async def test_every_method_meets_a_hostile_answer_with_a_library_error(body: bytes) -> None:
+    """Whatever a 200 carries, every method returns or raises a WXMError, never TypeError/KeyError/RecursionError."""
+    answer = lambda r: httpx.Response(  # noqa: E731
+        200, content=body, headers={"content-type": "application/json"}
+    )
+    async with client_on(answer, []) as client:
+        for call in _every_method(client):
+            with contextlib.suppress(WXMError):
+                await call()
