@@ -430,3 +430,26 @@ async def test_every_method_meets_a_hostile_answer_with_a_library_error(body: by
         for call in _every_method(client):
             with contextlib.suppress(WXMError):
                 await call()
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/a\ud800", None),
+        ("/api/x", {"a": "b\ud800"}),
+        ("/api/x", {"a\ud800": "b"}),
+        (b"/api/x", None),
+        (None, None),
+    ],
+)
+async def test_a_raw_call_with_a_path_or_query_that_is_not_text_is_refused_unsent(
+    path: Any, params: Any
+) -> None:
+    """``client.request`` with bytes, None or lone surrogates raises ConfigurationError, not TypeError/UnicodeEncodeError."""
+    sent: list[httpx.Request] = []
+    async with client_on(json_answer(1), sent) as client:
+        with pytest.raises(ConfigurationError, match=r"path|query"):
+            await client.request("GET", path, params=params)
+        with pytest.raises(ConfigurationError, match=r"path|query"):
+            await client.request_raw("GET", path, params=params)
+    assert sent == []
