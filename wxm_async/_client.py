@@ -352,7 +352,7 @@ class WXMClient:
 
     async def __aenter__(self) -> Self:
         if self._owns_http:
-            await self._http.__aenter__()
+            await self._sender.open()  # once: a ConfigurationError, not httpx's RuntimeError
         return self
 
     async def __aexit__(

@@ -26,6 +26,7 @@ __all__ = [
     "check_client_options",
     "check_kind",
     "check_number",
+    "check_text",
     "check_timeout",
     "credentials_from_env",
     "number",
@@ -73,7 +74,27 @@ def credentials_from_env(environ: Mapping[str, str]) -> tuple[str, str]:
         raise ConfigurationError(
             f"set the environment variable {' and '.join(missing)} to log in to WXM"
         )
+    check_text(ENV_USERNAME, username)
+    check_text(f"{ENV_API_KEY} (or {ENV_PASSWORD})", secret)
     return username, secret
+
+
+def check_text(name: str, value: str) -> None:
+    r"""Refuse a credential that is not valid Unicode text, without quoting it.
+
+    Bytes that are not UTF-8 in the environment or on the command line reach Python as
+    lone surrogates (``"\udcff"``), which no request can carry: the login would fail
+    with a bare ``UnicodeEncodeError`` from deep inside the auth flow.
+
+    Raises:
+        ConfigurationError: ``value`` cannot be encoded as UTF-8; the message names ``name``.
+    """
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise ConfigurationError(
+            f"{name} is not valid UTF-8 text (check the locale, or how it was set)"
+        ) from None
 
 
 def token_key_from_env(environ: Mapping[str, str]) -> str | None:

@@ -28,7 +28,7 @@ from . import _models as m
 from ._body import json_body
 from ._exceptions import DecodeError
 from ._fast_structure import fast_structure
-from ._wire_values import json_kind, register_value_hooks
+from ._wire_values import check_kinds, field_kinds, json_kind, register_value_hooks
 
 __all__ = [
     "decode",
@@ -177,9 +177,24 @@ def _structure_factory(cls: type) -> Any:
     return fast_structure(cls, names, structure, _converter)
 
 
+#: The models of the API, whose fields a caller's arguments fill.
+_MODELS = frozenset(getattr(m, name) for name in m.__all__)
+
+
 def _unstructure_factory(cls: type) -> Any:
     # Unset fields (``None``, empty) are left out: WXM reads a missing key as "any".
-    return make_dict_unstructure_fn(cls, _converter, _cattrs_omit_if_default=True, **_renamed(cls))
+    generated: Callable[[Any], Any] = make_dict_unstructure_fn(
+        cls, _converter, _cattrs_omit_if_default=True, **_renamed(cls)
+    )
+    if cls not in _MODELS:  # the stores' records are checked where they are made
+        return generated
+    kinds = field_kinds(cls)
+
+    def unstructure(value: Any) -> Any:
+        check_kinds(value, kinds)  # a caller's argument, before it is sent as WXM's JSON
+        return generated(value)
+
+    return unstructure
 
 
 _converter.register_structure_hook_factory(attrs.has, _structure_factory)

@@ -31,6 +31,7 @@ from ._exceptions import (
     WXMError,
     error_for_status,
 )
+from ._lifecycle import LoopBinding, open_once
 from ._login import is_login
 from ._rate import Pacer
 from ._redact import mask_echoed_secrets, redacted, without_query
@@ -60,6 +61,7 @@ class Sender:
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES
     rate: Pacer | None = None  # WXMClient(rate_limit=...): paces every attempt
     events: Emitter = field(factory=Emitter)  # WXMClient(on_event=...)
+    loop: LoopBinding = field(factory=LoopBinding)  # shared by derived senders
 
     def derived(
         self,
@@ -79,6 +81,14 @@ class Sender:
             if max_concurrency is None
             else anyio.CapacityLimiter(max_concurrency),
         )
+
+    async def open(self) -> None:
+        """Open the httpx client, for ``async with``: once, and never after it closed.
+
+        Raises:
+            ConfigurationError: It was opened or closed before.
+        """
+        await open_once(self.http)
 
     async def call(
         self,
@@ -139,10 +149,12 @@ class Sender:
             APIStatusError: WXM answered with an error status (the subclass for it).
             APIConnectionError: No answer, after the retries.
             ResponseTooLargeError: The answer is larger than ``max_answer_bytes``.
-            ConfigurationError: ``timeout`` is not a positive finite number, or a
-                number in ``body`` is NaN or infinite.
+            ConfigurationError: ``timeout`` is not a positive finite number, a
+                number in ``body`` is NaN or infinite, the client is closed, or this
+                is not the event loop that first used it.
         """
         check_timeout("timeout", timeout)
+        self.loop.check(self.http)
         content = None if body is None else _json_content(body)
         call = (
             CallWatch(self.events, self.http.base_url, self.clock, method, path)
@@ -257,7 +269,9 @@ def _json_content(body: object) -> bytes:
     """``body`` as JSON; NaN and infinities, which Python would write as no JSON has them.
 
     Raises:
-        ConfigurationError: A number in ``body`` is NaN or infinite.
+        ConfigurationError: A number in ``body`` is NaN or infinite, or a value in it
+            has no JSON form (bytes, a date without a time: a caller's argument of the
+            wrong kind).
     """
     try:
         return json.dumps(unstructure(body), allow_nan=False).encode()
@@ -265,6 +279,8 @@ def _json_content(body: object) -> bytes:
         raise ConfigurationError(
             "a number in the request's body is NaN or infinite, which JSON cannot hold"
         ) from None
+    except TypeError as exc:  # json names the type, never the value
+        raise ConfigurationError(f"a value in the request's body is not JSON: {exc}") from None
 
 
 _UNWATCHED = contextlib.nullcontext()

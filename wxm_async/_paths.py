@@ -111,11 +111,14 @@ def caller_path(path: str, params: QueryParams | None = None) -> str:
     slashes).
 
     Raises:
-        ConfigurationError: ``path`` is empty, not a URL, or leaves the base URL.
+        ConfigurationError: ``path`` is not a string, is empty, not a URL, or leaves the
+            base URL; or ``params`` are not valid text.
     """
+    if not isinstance(path, str):
+        raise ConfigurationError(f"the path must be a string, not {type(path).__name__}")
     try:
         url = httpx.URL(path)
-    except httpx.InvalidURL:
+    except (httpx.InvalidURL, UnicodeEncodeError):  # a lone surrogate is no URL
         raise ConfigurationError("the path is not a valid URL path") from None
     segments = url.path.replace("\\", "/").split("/")  # url.path is percent-decoded
     if not path or url.is_absolute_url or url.host or path.startswith("//"):
@@ -123,5 +126,8 @@ def caller_path(path: str, params: QueryParams | None = None) -> str:
     if any(part in (".", "..") for part in segments):
         raise ConfigurationError("a path must not contain '.' or '..' segments")
     if params:
-        url = url.copy_merge_params(httpx.QueryParams(params))
+        try:
+            url = url.copy_merge_params(httpx.QueryParams(params))
+        except (UnicodeEncodeError, TypeError):  # not text, or not valid Unicode
+            raise ConfigurationError("the query parameters are not valid text") from None
     return str(url.copy_with(fragment=None))

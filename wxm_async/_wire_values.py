@@ -11,15 +11,26 @@ one converter; nothing else uses them.
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import UnionType
 from typing import Any, get_args, get_origin
 
+import attrs
 import cattrs
 from cattrs.errors import IterableValidationError, IterableValidationNote
 
-__all__ = ["PASS_THROUGH", "STRINGS", "json_kind", "register_value_hooks"]
+from ._exceptions import ConfigurationError
+
+__all__ = [
+    "PASS_THROUGH",
+    "STRINGS",
+    "check_kinds",
+    "field_kinds",
+    "json_kind",
+    "register_value_hooks",
+]
 
 
 def json_kind(data: object) -> str:
@@ -43,6 +54,12 @@ def _structure_str(value: object, _: object) -> str:
     raise TypeError(f"expected a string, got {json_kind(value)}")
 
 
+#: A number written as a string (``"12"``, ``"-4.5"``), as some WXM fields are: ASCII
+#: digits only (Python's ``int()`` and ``float()`` also take ``1_000`` and Arabic digits).
+_WHOLE = re.compile(r"[+-]?[0-9]+", re.ASCII)
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+
+
 def _structure_int(value: object, _: object) -> int:
     """A whole number; .NET writes ints, but a float (rounded) or digits are taken too."""
     if isinstance(value, bool):
@@ -54,7 +71,9 @@ def _structure_int(value: object, _: object) -> int:
             raise ValueError(f"expected a number, got {value}")
         return round(value)
     if isinstance(value, str):
-        return int(value.strip())  # ValueError for anything but digits
+        if not _WHOLE.fullmatch(value.strip()):
+            raise ValueError("not a whole number")  # cattrs: "... expected int"
+        return int(value)
     raise TypeError(f"expected a number, got {json_kind(value)}")
 
 
@@ -69,6 +88,8 @@ def _structure_float(value: object, _: object) -> float:
         return float(value)
     if isinstance(value, str) and value in _SPECIAL_FLOATS:
         return _SPECIAL_FLOATS[value]
+    if isinstance(value, str) and _DECIMAL.fullmatch(value.strip()):
+        return float(value)
     raise TypeError(f"expected a number, got {json_kind(value)}")
 
 
@@ -207,8 +228,11 @@ def _structure_mapping_factory(tp: Any, converter: cattrs.Converter) -> Any:
 def _unstructure_datetime(value: datetime) -> str:
     """ISO 8601 in UTC, as WXM writes dates: ``2026-11-01T10:00:00.000Z``.
 
-    Milliseconds, or microseconds when the date has them.
+    Milliseconds, or microseconds when the date has them. A naive date is UTC, as
+    when one is read (``astimezone`` would take it as the machine's local time).
     """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
     try:
         value = value.astimezone(UTC)
     except OverflowError:  # year 1 or 9999 with an offset: written as it is
@@ -262,6 +286,52 @@ PASS_THROUGH: dict[Any, type] = {
 #: Sequences of strings, and what their hook makes of a JSON list of strings: the
 #: strings, as they are, in a tuple or a list.
 STRINGS: dict[Any, type] = {tuple[str, ...]: tuple, list[str]: list}
+
+
+#: What a field of each simple type may hold when it is written: an int is no bool, and a
+#: float field takes an int. Fields of other types (models, lists) are their hooks' to check.
+_KINDS: dict[Any, tuple[type, ...]] = {
+    str: (str,),
+    int: (int,),
+    float: (int, float),
+    bool: (bool,),
+    datetime: (datetime,),
+}
+_NAMES = {str: "a string", int: "a whole number", float: "a number", bool: "True or False"}
+
+
+def field_kinds(cls: type) -> list[tuple[str, tuple[type, ...]]]:
+    """Each simple field of the attrs class ``cls``, with the types its value may have."""
+    found = []
+    for field in attrs.fields(cls):
+        tp = field.type
+        if _is_optional(tp):
+            tp = next(arg for arg in get_args(tp) if arg is not type(None))
+        if tp in _KINDS:
+            found.append((field.name, _KINDS[tp]))
+    return found
+
+
+def check_kinds(value: object, kinds: list[tuple[str, tuple[type, ...]]]) -> None:
+    """Refuse a model about to be written whose simple field holds another kind of value.
+
+    A caller's ``questionnaire=12`` or ``value=5`` would go out as a JSON number where
+    WXM binds a string (and ``valid_uses="3"`` the reverse); it is caught before sending.
+
+    Raises:
+        ConfigurationError: A field holds a value of the wrong type; the message names
+            the field and the type, never the value.
+    """
+    for name, allowed in kinds:
+        item = getattr(value, name)
+        if item is None or (
+            isinstance(item, allowed) and (bool in allowed or not isinstance(item, bool))
+        ):
+            continue
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ConfigurationError(f"{name} is NaN or infinite, which JSON cannot hold")
+        wanted = _NAMES.get(allowed[-1], "a datetime")
+        raise ConfigurationError(f"{name} must be {wanted}, not {type(item).__name__}")
 
 
 def register_value_hooks(converter: cattrs.Converter) -> None:

@@ -7,7 +7,7 @@ from attrs import frozen
 
 from .._http import Sender
 from .._models import NPSReport, ResponseFilter, Summary
-from .._models._filters import EVERY_RESPONSE
+from .._models._filters import response_filter
 
 __all__ = ["Analytics"]
 
@@ -32,7 +32,7 @@ class Analytics:
             "POST",
             "/api/summary",
             Summary,
-            body=filter or EVERY_RESPONSE,
+            body=response_filter(filter),
             idempotent=True,
             timeout=timeout,
         )
@@ -51,7 +51,7 @@ class Analytics:
             "POST",
             "/api/FlashNPS",
             NPSReport,
-            body=filter or EVERY_RESPONSE,
+            body=response_filter(filter),
             idempotent=True,
             timeout=timeout,
         )

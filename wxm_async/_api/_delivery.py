@@ -24,10 +24,11 @@ from .._models import (
     ResponseFilter,
     TokenDetails,
 )
-from .._models._filters import EVERY_RESPONSE
+from .._models._filters import response_filter
 from .._paths import MAX_ID_LENGTH, id_list, segment
 from .._redact import redacted
 from ._merged import DEFAULT_MERGED_BATCH, MergedDataIterator
+from ._surveys import checked_answers
 
 __all__ = ["Delivery"]
 
@@ -134,11 +135,12 @@ class Delivery:
 
         Raises:
             ConfigurationError: A token id is not a usable id, or ``token_ids`` is one
-                string, or ``batch_size`` is not a whole number of at least 1.
+                string, or ``batch_size`` is not a whole number of at least 1, or
+                ``filter`` is not a ``ResponseFilter``.
         """
         ids = id_list(token_ids, "token_ids")
         check_number("batch_size", batch_size, at_least=1, whole=True)
-        where = EVERY_RESPONSE if filter is None else filter
+        where = response_filter(filter)
 
         async def fetch(batch: tuple[str, ...]) -> list[MergedDelivery]:
             return await self._sender.call(
@@ -227,7 +229,7 @@ class Delivery:
                 questionnaire=questionnaire,
                 valid_till=valid_till,
                 valid_uses=valid_uses,
-                prefill=tuple(prefill),
+                prefill=checked_answers(prefill, "prefill"),
                 note=note,
                 preferred_language=preferred_language,
             ),

@@ -12,7 +12,7 @@ from attrs import frozen
 from .._exceptions import ConfigurationError, WXMError
 from .._http import Sender
 from .._models import Answer, NewResponse, Note, ResponseFilter, ResponsePage, SurveyResponse
-from .._models._filters import EVERY_RESPONSE
+from .._models._filters import response_filter
 from .._pagination import PageIterator, Paging
 from .._paths import number_segment, segment
 from ._surveys import checked_answers, response_time
@@ -55,7 +55,7 @@ class Responses:
             "POST",
             "/api/answers",
             builtins.list[SurveyResponse],
-            body=filter or EVERY_RESPONSE,
+            body=response_filter(filter),
             idempotent=True,
             timeout=timeout,
         )
@@ -75,7 +75,7 @@ class Responses:
             f"/api/answers/page/{number_segment(page, 'page', at_least=0)}"
             f"/{number_segment(rows, 'rows', at_least=1)}",
             ResponsePage,
-            body=filter or EVERY_RESPONSE,
+            body=response_filter(filter),
             idempotent=True,
         )
 
@@ -101,11 +101,13 @@ class Responses:
             page_size: Responses per page.
 
         Raises:
+            ConfigurationError: ``filter`` is not a ``ResponseFilter`` (at once).
             PaginationError: WXM answered the same page twice in a row.
         """
+        chosen = response_filter(filter)
 
         async def fetch(page: int) -> ResponsePage:
-            return await self.page(page, rows=page_size, filter=filter)
+            return await self.page(page, rows=page_size, filter=chosen)
 
         return PageIterator(
             fetch,
@@ -128,7 +130,7 @@ class Responses:
             "POST",
             "/api/answers/count",
             int,
-            body=filter or EVERY_RESPONSE,
+            body=response_filter(filter),
             idempotent=True,
             timeout=timeout,
         )
@@ -156,12 +158,18 @@ class Responses:
         Args:
             response_id: The response to annotate.
             text: The note.
-            note_time: When the note was written; default: WXM's clock.
+            note_time: When the note was written (naive is UTC); default: WXM's clock.
+
+        Raises:
+            ConfigurationError: ``note_time`` is not a datetime.
         """
         await self._sender.send(
             "POST",
             f"/api/Answers/Note/{segment(response_id, 'response_id')}",
-            body=Note(text=text, note_time=note_time),
+            body=Note(
+                text=text,
+                note_time=None if note_time is None else response_time(note_time, "note_time"),
+            ),
             idempotent=False,
         )
 
@@ -247,6 +255,12 @@ class Responses:
                 or two have the same id.
             WXMError: WXM did not answer ``true``.
         """
+        if isinstance(responses, str | bytes | SurveyResponse) or not isinstance(
+            responses, Iterable
+        ):
+            raise ConfigurationError(
+                f"update_many() takes SurveyResponse items, not {type(responses).__name__}"
+            )
         body: dict[str, SurveyResponse] = {}
         for response in responses:
             if not isinstance(response, SurveyResponse):

@@ -20,6 +20,7 @@ from .._models import (
 )
 from .._paths import id_list, number_segment, segment
 from . import _token_files
+from ._surveys import checked_answers
 
 __all__ = ["SurveyTokens"]
 
@@ -70,7 +71,7 @@ class SurveyTokens:
             questionnaire=questionnaire,
             valid_till=valid_till,
             valid_uses=valid_uses,
-            prefill=tuple(prefill),
+            prefill=checked_answers(prefill, "prefill"),
             note=note,
             preferred_language=preferred_language,
         )
@@ -101,7 +102,7 @@ class SurveyTokens:
         """
         body = DispatchTokensRequest(
             dispatch_id=dispatch_id,
-            prefills=tuple(tuple(row) for row in prefills),
+            prefills=_checked_prefills(prefills),
             uuid_question_id=uuid_question_id,
             batch_question_id=batch_question_id,
         )
@@ -338,3 +339,14 @@ class SurveyTokens:
             valid_uses=valid_uses,
             delivery_plan_id=delivery_plan_id,
         )
+
+
+def _checked_prefills(prefills: Iterable[Sequence[Answer]]) -> tuple[tuple[Answer, ...], ...]:
+    """The caller's rows of prefills, each a list of ``Answer``, read once.
+
+    Raises:
+        ConfigurationError: ``prefills`` is not a list of lists of ``Answer``.
+    """
+    if isinstance(prefills, str | bytes | Answer) or not isinstance(prefills, Iterable):
+        raise ConfigurationError("prefills must be a list of lists of Answer")
+    return tuple(checked_answers(row, "each of prefills") for row in prefills)

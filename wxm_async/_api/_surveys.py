@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from attrs import frozen
@@ -169,25 +169,30 @@ def _partial_path(
     return path
 
 
-def response_time(value: datetime | None) -> datetime:
-    """When a response was given: ``value`` (a naive one is UTC), or now.
+def response_time(value: datetime | None, name: str = "response_date_time") -> datetime:
+    """When a response (or a note) was given: ``value`` (a naive one is UTC), or now.
 
     Raises:
         ConfigurationError: ``value`` is not a datetime.
     """
     when = datetime.now(UTC) if value is None else value
     if not isinstance(when, datetime):
-        raise ConfigurationError(
-            f"response_date_time must be a datetime, not {type(when).__name__}"
-        )
-    # WXM writes naive dates as UTC; the converter would take a naive one as local time.
+        raise ConfigurationError(f"{name} must be a datetime, not {type(when).__name__}")
+    # WXM writes naive dates as UTC, and so does the converter.
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
-def checked_answers(answers: Sequence[Answer]) -> tuple[Answer, ...]:
-    """The caller's answers, checked: a string or a lone ``Answer`` is not a sequence of them."""
-    if isinstance(answers, str | bytes | Answer) or not isinstance(answers, Sequence):
-        raise ConfigurationError("answers must be a list of Answer")
-    if not all(isinstance(answer, Answer) for answer in answers):
-        raise ConfigurationError("answers must be a list of Answer")
-    return tuple(answers)
+def checked_answers(answers: Iterable[Answer], name: str = "answers") -> tuple[Answer, ...]:
+    """The caller's answers, checked: a string, a mapping or a lone ``Answer`` is not a list of them.
+
+    Any iterable (a generator too) is read once.
+
+    Raises:
+        ConfigurationError: ``answers`` is not an iterable of ``Answer``.
+    """
+    if isinstance(answers, str | bytes | Answer | Mapping) or not isinstance(answers, Iterable):
+        raise ConfigurationError(f"{name} must be a list of Answer")
+    found = tuple(answers)
+    if not all(isinstance(answer, Answer) for answer in found):
+        raise ConfigurationError(f"{name} must be a list of Answer")
+    return found

@@ -8,7 +8,9 @@ from typing import Any
 
 from attrs import field, frozen, validators
 
-__all__ = ["EVERY_RESPONSE", "QuestionFilter", "ResponseFilter"]
+from .._config import check_kind
+
+__all__ = ["EVERY_RESPONSE", "QuestionFilter", "ResponseFilter", "response_filter"]
 
 
 def _moment(name: str, value: object) -> datetime | None:
@@ -154,3 +156,16 @@ class ResponseFilter:
 
 EVERY_RESPONSE = ResponseFilter()
 """The filter a call sends when its caller gives none: every response."""
+
+
+def response_filter(value: ResponseFilter | None) -> ResponseFilter:
+    """The filter a call sends: the caller's, or ``EVERY_RESPONSE`` for ``None``.
+
+    Anything else (a questionnaire's name, a dict) is refused before it is sent: WXM
+    would not bind it, and a filter it cannot read is every response.
+
+    Raises:
+        ConfigurationError: ``value`` is neither ``None`` nor a ``ResponseFilter``.
+    """
+    check_kind("filter", value, ResponseFilter, "ResponseFilter(questionnaires=['Survey'])")
+    return EVERY_RESPONSE if value is None else value
