@@ -1,0 +1,266 @@
+"""An outside red team's attacks on ``WXMAuth``, through its public API and documentation."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+import anyio
+import anyio.lowlevel
+import httpx
+import pytest
+
+from wxm_async import AuthenticationError, RetryPolicy, WXMAuth, WXMClient, WXMError
+from wxm_async.events import Event
+
+from ..conftest import ManualClock
+from ..helpers import is_login, is_probe, token_answer
+from .test_hostile_servers import assert_no_secret
+
+pytestmark = pytest.mark.anyio
+
+BASE = "https://wxm.test"
+TOKEN = "tok-RED-TEAM-4f2a9c"
+TRICKY = 'p@ss w0rd!&=+%"\\é'  # every character a form or JSON encodes differently
+CODE = "918273"
+
+
+async def _failure(
+    handler: Any, through: str, *, password: str = TRICKY, username: str = f"u#{CODE}"
+) -> tuple[BaseException, list[Event]]:
+    """What a caller catches from one call, through plain httpx or WXMClient."""
+    events: list[Event] = []
+    auth = WXMAuth(username, password, on_event=events.append)
+    transport = httpx.MockTransport(handler)
+    if through == "httpx":
+        async with httpx.AsyncClient(transport=transport, auth=auth) as http:
+            with pytest.raises((WXMError, httpx.HTTPError)) as info:
+                await http.get(f"{BASE}/api/Profile")
+    else:
+        async with WXMClient(
+            auth=auth, base_url=BASE, transport=transport, retries=RetryPolicy.off()
+        ) as client:
+            with pytest.raises(WXMError) as info:
+                await client.account.profile()
+    return info.value, events
+
+
+def _refused_answer(kind: str) -> httpx.Response:
+    """A login answer that holds a working-looking token but is refused for another field."""
+    if kind == "token-type":
+        return httpx.Response(200, json=token_answer(TOKEN, token_type="mac"))
+    if kind == "nan-lifetime":
+        text = json.dumps(token_answer(TOKEN)).replace("43199", "NaN")
+        return httpx.Response(200, content=text.encode())
+    if kind == "huge":
+        return httpx.Response(200, json=token_answer(TOKEN, padding="x" * 70_000))
+    if kind == "not-an-object":
+        return httpx.Response(200, json=[token_answer(TOKEN)])
+    return httpx.Response(200, json=token_answer(TOKEN, expires_in={"seconds": 1}))
+
+
+@pytest.mark.parametrize("kind", ["token-type", "nan-lifetime", "huge", "not-an-object", "other"])
+@pytest.mark.parametrize("through", ["httpx", "client"])
+async def test_a_refused_login_answer_quotes_not_the_token_it_held(
+    kind: str, through: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A login answer refused for any field never carries its access token to the caller."""
+    caplog.set_level(logging.DEBUG)
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        return _refused_answer(kind) if is_login(request) else httpx.Response(200, json={})
+
+    error, events = await _failure(handle, through)
+    assert_no_secret(error, caplog, TOKEN, TRICKY, CODE, events=events)
+
+
+def _echo(encoding: str, body: bytes) -> httpx.Response:
+    """A gateway quoting back the login form it refused, in one of several encodings."""
+    text = body.decode()
+    if encoding == "form-text":
+        return httpx.Response(400, text=f"Bad request: {text}")
+    if encoding == "form-json":
+        return httpx.Response(400, json={"error": "invalid_grant", "error_description": text})
+    if encoding == "decoded-json":
+        fields = dict(httpx.QueryParams(text))
+        return httpx.Response(400, json={"error": "invalid_grant", "error_description": fields})
+    if encoding == "escaped-text":  # JSON text kept as text: quotes and backslashes escaped
+        fields = dict(httpx.QueryParams(text))
+        return httpx.Response(502, text=json.dumps(fields))
+    return httpx.Response(503, text=f"upstream refused {text}")
+
+
+@pytest.mark.parametrize(
+    "encoding", ["form-text", "form-json", "decoded-json", "escaped-text", "form-5xx"]
+)
+@pytest.mark.parametrize("through", ["httpx", "client"])
+async def test_an_echoed_login_form_is_masked_in_every_encoding(
+    encoding: str, through: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A server quoting the login form back, encoded or not, leaks neither password nor code."""
+    caplog.set_level(logging.DEBUG)
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if is_login(request):
+            return _echo(encoding, await request.aread())
+        return httpx.Response(200, json={})
+
+    error, events = await _failure(handle, through)
+    variants = {
+        TRICKY,
+        quote_plus(TRICKY),
+        quote(TRICKY, safe=""),
+        json.dumps(TRICKY)[1:-1],
+        json.dumps(TRICKY, ensure_ascii=False)[1:-1],
+    }
+    assert_no_secret(error, caplog, CODE, *variants, events=events)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(400, text="Bad Request"),
+        httpx.Response(400),
+        httpx.Response(400, json={"error": "invalid_client"}),
+        httpx.Response(400, json={"Message": "The request is invalid."}),
+        httpx.Response(401),
+        httpx.Response(401, text="<html>Unauthorized</html>"),
+    ],
+    ids=["400-text", "400-empty", "400-invalid-client", "400-aspnet", "401-empty", "401-html"],
+)
+async def test_a_rejection_of_any_shape_costs_one_login_attempt(answer: httpx.Response) -> None:
+    """A login refused with 400 or 401, whatever its body, is not retried by every request."""
+    logins = 0
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal logins
+        if is_login(request):
+            logins += 1
+            return httpx.Response(answer.status_code, content=answer.content)
+        return httpx.Response(200, json={})
+
+    auth = WXMAuth("u", "wrong")
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handle), auth=auth) as http:
+        for _ in range(10):
+            with pytest.raises(WXMError):
+                await http.get(f"{BASE}/api/Profile")
+    assert logins == 1
+
+
+async def test_a_rejected_refresh_is_tried_once_per_window_while_the_old_token_serves(
+    clock: ManualClock,
+) -> None:
+    """Past refresh time, a refresh WXM rejects is not retried by every following request."""
+    logins = 0
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal logins
+        if is_login(request):
+            logins += 1
+            if logins == 1:
+                return httpx.Response(200, json=token_answer(TOKEN, expires_in=1000))
+            return httpx.Response(400, json={"error": "invalid_grant"})
+        assert request.headers["authorization"] == f"Bearer {TOKEN}"
+        return httpx.Response(200, json={})
+
+    auth = WXMAuth("u", "p", clock=clock)
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handle), auth=auth) as http:
+        assert (await http.get(f"{BASE}/api/Profile")).status_code == 200
+        clock.advance(950)  # due for refresh (90% of 1000 s), not expired
+        for _ in range(10):
+            assert (await http.get(f"{BASE}/api/Profile")).status_code == 200
+        assert logins == 2  # the first login and one refused refresh
+        clock.advance(49)  # the 30 s window is over, the token not yet expired
+        for _ in range(10):
+            assert (await http.get(f"{BASE}/api/Profile")).status_code == 200
+        assert logins == 3  # one more attempt once the window ended, not ten
+        clock.advance(2)  # expired: the window (60 s now) is still on
+        with pytest.raises(AuthenticationError):
+            await http.get(f"{BASE}/api/Profile")
+        assert logins == 3
+
+
+async def test_a_request_cancelled_during_its_probe_strands_no_later_request() -> None:
+    """The request probing a 401'd token is cancelled: the next 401 is not stuck waiting."""
+    probe_arrived = anyio.Event()
+    probes = 0
+    logins = 0
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal probes, logins
+        if is_login(request):
+            logins += 1
+            return httpx.Response(200, json=token_answer(f"tok-{logins}"))
+        token = request.headers.get("authorization", "")
+        if is_probe(request):
+            probes += 1
+            if probes == 1:
+                probe_arrived.set()
+                await anyio.sleep_forever()  # the first probe never gets an answer
+            return httpx.Response(401)
+        if token == "Bearer tok-1":
+            return httpx.Response(401)
+        return httpx.Response(200, json={})
+
+    auth = WXMAuth("u", "p")
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handle), auth=auth) as http:
+        with anyio.fail_after(10):  # a guard against a deadlock, not a wait
+            async with anyio.create_task_group() as tg:
+                scope = anyio.CancelScope()
+
+                async def first() -> None:
+                    with scope:
+                        await http.get(f"{BASE}/api/Questions/Active")
+
+                tg.start_soon(first)
+                await probe_arrived.wait()
+                scope.cancel()
+            response = await http.get(f"{BASE}/api/Questions/Active")
+    assert response.status_code == 200
+    assert logins == 2
+
+
+async def test_a_request_waiting_on_a_probe_goes_on_when_the_prober_is_cancelled() -> None:
+    """Requests waiting for another's probe verdict are woken when that prober is cancelled."""
+    probe_arrived = anyio.Event()
+    probes = 0
+    logins = 0
+    statuses: list[int] = []
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal probes, logins
+        if is_login(request):
+            logins += 1
+            return httpx.Response(200, json=token_answer(f"tok-{logins}"))
+        if is_probe(request):
+            probes += 1
+            if probes == 1:
+                probe_arrived.set()
+                await anyio.sleep_forever()
+            return httpx.Response(401)
+        if request.headers.get("authorization") == "Bearer tok-1":
+            return httpx.Response(401)
+        return httpx.Response(200, json={})
+
+    auth = WXMAuth("u", "p")
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handle), auth=auth) as http:
+        with anyio.fail_after(10):
+            async with anyio.create_task_group() as tg:
+                scope = anyio.CancelScope()
+
+                async def prober() -> None:
+                    with scope:
+                        await http.get(f"{BASE}/api/Questions/Active")
+
+                async def other() -> None:
+                    statuses.append((await http.get(f"{BASE}/api/Questions/Active")).status_code)
+
+                tg.start_soon(prober)
+                await probe_arrived.wait()
+                for _ in range(5):
+                    tg.start_soon(other)
+                await anyio.wait_all_tasks_blocked()
+                scope.cancel()
+    assert statuses == [200] * 5
