@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 from typing import Any
@@ -25,6 +26,43 @@ BASE = "https://wxm.test"
 TOKEN = "tok-RED-TEAM-4f2a9c"
 TRICKY = 'p@ss w0rd!&=+%"\\é'  # every character a form or JSON encodes differently
 CODE = "918273"
+
+
+def _plain(obj: object, seen: set[int], depth: int = 0) -> list[str]:
+    """The strings and bodies an error holds as they are, not as reprs escape them."""
+    if id(obj) in seen or depth > 12 or obj is None:
+        return []
+    seen.add(id(obj))
+    if isinstance(obj, str):
+        return [obj]
+    if isinstance(obj, bytes):
+        return [obj.decode("utf-8", "replace")]
+    found: list[str] = []
+    parts: list[object] = []
+    if isinstance(obj, BaseException):
+        found.append(str(obj))
+        parts += [*obj.args, obj.__cause__, obj.__context__, *vars(obj).values()]
+    elif isinstance(obj, httpx.Response):
+        found += [f"{k}: {v}" for k, v in obj.headers.multi_items()]
+        parts += [getattr(obj, "_content", None), obj.request]
+    elif isinstance(obj, httpx.Request):
+        found += [str(obj.url), *(f"{k}: {v}" for k, v in obj.headers.multi_items())]
+        parts.append(getattr(obj, "_content", None))
+    elif isinstance(obj, dict):
+        parts += [*obj.keys(), *obj.values()]
+    elif isinstance(obj, list | tuple):
+        parts += obj
+    for part in parts:
+        found += _plain(part, seen, depth + 1)
+    return found
+
+
+def assert_nowhere(error: BaseException, caplog: pytest.LogCaptureFixture, *secrets: str) -> None:
+    """No secret in the error's strings and bodies as they are, nor in formatted logs."""
+    texts = [*_plain(error, set()), caplog.text]
+    for secret in secrets:
+        leaks = [t for t in texts if secret in t]
+        assert not leaks, f"{secret!r} leaked: {leaks[0][:300]}"
 
 
 async def _failure(
@@ -74,6 +112,15 @@ async def test_a_refused_login_answer_quotes_not_the_token_it_held(
 
     error, events = await _failure(handle, through)
     assert_no_secret(error, caplog, TOKEN, TRICKY, CODE, events=events)
+    assert_nowhere(error, caplog, TOKEN, TRICKY, CODE)
+
+
+def _dotnet(text: str) -> str:
+    """``text`` inside a JSON string as System.Text.Json's default encoder writes it."""
+    escapes = {'"': "\\u0022", "\\": "\\\\"}
+    return "".join(
+        escapes.get(c) or (f"\\u{ord(c):04X}" if c in "+&<>'`" or ord(c) > 126 else c) for c in text
+    )
 
 
 def _echo(encoding: str, body: bytes) -> httpx.Response:
@@ -86,14 +133,35 @@ def _echo(encoding: str, body: bytes) -> httpx.Response:
     if encoding == "decoded-json":
         fields = dict(httpx.QueryParams(text))
         return httpx.Response(400, json={"error": "invalid_grant", "error_description": fields})
+    fields = dict(httpx.QueryParams(text))
     if encoding == "escaped-text":  # JSON text kept as text: quotes and backslashes escaped
-        fields = dict(httpx.QueryParams(text))
         return httpx.Response(502, text=json.dumps(fields))
+    if encoding == "newtonsoft-json":  # Json.NET writes non-ASCII as it is
+        said = json.dumps(
+            {"error": "invalid_grant", "error_description": f"bad: {fields['password']}"},
+            ensure_ascii=False,
+        )
+        return httpx.Response(400, content=said.encode())
+    if encoding == "dotnet-json":  # System.Text.Json escapes + & < > ' " and non-ASCII, in capitals
+        said = f'{{"error": "invalid_grant", "error_description": "bad: {_dotnet(fields["password"])}"}}'
+        return httpx.Response(400, content=said.encode())
+    if encoding == "html":  # an HTML error page quoting the form value
+        return httpx.Response(400, text=f"<p>password=&quot;{html.escape(fields['password'])}</p>")
     return httpx.Response(503, text=f"upstream refused {text}")
 
 
 @pytest.mark.parametrize(
-    "encoding", ["form-text", "form-json", "decoded-json", "escaped-text", "form-5xx"]
+    "encoding",
+    [
+        "form-text",
+        "form-json",
+        "decoded-json",
+        "escaped-text",
+        "newtonsoft-json",
+        "dotnet-json",
+        "html",
+        "form-5xx",
+    ],
 )
 @pytest.mark.parametrize("through", ["httpx", "client"])
 async def test_an_echoed_login_form_is_masked_in_every_encoding(
@@ -114,8 +182,11 @@ async def test_an_echoed_login_form_is_masked_in_every_encoding(
         quote(TRICKY, safe=""),
         json.dumps(TRICKY)[1:-1],
         json.dumps(TRICKY, ensure_ascii=False)[1:-1],
+        _dotnet(TRICKY),
+        html.escape(TRICKY),
     }
     assert_no_secret(error, caplog, CODE, *variants, events=events)
+    assert_nowhere(error, caplog, CODE, *variants)
 
 
 @pytest.mark.parametrize(
@@ -264,3 +335,35 @@ async def test_a_request_waiting_on_a_probe_goes_on_when_the_prober_is_cancelled
                 await anyio.wait_all_tasks_blocked()
                 scope.cancel()
     assert statuses == [200] * 5
+
+
+@pytest.mark.parametrize("spelling", ["python", "newtonsoft", "dotnet", "html"])
+async def test_an_api_error_quoting_the_token_in_any_spelling_does_not_carry_it(
+    spelling: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An API error that quotes the bearer token, escaped as its server escapes, masks it."""
+    caplog.set_level(logging.DEBUG)
+    token = "tok+RED/TEAM=4f2a&'<"
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if is_login(request):
+            return httpx.Response(200, json=token_answer(token))
+        sent = request.headers["authorization"]
+        if spelling == "python":
+            return httpx.Response(403, content=json.dumps({"message": sent}).encode())
+        if spelling == "newtonsoft":
+            said = json.dumps({"message": sent}, ensure_ascii=False)
+            return httpx.Response(403, content=said.encode())
+        if spelling == "dotnet":
+            return httpx.Response(403, content=f'{{"message": "{_dotnet(sent)}"}}'.encode())
+        return httpx.Response(403, text=f"<p>{html.escape(sent)}</p>")
+
+    async with WXMClient(
+        auth=WXMAuth("u", "p"),
+        base_url=BASE,
+        transport=httpx.MockTransport(handle),
+        retries=RetryPolicy.off(),
+    ) as client:
+        with pytest.raises(WXMError) as info:
+            await client.account.profile()
+    assert_nowhere(info.value, caplog, token, _dotnet(token), html.escape(token))
