@@ -1,0 +1,153 @@
+"""An outside red team's attacks on the token stores, through their public API and docs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+
+from wxm_async import WXMAuth
+from wxm_async.stores import FileTokenStore, RedisTokenStore, SharedTokenStore
+from wxm_async.testing import FakeWXM, serve
+
+from ..conftest import IN_PROCESS_URL, PASSWORD, USERNAME
+from ..helpers import is_login, token_answer
+
+pytestmark = pytest.mark.anyio
+
+Mutate = Callable[[dict[str, Any]], None]
+
+
+class Place:
+    """One shared place (a token file, a Redis namespace), and stores on it as processes."""
+
+    def __init__(self, make: Callable[[], SharedTokenStore[Any]], read: Any, write: Any) -> None:
+        self.make = make
+        self._read = read
+        self._write = write
+
+    async def tamper(self, mutate: Mutate) -> None:
+        """Change the record at rest, as an attacker with access to it would."""
+        record = json.loads(await self._read())
+        mutate(record)
+        await self._write(json.dumps(record).encode())
+
+
+@pytest.fixture(params=["file", "redis"])
+async def place(
+    request: pytest.FixtureRequest, tmp_path: Path, anyio_backend: str
+) -> AsyncIterator[Place]:
+    """A place shared by the stores of several processes; Redis on asyncio only."""
+    if request.param == "file":
+        path = tmp_path / "token"
+
+        async def read_file() -> bytes:
+            return path.read_bytes()
+
+        async def write_file(data: bytes) -> None:
+            path.write_bytes(data)
+
+        yield Place(lambda: FileTokenStore(path), read_file, write_file)
+        return
+    if anyio_backend != "asyncio":
+        pytest.skip("redis-py's asyncio client runs on asyncio only")
+    redis_url = request.getfixturevalue("redis_url")
+    base_url = request.getfixturevalue("base_url")
+    from redis.asyncio import Redis
+
+    redis = Redis.from_url(redis_url)
+    made: list[RedisTokenStore] = []
+
+    def make() -> SharedTokenStore[Any]:
+        made.append(RedisTokenStore(redis_url, base_url=base_url, username=USERNAME))
+        return made[-1]
+
+    def key() -> str:
+        return f"{made[0].namespace}:token"
+
+    async def read_redis() -> bytes:
+        return bytes(await redis.get(key()))
+
+    async def write_redis(data: bytes) -> None:
+        await redis.set(key(), data, keepttl=True)
+
+    yield Place(make, read_redis, write_redis)
+    for store in made:
+        await store.aclose()
+    await redis.aclose()
+
+
+def _client(
+    base_url: httpx.URL,
+    store: SharedTokenStore[Any],
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
+    auth = WXMAuth(USERNAME, PASSWORD, store=store)
+    return httpx.AsyncClient(base_url=base_url, auth=auth, transport=transport)
+
+
+async def test_a_login_holder_cancelled_mid_login_frees_the_lease_at_once(
+    place: Place, fake: FakeWXM
+) -> None:
+    """The process holding the lease is cancelled in its login: another logs in without waiting."""
+    pause = fake.pause_logins()
+    base_url = httpx.URL(IN_PROCESS_URL)
+    with anyio.fail_after(10):  # a hang guard, well under the lease's 20 s
+        async with _client(base_url, place.make(), fake.transport()) as first:
+            with anyio.CancelScope() as scope:
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(first.get, "/api/Profile")
+                    await pause.arrived.wait()  # inside its login, holding the lease
+                    scope.cancel()
+        pause.release()
+        async with _client(base_url, place.make(), fake.transport()) as second:
+            assert (await second.get("/api/Profile")).status_code == 200
+    assert fake.logins == 1  # the cancelled login never completed
+
+
+@pytest.mark.parametrize("lifetime", ["1e999", 1e308, "Infinity"])
+async def test_an_endless_lifetime_is_shared_not_refused(place: Place, lifetime: object) -> None:
+    """A token WXM says never expires is shared with the next process: one login for both."""
+    logins = 0
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal logins
+        if is_login(request):
+            logins += 1
+            answer = token_answer(f"tok-{logins}", expires_in=lifetime)
+            del answer[".issued"], answer[".expires"]
+            return httpx.Response(200, json=answer)
+        return httpx.Response(200, json={})
+
+    for _ in range(2):
+        auth = WXMAuth(USERNAME, PASSWORD, store=place.make())
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handle), auth=auth) as http:
+            assert (await http.get("https://wxm.test/api/Profile")).status_code == 200
+    assert logins == 1
+
+
+@pytest.mark.parametrize(
+    "planted",
+    ["tok\r\nX-Evil: 1", "tok\x00", "tok\u00e9", "", "   ", "a b", 123, None, ["x"], {"a": 1}],
+)
+async def test_a_planted_token_that_cannot_be_sent_is_replaced_not_sent(
+    place: Place, fake: FakeWXM, planted: object
+) -> None:
+    """A record whose token is no header value (CR-LF, NUL, wrong type): a login, never sent."""
+    async with serve(fake) as base_url:
+        first = place.make()
+        async with _client(base_url, first) as http:
+            assert (await http.get("/api/Profile")).status_code == 200
+
+        def plant(record: dict[str, Any]) -> None:
+            record["token"]["token"]["access_token"] = planted
+
+        await place.tamper(plant)
+        async with _client(base_url, place.make()) as http:
+            assert (await http.get("/api/Profile")).status_code == 200
+    assert fake.logins == 2
