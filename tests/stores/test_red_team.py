@@ -71,7 +71,9 @@ async def place(
         return f"{made[0].namespace}:token"
 
     async def read_redis() -> bytes:
-        return bytes(await redis.get(key()))
+        data = await redis.get(key())
+        assert isinstance(data, bytes)
+        return data
 
     async def write_redis(data: bytes) -> None:
         await redis.set(key(), data, keepttl=True)
