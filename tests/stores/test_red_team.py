@@ -15,7 +15,7 @@ from wxm_async import WXMAuth
 from wxm_async.stores import FileTokenStore, RedisTokenStore, SharedTokenStore
 from wxm_async.testing import FakeWXM, serve
 
-from ..conftest import IN_PROCESS_URL, PASSWORD, USERNAME
+from ..conftest import IN_PROCESS_URL, PASSWORD, USERNAME, ManualClock
 from ..helpers import is_login, token_answer
 
 pytestmark = pytest.mark.anyio
@@ -153,3 +153,50 @@ async def test_a_planted_token_that_cannot_be_sent_is_replaced_not_sent(
         async with _client(base_url, place.make()) as http:
             assert (await http.get("/api/Profile")).status_code == 200
     assert fake.logins == 2
+
+
+@pytest.mark.parametrize("tamper", ["persist", "ten-years"])
+async def test_a_redis_token_whose_ttl_was_tampered_lives_no_longer_than_its_lifetime(
+    redis_url: str, base_url: str, clock: ManualClock, anyio_backend: str, tamper: str
+) -> None:
+    """A token key made to live forever (PERSIST) or for years is refreshed by its own expiry."""
+    if anyio_backend != "asyncio":
+        pytest.skip("redis-py's asyncio client runs on asyncio only")
+    from redis.asyncio import Redis
+
+    logins = 0
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal logins
+        if is_login(request):
+            logins += 1
+            answer = token_answer(f"tok-{logins}", expires_in=600)
+            del answer[".issued"], answer[".expires"]
+            return httpx.Response(200, json=answer)
+        return httpx.Response(200, json={})
+
+    def client(store: RedisTokenStore) -> httpx.AsyncClient:
+        auth = WXMAuth(USERNAME, PASSWORD, store=store, clock=clock)
+        return httpx.AsyncClient(transport=httpx.MockTransport(handle), auth=auth)
+
+    first = RedisTokenStore(redis_url, base_url=base_url, username=USERNAME)
+    second = RedisTokenStore(redis_url, base_url=base_url, username=USERNAME)
+    redis = Redis.from_url(redis_url)
+    try:
+        async with client(first) as http:
+            await http.get("https://wxm.test/api/Profile")
+        key = f"{first.namespace}:token"
+        if tamper == "persist":
+            assert await redis.persist(key)
+        else:
+            assert await redis.pexpire(key, 10 * 365 * 86_400_000)
+        async with client(second) as http:
+            await http.get("https://wxm.test/api/Profile")  # adopted, or replaced
+            before = logins
+            clock.advance(601)  # past the token's own 600 s
+            await http.get("https://wxm.test/api/Profile")
+        assert logins == before + 1
+    finally:
+        await first.aclose()
+        await second.aclose()
+        await redis.aclose()
