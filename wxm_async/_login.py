@@ -142,11 +142,16 @@ class LoginRequest(httpx.Request):
 
 
 def api_url(request: httpx.Request, path: str) -> httpx.URL:
-    """``path`` (``/api/...``) below the prefix of ``request``: what comes before its ``/api/``."""
+    """``path`` (``/api/...``) below the prefix of ``request``: what comes before its ``/api/``.
+
+    Without user info: no transport sends it, and the login's or probe's URL shows in
+    httpx's log lines and errors.
+    """
     raw_path = request.url.raw_path.partition(b"?")[0]
     at = raw_path.find(b"/api/")
     prefix = raw_path[:at] if at > 0 else b""
-    return request.url.copy_with(raw_path=prefix + path.encode("ascii"), fragment=None)
+    raw = prefix + path.encode("ascii")
+    return request.url.copy_with(raw_path=raw, fragment=None, userinfo=b"")
 
 
 def login_url(
@@ -164,7 +169,10 @@ def login_url(
     Raises:
         ConfigurationError: The login would post the password in clear over a network.
     """
-    url = api_url(request, LOGIN_PATH) if token_url is None else request.url.join(token_url)
+    if token_url is None:
+        url = api_url(request, LOGIN_PATH)
+    else:
+        url = request.url.join(token_url).copy_with(userinfo=b"")  # as api_url's
     if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
         raise ConfigurationError(
             f"refusing to send the password in clear to {without_query(url)}: use https://, "

@@ -233,11 +233,7 @@ class Recovery:
             self.events.emit(
                 TokenRefreshing(username=self.display_name, expires_in=stale.expires_at - now)
             )
-        self.events.emit(
-            LoginStarted(
-                username=self.display_name, url=str(without_query(url).copy_with(userinfo=b""))
-            )
-        )
+        self.events.emit(LoginStarted(username=self.display_name, url=str(without_query(url))))
 
     def _login_ended(self, outcome: CachedToken | WXMError | None, requested_at: float) -> None:
         now = self.clock()

@@ -40,13 +40,16 @@ def redacted(request: httpx.Request, *, keep_body: bool = True) -> httpx.Request
             content = request.content
         except httpx.RequestNotRead:
             content = None
-    url = request.url.copy_with(userinfo=b"") if request.url.userinfo else request.url
+    url = request.url.copy_with(userinfo=b"")
     return httpx.Request(request.method, url, headers=headers, content=content, extensions={})
 
 
 def without_query(url: httpx.URL) -> httpx.URL:
-    """``url`` without its query and fragment, for messages."""
-    return url.copy_with(query=None, fragment=None)
+    """``url`` as a message or log line shows it: without query, fragment or user info.
+
+    A query may hold a key and user info a gateway's password (``https://user:pass@``).
+    """
+    return url.copy_with(query=None, fragment=None, userinfo=b"")
 
 
 def mask_echoed_secrets(response: httpx.Response, secrets: Iterable[str]) -> None:

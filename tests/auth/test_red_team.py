@@ -367,3 +367,60 @@ async def test_an_api_error_quoting_the_token_in_any_spelling_does_not_carry_it(
         with pytest.raises(WXMError) as info:
             await client.account.profile()
     assert_nowhere(info.value, caplog, token, _dotnet(token), html.escape(token))
+
+
+def _failing_at(kind: str) -> Any:
+    """A WXM whose login (or call) fails in one way, to show every message the flow builds."""
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if is_login(request):
+            if kind == "redirect":
+                return httpx.Response(302, headers={"location": "https://elsewhere.test/x"})
+            if kind == "503":
+                return httpx.Response(503)
+            if kind == "400":
+                return httpx.Response(400, json={"error": "invalid_grant"})
+            if kind == "refused":
+                raise httpx.ConnectError("connection refused", request=request)
+            if kind == "garbage":
+                return httpx.Response(200, text="<html>")
+            return httpx.Response(200, json=token_answer(TOKEN))
+        if kind == "probe-refused" and is_probe(request):
+            raise httpx.ConnectError("connection refused", request=request)
+        return httpx.Response(401)
+
+    return handle
+
+
+@pytest.mark.parametrize(
+    "kind", ["redirect", "503", "400", "refused", "garbage", "401", "probe-refused"]
+)
+@pytest.mark.parametrize("through", ["httpx", "client"])
+async def test_user_info_in_the_base_url_is_in_no_message_log_or_event(
+    kind: str, through: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`https://user:pass@gateway/` (a gateway's own credentials): kept out of every error and log."""
+    caplog.set_level(logging.DEBUG)
+    events: list[Event] = []
+    auth = WXMAuth("u", "p", on_event=events.append)
+    transport = httpx.MockTransport(_failing_at(kind))
+    base = "https://gw-user:GW-PASS-31337@wxm.test"
+    caught: BaseException | None = None
+    try:
+        if through == "httpx":
+            async with httpx.AsyncClient(transport=transport, auth=auth) as http:
+                await http.get(f"{base}/api/Questions/Active")
+        else:
+            async with WXMClient(
+                auth=auth, base_url=base, transport=transport, retries=RetryPolicy.off()
+            ) as client:
+                await client.questions.active()
+    except (WXMError, httpx.HTTPError) as error:
+        caught = error
+    # httpx logs the caller's own request as the caller wrote it: every other line is ours.
+    logged = [
+        r.getMessage() for r in caplog.records if "/api/Questions/Active" not in r.getMessage()
+    ]
+    texts = [*logged, repr(events), *(_plain(caught, set()) if caught is not None else [])]
+    leaks = [t for t in texts if "GW-PASS-31337" in t]
+    assert not leaks, leaks[0][:300]
