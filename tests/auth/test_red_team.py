@@ -432,7 +432,7 @@ async def test_user_info_in_the_base_url_is_in_no_message_log_or_event(
     "which settles the login as abandoned, so no failure window opens",
 )
 async def test_a_raise_for_status_hook_does_not_make_a_wrong_password_retry_per_request() -> None:
-    """httpx's documented `raise_for_status` response hook: still one attempt per window."""
+    """A `raise_for_status` response hook, as httpx documents it: one attempt per window."""
     logins = 0
 
     async def handle(request: httpx.Request) -> httpx.Response:
