@@ -200,3 +200,25 @@ async def test_a_redis_token_whose_ttl_was_tampered_lives_no_longer_than_its_lif
         await first.aclose()
         await second.aclose()
         await redis.aclose()
+
+
+@pytest.mark.parametrize("ttl_ms", [None, 10 * 365 * 86_400_000], ids=["no-ttl", "ten-years"])
+async def test_a_planted_redis_lease_holds_back_no_longer_than_one_lease(
+    redis_url: str, base_url: str, fake: FakeWXM, anyio_backend: str, ttl_ms: int | None
+) -> None:
+    """A lease key someone set by hand, to live for years, cannot stop the fleet logging in."""
+    if anyio_backend != "asyncio":
+        pytest.skip("redis-py's asyncio client runs on asyncio only")
+    from redis.asyncio import Redis
+
+    store = RedisTokenStore(redis_url, base_url=base_url, username=USERNAME, lease=0.5)
+    redis = Redis.from_url(redis_url)
+    try:
+        await redis.set(f"{store.namespace}:lease", b"planted", px=ttl_ms)
+        async with _client(httpx.URL(IN_PROCESS_URL), store, fake.transport()) as http:
+            with anyio.fail_after(10):  # a hang guard: the lease is half a second
+                response = await http.get("/api/Profile")
+        assert response.status_code == 200
+    finally:
+        await store.aclose()
+        await redis.aclose()
