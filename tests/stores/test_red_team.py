@@ -222,3 +222,27 @@ async def test_a_planted_redis_lease_holds_back_no_longer_than_one_lease(
     finally:
         await store.aclose()
         await redis.aclose()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=TimeoutError,
+    reason="left for the lead: flock has no lease; a frozen (SIGSTOP, debugger) or hung peer "
+    "holding the lock holds back every process until it resumes, where Redis bounds it",
+)
+async def test_a_frozen_peer_holding_the_file_lock_holds_back_no_longer_than_a_lease(
+    fake: FakeWXM, tmp_path: Path
+) -> None:
+    """A peer that holds the token file's lock and never lets go cannot stop the others."""
+    import fcntl
+    import os
+
+    path = tmp_path / "token"
+    fd = os.open(f"{path}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # the frozen peer
+        async with _client(httpx.URL(IN_PROCESS_URL), FileTokenStore(path), fake.transport()) as h:
+            with anyio.fail_after(1):  # a hang guard: the lock is never let go
+                assert (await h.get("/api/Profile")).status_code == 200
+    finally:
+        os.close(fd)
