@@ -453,3 +453,29 @@ async def test_a_raise_for_status_hook_does_not_make_a_wrong_password_retry_per_
             with pytest.raises(httpx.HTTPStatusError):
                 await http.get(f"{BASE}/api/Profile")
     assert logins == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="left for the lead: httpx builds a redirect's request itself, copying the "
+    "Authorization header on the same origin; the flow never sees it to strip it",
+)
+@pytest.mark.parametrize("kind", ["loop", "refused-after-redirect", "probe-loop"])
+async def test_an_error_after_a_same_origin_redirect_carries_no_token(kind: str) -> None:
+    """follow_redirects=True, same origin: the error ending the chain holds no bearer token."""
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if is_login(request):
+            return httpx.Response(200, json=token_answer(TOKEN))
+        if request.url.path == "/api/next" and kind == "refused-after-redirect":
+            raise httpx.ConnectError("connection refused", request=request)
+        if kind == "probe-loop" and request.url.path == "/api/Questions/Active":
+            return httpx.Response(401)
+        return httpx.Response(302, headers={"location": "/api/next"})
+
+    transport = httpx.MockTransport(handle)
+    auth = WXMAuth("u", "p")
+    async with httpx.AsyncClient(transport=transport, auth=auth, follow_redirects=True) as http:
+        with pytest.raises(httpx.HTTPError) as info:
+            await http.get(f"{BASE}/api/Questions/Active")
+    assert not [t for t in _plain(info.value, set()) if TOKEN in t]
