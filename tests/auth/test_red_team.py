@@ -13,7 +13,14 @@ import anyio.lowlevel
 import httpx
 import pytest
 
-from wxm_async import AuthenticationError, RetryPolicy, WXMAuth, WXMClient, WXMError
+from wxm_async import (
+    AuthenticationError,
+    RetryPolicy,
+    TwoFactorRequiredError,
+    WXMAuth,
+    WXMClient,
+    WXMError,
+)
 from wxm_async.events import Event
 
 from ..conftest import ManualClock
@@ -479,3 +486,51 @@ async def test_an_error_after_a_same_origin_redirect_carries_no_token(kind: str)
         with pytest.raises(httpx.HTTPError) as info:
             await http.get(f"{BASE}/api/Questions/Active")
     assert not [t for t in _plain(info.value, set()) if TOKEN in t]
+
+
+@pytest.mark.parametrize(
+    ("answer", "raised"),
+    [
+        ({"error": "invalid_grant", "error_description": "bad: {password}"}, AuthenticationError),
+        ({"error_description": "The user name or password is incorrect."}, AuthenticationError),
+        ({"error": "two_factor", "error_description": "Code Required"}, TwoFactorRequiredError),
+    ],
+    ids=["invalid-grant", "description-only", "two-factor"],
+)
+async def test_a_rejection_answered_with_200_costs_one_login_attempt(
+    answer: dict[str, str], raised: type[AuthenticationError], caplog: pytest.LogCaptureFixture
+) -> None:
+    """WXM's SDK tells a failed login by its body, not its status: a 200 error body is a rejection."""
+    caplog.set_level(logging.DEBUG)
+    logins = 0
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        nonlocal logins
+        if is_login(request):
+            logins += 1
+            said = {k: v.format(password=TRICKY) for k, v in answer.items()}
+            return httpx.Response(200, json=said)
+        return httpx.Response(200, json={})
+
+    auth = WXMAuth(f"u#{CODE}", TRICKY)
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handle), auth=auth) as http:
+        for _ in range(10):
+            with pytest.raises(raised) as info:
+                await http.get(f"{BASE}/api/Profile")
+    assert logins == 1
+    assert_nowhere(info.value, caplog, TRICKY, CODE)
+
+
+async def test_a_token_answer_with_an_empty_error_field_is_still_a_token() -> None:
+    """An answer holding a token and `"error": null` (or "") is a login that succeeded."""
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if is_login(request):
+            return httpx.Response(200, json=token_answer(TOKEN, error=None, error_description=""))
+        return httpx.Response(200, json={"seen": request.headers["authorization"]})
+
+    async with httpx.AsyncClient(
+        transport=httpx.MockTransport(handle), auth=WXMAuth("u", "p")
+    ) as http:
+        response = await http.get(f"{BASE}/api/Profile")
+    assert response.json() == {"seen": f"Bearer {TOKEN}"}
