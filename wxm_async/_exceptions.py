@@ -366,7 +366,7 @@ def login_rejected(
     Args:
         message: What failed, for ``str()``.
         request: The login, without its body.
-        status_code: WXM's status (400 or 401).
+        status_code: WXM's status (400 or 401; 200 for a refusal in a success's body).
         body: The decoded body.
         error: WXM's ``error`` code, or ``None``.
         error_description: WXM's explanation, or ``None``.

@@ -17,7 +17,7 @@ Kept free of the auth flow, so that each rule is tested directly:
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from urllib.parse import urlencode
 
 import httpx
@@ -33,7 +33,7 @@ from ._exceptions import (
 )
 from ._models import AccessToken
 from ._models._access_token import unusable
-from ._redact import CREDENTIAL_HEADERS, redacted, without_query
+from ._redact import CREDENTIAL_HEADERS, mask_echoed_secrets, redacted, without_query
 from ._retry_after import retry_after_of
 from ._stores._token import CachedToken, cache_token
 
@@ -142,11 +142,16 @@ class LoginRequest(httpx.Request):
 
 
 def api_url(request: httpx.Request, path: str) -> httpx.URL:
-    """``path`` (``/api/...``) below the prefix of ``request``: what comes before its ``/api/``."""
+    """``path`` (``/api/...``) below the prefix of ``request``: what comes before its ``/api/``.
+
+    Without user info: no transport sends it, and the login's or probe's URL shows in
+    httpx's log lines and errors.
+    """
     raw_path = request.url.raw_path.partition(b"?")[0]
     at = raw_path.find(b"/api/")
     prefix = raw_path[:at] if at > 0 else b""
-    return request.url.copy_with(raw_path=prefix + path.encode("ascii"), fragment=None)
+    raw = prefix + path.encode("ascii")
+    return request.url.copy_with(raw_path=raw, fragment=None, userinfo=b"")
 
 
 def login_url(
@@ -164,7 +169,10 @@ def login_url(
     Raises:
         ConfigurationError: The login would post the password in clear over a network.
     """
-    url = api_url(request, LOGIN_PATH) if token_url is None else request.url.join(token_url)
+    if token_url is None:
+        url = api_url(request, LOGIN_PATH)
+    else:
+        url = request.url.join(token_url).copy_with(userinfo=b"")  # as api_url's
     if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
         raise ConfigurationError(
             f"refusing to send the password in clear to {without_query(url)}: use https://, "
@@ -256,11 +264,17 @@ def interpret_login(
     max_leeway: float,
     requested_at: float | None = None,
     sent: httpx.Request | None = None,
+    secrets: Iterable[str] = (),
 ) -> CachedToken | WXMError:
     """Turn WXM's answer to a login into a token, or into the error to raise.
 
     The response must have been read. Errors carry a copy of the login request without
-    its body, so that the password does not travel with them.
+    its body, so that the password does not travel with them; an answer that is not a
+    token has ``secrets`` masked in it before any error is built from it.
+
+    A login is rejected when WXM answers 400 or 401, or answers a success whose body
+    holds ``error`` or ``error_description`` and no ``access_token``: WXM's own SDK
+    tells a failed login by its body, not by its status.
 
     Args:
         response: WXM's answer to ``POST /api/LoginToken``.
@@ -270,6 +284,8 @@ def interpret_login(
             client followed a redirect.
         received_at: When the answer arrived, on the monotonic clock.
         max_leeway: The most time before expiry at which to refresh, in seconds.
+        secrets: The password and the two-factor code, masked as ``***`` in an answer
+            that is not a token (a server may quote the form it refused).
 
     Returns:
         The token, or the error: ``ConfigurationError`` for a redirected login,
@@ -281,11 +297,12 @@ def interpret_login(
     redirect = _redirect(response, sent)
     if redirect is not None:
         return ConfigurationError(redirect, request=request)
-    if response.is_success:
+    if response.is_success and not _refused(error_body(response)):
         return _token(response, request, requested_at, received_at, max_leeway)
+    mask_echoed_secrets(response, secrets)
     body = error_body(response)
     status = f"{response.status_code} {response.reason_phrase}".strip()
-    if response.status_code in (400, 401):
+    if response.status_code in (400, 401) or response.is_success:
         return _rejection(response, request, body, username=username, status=status)
     return error_for_status(
         f"the login for {username!r} failed: WXM answered {status}",
@@ -297,10 +314,19 @@ def interpret_login(
     )
 
 
+def _refused(body: object) -> bool:
+    """Whether a success's body is a rejection: WXM's reason, and no token."""
+    return (
+        isinstance(body, dict)
+        and "access_token" not in body
+        and bool(_string_field(body, "error") or _string_field(body, "error_description"))
+    )
+
+
 def _rejection(
     response: httpx.Response, request: httpx.Request, body: object, *, username: str, status: str
 ) -> WXMError:
-    """The error for a login WXM rejected (400, 401), with WXM's code and reason."""
+    """The error for a login WXM rejected (400, 401, a refusal in a 200), with its reason."""
     code = _string_field(body, "error")
     description = _string_field(body, "error_description")
     reason = f"{code}: {description}" if code and description else code or description

@@ -29,7 +29,7 @@ from ._body import LOGIN_ANSWER_LIMIT, read_capped, was_read
 from ._emit import Emitter
 from ._exceptions import LoginInterruptedError, WXMError
 from ._login import interpret_login, login_request, login_url, probe_request
-from ._redact import mask_echoed_secrets, redacted, without_query
+from ._redact import redacted, without_query
 from ._stores._protocol import LoginTurn, TokenStore
 from ._stores._token import CachedToken
 from .events import LoginFailed, LoginSkipped, LoginStarted, LoginSucceeded, TokenRefreshing
@@ -174,8 +174,6 @@ class Recovery:
             _log.debug("logging in to %s as %r", url, self.display_name)
             response = yield login
             unreadable = await _read_login(response)
-            if unreadable is None and not response.is_success:
-                mask_echoed_secrets(response, (self.password, self.username.partition("#")[2]))
             outcome = unreadable or interpret_login(
                 response,
                 username=self.display_name,
@@ -183,6 +181,7 @@ class Recovery:
                 sent=login,
                 received_at=self.clock(),
                 max_leeway=self.max_leeway,
+                secrets=(self.password, self.username.partition("#")[2]),
             )
             # httpx keeps the login's answer in the caller's response.history: drop the
             # token from it.
@@ -233,11 +232,7 @@ class Recovery:
             self.events.emit(
                 TokenRefreshing(username=self.display_name, expires_in=stale.expires_at - now)
             )
-        self.events.emit(
-            LoginStarted(
-                username=self.display_name, url=str(without_query(url).copy_with(userinfo=b""))
-            )
-        )
+        self.events.emit(LoginStarted(username=self.display_name, url=str(without_query(url))))
 
     def _login_ended(self, outcome: CachedToken | WXMError | None, requested_at: float) -> None:
         now = self.clock()

@@ -59,7 +59,7 @@ class StoredFailure:
     Attributes:
         message: The error's message.
         url: The login URL (it carries no secret).
-        status_code: WXM's status (400 or 401).
+        status_code: WXM's status (400 or 401; 200 for a refusal in a success's body).
         error: WXM's ``error`` code, or ``None``.
         error_description: WXM's explanation, or ``None``.
         until: When the failure stops being shared, in seconds since the epoch.

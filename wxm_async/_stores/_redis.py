@@ -222,12 +222,14 @@ class RedisTokenStore(SharedTokenStore[str]):
                 ttl = await self._reconnecting(lambda: self._redis.pttl(self._lease_key))
                 if ttl == -2:
                     continue  # let go between our SET and now: try again at once
-                if ttl == -1:
-                    # A lease without expiry (no process of ours sets one) would block
-                    # every process for ever: give it one lease's life.
+                if ttl == -1 or ttl > self._lease_ms:
+                    # A lease without expiry, or longer than ours (planted, or a peer's
+                    # misconfigured), would block every process for as long: give it one
+                    # lease's life. At worst a slow peer's login overlaps ours (harmless).
                     await self._reconnecting(
                         lambda: self._redis.pexpire(self._lease_key, self._lease_ms)
                     )
+                    ttl = self._lease_ms
                 # Wake on the holder's message, or when its lease would run out.
                 wait = ttl / 1000 if ttl > 0 else self._lease_ms / 1000
                 await pubsub.get_message(ignore_subscribe_messages=True, timeout=wait + 0.01)
