@@ -33,7 +33,7 @@ from typing import Self
 import httpx
 from attrs import define
 
-from ._config import check_number, credentials_from_env
+from ._config import check_number, check_text, credentials_from_env
 from ._emit import Emitter
 from ._exceptions import ConfigurationError, RequestNotReplayableError
 from ._recovery import MAX_SENDS, Recovery, read_small
@@ -88,9 +88,9 @@ class WXMAuth(httpx.Auth):
             cheap. If it raises, the request goes on and the error is logged once.
 
     Raises:
-        ConfigurationError: ``username`` or ``password`` is empty,
-            ``refresh_leeway`` is negative, NaN or infinite, or ``on_event`` is not
-            callable.
+        ConfigurationError: ``username`` or ``password`` is empty, not a string or
+            not valid UTF-8 text, ``refresh_leeway`` is negative, NaN or infinite, or
+            ``on_event`` is not callable.
 
     Example:
         ```python
@@ -116,6 +116,8 @@ class WXMAuth(httpx.Auth):
             raise ConfigurationError("WXMAuth needs a user name")
         if not password:
             raise ConfigurationError("WXMAuth needs a password or API key")
+        check_text("WXMAuth's user name", username)
+        check_text("WXMAuth's password or API key", password)
         check_number("refresh_leeway", refresh_leeway, at_least=0)
         self._token_url = httpx.URL(token_url) if token_url is not None else None
         self._store: TokenStore = store if store is not None else MemoryTokenStore()

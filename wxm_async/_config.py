@@ -87,8 +87,11 @@ def check_text(name: str, value: str) -> None:
     with a bare ``UnicodeEncodeError`` from deep inside the auth flow.
 
     Raises:
-        ConfigurationError: ``value`` cannot be encoded as UTF-8; the message names ``name``.
+        ConfigurationError: ``value`` is not a string, or cannot be encoded as UTF-8;
+            the message names ``name``.
     """
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{name} must be a string, not {type(value).__name__}")
     try:
         value.encode()
     except UnicodeEncodeError:

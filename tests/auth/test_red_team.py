@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import anyio
 import anyio.lowlevel
@@ -11,6 +12,7 @@ import pytest
 
 from wxm_async import (
     AuthenticationError,
+    ConfigurationError,
     TwoFactorRequiredError,
     WXMAuth,
     WXMError,
@@ -246,3 +248,18 @@ async def test_a_token_answer_with_an_empty_error_field_is_still_a_token() -> No
     ) as http:
         response = await http.get(f"{BASE}/api/Profile")
     assert response.json() == {"seen": f"Bearer {TOKEN}"}
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [(os.fsdecode(b"demo\xff"), "pw"), ("demo", os.fsdecode(b"pw\xff")), (b"demo", "pw")],
+    ids=["username-not-utf8", "password-not-utf8", "username-bytes"],
+)
+def test_credentials_that_no_request_can_carry_are_refused_when_made(
+    username: object, password: object
+) -> None:
+    """WXMAuth refuses non-UTF-8 or non-string credentials at once, not at the first login."""
+    with pytest.raises(ConfigurationError) as caught:
+        WXMAuth(username, password)  # type: ignore[arg-type]
+    assert "\\udcff" not in str(caught.value)  # the value, escaped or not, is never quoted
+    assert "\udcff" not in str(caught.value)

@@ -117,6 +117,18 @@ def test_no_module_imports_itself_through_others() -> None:
     assert circle(graph) == []
 
 
+@pytest.mark.parametrize("path", sorted((PACKAGE / "_cli").glob("*.py")), ids=name_of)
+def test_the_command_uses_only_the_public_api(path: Path) -> None:
+    """``wxm`` is a user of the library: it imports no private module but its own package's."""
+    tree = ast.parse(path.read_text())
+    private = {
+        name
+        for name in imported(path, tree)
+        if "._" in name and not name.startswith("wxm_async._cli")
+    }
+    assert private == set()
+
+
 CONTRIBUTING = PACKAGE.parent / "docs" / "contributing.md"
 #: Packages of one module per area of WXM's API: their row in the map stands for each.
 BY_AREA = {"_api", "_models"}

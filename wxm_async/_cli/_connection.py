@@ -25,7 +25,6 @@ from wxm_async import (
     WXMAuth,
     WXMClient,
 )
-from wxm_async._config import check_text
 from wxm_async.defaults import DEFAULT_BASE_URL
 
 from ._outcome import fail, run_async
@@ -72,10 +71,8 @@ class Connection:
         if missing:
             fail(ConfigurationError(f"missing credentials: give {' and '.join(missing)}"))
         try:
-            check_text(f"--username or {ENV_USERNAME}", username)
-            check_text(f"the API key or password ({ENV_API_KEY} / {ENV_PASSWORD})", secret)
             return WXMAuth(username, secret)
-        except ConfigurationError as exc:  # not UTF-8 (WXMAuth's own checks are done above)
+        except ConfigurationError as exc:  # not UTF-8 (bytes of another locale)
             fail(exc)
 
     def run(self, call: Callable[[WXMClient], Awaitable[T]], *, auth: WXMAuth | None = None) -> T:
