@@ -159,9 +159,13 @@ class PageIterator(Generic[P, T]):
             self._done = True  # a short last page that only overlaps the one before
         elif repeated or not fresh:
             self._done = True
+            why = (
+                f"repeated the page before it (currentPage {current!r} again)"
+                if repeated
+                else f"repeated a page before it ({len(items)} items, none new)"
+            )
             raise PaginationError(
-                f"{self._what}: page {number} repeated a page before it "
-                f"(currentPage {current!r}, {len(items)} items, none new); WXM seems to "
-                "ignore the page number, so iterating would never end"
+                f"{self._what}: page {number} {why}; WXM seems to ignore the page number, "
+                "so iterating would never end"
             )
         return fresh

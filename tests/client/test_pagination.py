@@ -243,6 +243,21 @@ async def test_a_server_going_in_circles_is_refused() -> None:
     assert sorted(got) == sorted(f"r-{i}" for i in range(10))
 
 
+async def test_a_server_stuck_on_one_page_number_is_named_for_it() -> None:
+    """New items but currentPage 1 every time: the error says the page number repeated."""
+    stuck = scripted_pages(
+        lambda page, rows: {
+            "currentPage": 1,
+            "responses": response_ids(range(page * 5, page * 5 + 5)),
+        }
+    )
+    async with client_on(stuck) as client:
+        with pytest.raises(PaginationError, match="currentPage 1 again") as caught:
+            async for _ in client.responses.iterate(page_size=5):
+                pass
+    assert "none new" not in str(caught.value)  # it had new items: the message said otherwise
+
+
 async def test_total_count_wins_over_a_total_pages_that_disagrees() -> None:
     """The server caps rows at 25, says totalPages 1 for the rows asked, and 60 in all."""
     hostile = scripted_pages(
