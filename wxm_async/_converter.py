@@ -13,7 +13,6 @@ converter spells their fields as it spells WXM's, and the token in them as WXM s
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Callable
 from typing import Any, TypeVar, get_type_hints
@@ -228,10 +227,7 @@ def _structure_access_token(value: object, cls: type) -> m.AccessToken:
                 _converter.structure(data[key], hints[name])
             except (cattrs.BaseValidationError, TypeError, ValueError, OverflowError):
                 data[key] = None
-    lifetime = data.get("expires_in")
-    if isinstance(lifetime, str):
-        with contextlib.suppress(ValueError):  # if not a number, decoding names the field
-            lifetime = data["expires_in"] = float(lifetime.strip())  # "3600"
+    lifetime = data.get("expires_in")  # "3600" is the float hook's, as every number string
     if isinstance(lifetime, int) and not isinstance(lifetime, bool) and abs(lifetime) > 2**1000:
         data["expires_in"] = math.inf if lifetime > 0 else -math.inf  # more than a float holds
     return _structure_token_fields(data, cls)

@@ -122,6 +122,7 @@ async def test_the_answer_becomes_a_typed_access_token() -> None:
         ({"new": "field", "preview": "False"}, False),
         ({"preview": False, ".issued": "2026-11-22T10:00:00Z"}, False),
         ({"expires_in": "3600"}, None),
+        ({"expires_in": " 3599.5 "}, None),
     ],
 )
 async def test_unknown_fields_are_ignored_and_variants_accepted(
@@ -160,6 +161,9 @@ MALFORMED = [
         id="no-access-token",
     ),
     pytest.param({"json": token_answer(expires_in="soon")}, "@ $.expires_in", id="expires-in-text"),
+    pytest.param(  # Python's float() takes it; no JSON or .NET writer does
+        {"json": token_answer(expires_in="3_600")}, "@ $.expires_in", id="expires-in-underscore"
+    ),
     pytest.param(
         {"json": token_answer(access_token=12)}, "@ $.access_token", id="token-not-string"
     ),
