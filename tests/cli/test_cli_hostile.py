@@ -118,6 +118,32 @@ def test_export_csv_replaces_lone_surrogates(env: dict[str, str], fake: FakeWXM)
     assert row["text"] == "\ufffd"
 
 
+#: What a respondent may type that a spreadsheet would run as a formula (OWASP's CSV
+#: injection), beside text that merely looks alike and must stay as typed.
+FORMULAS = ['=HYPERLINK("http://x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1"]
+
+
+def test_export_csv_keeps_a_respondents_formula_from_running(
+    env: dict[str, str], fake: FakeWXM
+) -> None:
+    """Text a spreadsheet would run as a formula is written with a leading quote; numbers not."""
+    answers: list[dict[str, object]] = [
+        {"questionId": f"q{i}", "textInput": text} for i, text in enumerate(FORMULAS)
+    ]
+    answers.append({"questionId": "n", "numberInput": -5})
+    answers.append({"questionId": "plain", "textInput": "fine = good"})
+    body = {"responses": [{"id": "=r1", "responses": answers}], "totalCount": 1}
+    fake.fail_next(route="POST /api/answers/page/*", status=200, body=body)
+    result = wxm("responses", "export", "--format", "csv", env=env)
+    assert result.code == ExitCode.OK, result.stderr
+    rows = {row["question_id"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+    for i, text in enumerate(FORMULAS):
+        assert rows[f"q{i}"]["text"] == "'" + text
+    assert rows["q0"]["response_id"] == "'=r1"  # every text cell, not only answers
+    assert rows["n"]["number"] == "-5"  # a number is a number, not a formula
+    assert rows["plain"]["text"] == "fine = good"
+
+
 def test_an_error_message_cannot_drive_the_terminal(env: dict[str, str], fake: FakeWXM) -> None:
     """A server's message with escape sequences and newlines stays one inert line."""
     message = "bad\x1b]0;owned\x07\x1b[2J\nwxm: forged line\r\x9b31m"

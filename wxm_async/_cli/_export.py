@@ -8,7 +8,7 @@ from typing import Protocol
 
 from wxm_async import SurveyResponse, to_wire
 
-from ._safe_text import json_text, writable
+from ._safe_text import json_text, spreadsheet_cell, writable
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "CsvWriter", "JsonLinesWriter", "ResponseWriter", "csv_rows"]
 
@@ -58,8 +58,14 @@ class CsvWriter:
         self._csv.writerow(CSV_COLUMNS)
 
     def write(self, response: SurveyResponse) -> None:
-        """Write a row for each of ``response``'s answers (lone surrogates as U+FFFD)."""
-        self._csv.writerows(tuple(map(writable, row)) for row in csv_rows(response))
+        """Write a row for each of ``response``'s answers.
+
+        Lone surrogates become U+FFFD, and a text cell a spreadsheet would run as a
+        formula gets a leading ``'`` (``spreadsheet_cell``); the number stays a number.
+        """
+        self._csv.writerows(
+            (*map(spreadsheet_cell, row[:-1]), writable(row[-1])) for row in csv_rows(response)
+        )
 
 
 def csv_rows(response: SurveyResponse) -> Iterator[tuple[str, ...]]:

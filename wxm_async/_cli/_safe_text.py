@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["inert", "json_text", "parse_json", "writable"]
+__all__ = ["inert", "json_text", "parse_json", "spreadsheet_cell", "writable"]
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a str holds pairs as one code point
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1: newlines, escapes, bells
@@ -50,6 +50,22 @@ def json_text(data: object, *, indent: int | None = None) -> str:
 def writable(text: str) -> str:
     """``text`` with each lone surrogate replaced by U+FFFD, for formats that cannot escape."""
     return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """``text`` for a CSV cell: writable, and never run as a formula by a spreadsheet.
+
+    A survey's text comes from whoever answers it: ``=HYPERLINK(...)`` or ``+cmd|...``
+    would run when an analyst opens the export. Such a cell gets a leading ``'``, which
+    spreadsheets show as text and do not display (OWASP's advice); JSON Lines keep
+    every value as WXM sent it.
+    """
+    text = writable(text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def inert(text: str) -> str:
