@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Iterable
 from urllib.parse import urlencode
 
 import httpx
+from attrs import evolve
 
 from ._body import error_body
 from ._converter import decode_response
@@ -298,7 +299,7 @@ def interpret_login(
     if redirect is not None:
         return ConfigurationError(redirect, request=request)
     if response.is_success and not _refused(error_body(response)):
-        return _token(response, request, requested_at, received_at, max_leeway)
+        return _token(response, request, requested_at, received_at, max_leeway, secrets)
     mask_echoed_secrets(response, secrets)
     body = error_body(response)
     status = f"{response.status_code} {response.reason_phrase}".strip()
@@ -370,12 +371,18 @@ def _token(
     requested_at: float | None,
     received_at: float,
     max_leeway: float,
+    secrets: Iterable[str],
 ) -> CachedToken | WXMError:
     what = "the LoginToken answer"
     try:
         token = decode_response(response, AccessToken, what=what, request=request)
     except DecodeError as error:
         return error
+    masked = name = token.user_name or ""
+    for secret in filter(None, secrets):  # a server echoing "user#123456" back
+        masked = masked.replace(secret, "***")
+    if masked != name:
+        token = evolve(token, user_name=masked)
     problem = unusable(token)
     if problem is not None:
         return DecodeError(f"could not decode {what}: {problem}", request=request)

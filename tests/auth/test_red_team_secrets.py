@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -18,6 +19,7 @@ from wxm_async import (
     WXMError,
 )
 from wxm_async.events import Event
+from wxm_async.stores import FileTokenStore
 
 from ..helpers import is_login, is_probe, token_answer
 from .test_hostile_servers import assert_no_secret
@@ -304,3 +306,22 @@ async def test_an_error_after_a_same_origin_redirect_carries_no_token(kind: str)
         with pytest.raises(httpx.HTTPError) as info:
             await http.get(f"{BASE}/api/Questions/Active")
     assert not [t for t in _plain(info.value, set()) if TOKEN in t]
+
+
+async def test_a_two_factor_code_echoed_in_the_user_name_is_kept_nowhere(tmp_path: Path) -> None:
+    """A login answer naming the user ``u#CODE`` (the form's own spelling): no repr or file holds the code."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if is_login(request):
+            return httpx.Response(200, json=token_answer("tok-1", userName=f"u#{CODE}"))
+        return httpx.Response(200, json=[])
+
+    path = tmp_path / "token"
+    auth = WXMAuth(f"u#{CODE}", TRICKY, store=FileTokenStore(path))
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handle), auth=auth) as http:
+        assert (await http.get(f"{BASE}/api/Profile")).status_code == 200
+    cached = auth.store.current()
+    assert cached is not None
+    assert cached.token.user_name == "u#***"
+    for text in (repr(cached), repr(cached.token), repr(auth), path.read_text()):
+        assert CODE not in text
