@@ -9,7 +9,7 @@ import httpx
 from attrs import frozen
 
 from .._body import json_body
-from .._config import check_aware, check_number
+from .._config import check_number
 from .._exceptions import ConfigurationError, DecodeError
 from .._http import Sender
 from .._models import (
@@ -22,13 +22,12 @@ from .._models import (
     MergedDataRequest,
     MergedDelivery,
     ResponseFilter,
-    TokenDetails,
 )
 from .._models._filters import response_filter
 from .._paths import MAX_ID_LENGTH, id_list, segment
 from .._redact import redacted
 from ._merged import DEFAULT_MERGED_BATCH, MergedDataIterator
-from ._surveys import checked_answers
+from ._survey_tokens import token_details
 
 __all__ = ["Delivery"]
 
@@ -225,11 +224,11 @@ class Delivery:
             BadRequestError: WXM refused the request.
         """
         body = InvitationRequest(
-            token=TokenDetails(
+            token=token_details(
                 questionnaire=questionnaire,
                 valid_till=valid_till,
                 valid_uses=valid_uses,
-                prefill=checked_answers(prefill, "prefill"),
+                prefill=prefill,
                 note=note,
                 preferred_language=preferred_language,
             ),
@@ -269,17 +268,18 @@ def _token_id(answer: object, request: httpx.Request) -> str:
 
 
 def _checked(body: InvitationRequest) -> InvitationRequest:
-    """``body`` if WXM could act on it: someone to send to, dates and counts in range.
+    """``body`` if WXM could act on it: someone to send to, counts in range.
+
+    (Its token's date and prefill were checked as it was made: ``token_details``.)
 
     Raises:
-        ConfigurationError: No ``email`` (or with ``sms``, no ``phone``), a naive
-            ``valid_till``, or ``valid_uses`` / ``not_within_days`` below 1.
+        ConfigurationError: No ``email`` (or with ``sms``, no ``phone``), or
+            ``valid_uses`` / ``not_within_days`` below 1.
     """
     if body.sms and not body.phone:
         raise ConfigurationError("request_invitation(sms=True) needs phone=...")
     if not body.sms and not body.email:
         raise ConfigurationError("request_invitation() needs email=... (or sms=True, phone=...)")
-    check_aware("valid_till", body.token.valid_till)
     check_number("valid_uses", body.token.valid_uses, at_least=1, whole=True)
     if body.not_within_days is not None:
         check_number("not_within_days", body.not_within_days, at_least=1, whole=True)

@@ -22,7 +22,7 @@ from .._paths import id_list, number_segment, segment
 from . import _token_files
 from ._surveys import checked_answers
 
-__all__ = ["SurveyTokens"]
+__all__ = ["SurveyTokens", "token_details"]
 
 
 @frozen
@@ -66,12 +66,11 @@ class SurveyTokens:
             note: A free-form note, to find the token again.
             preferred_language: The survey's language, e.g. ``"en"``.
         """
-        check_aware("valid_till", valid_till)
-        body = TokenDetails(  # a SurveyToken without the id WXM assigns
+        body = token_details(
             questionnaire=questionnaire,
             valid_till=valid_till,
             valid_uses=valid_uses,
-            prefill=checked_answers(prefill, "prefill"),
+            prefill=prefill,
             note=note,
             preferred_language=preferred_language,
         )
@@ -350,3 +349,30 @@ def _checked_prefills(prefills: Iterable[Sequence[Answer]]) -> tuple[tuple[Answe
     if isinstance(prefills, str | bytes | Answer) or not isinstance(prefills, Iterable):
         raise ConfigurationError("prefills must be a list of lists of Answer")
     return tuple(checked_answers(row, "each of prefills") for row in prefills)
+
+
+def token_details(
+    *,
+    questionnaire: str,
+    valid_till: datetime,
+    valid_uses: int,
+    prefill: Iterable[Answer],
+    note: str | None,
+    preferred_language: str | None,
+) -> TokenDetails:
+    """The token to make, a ``SurveyToken`` without the id WXM assigns, from checked arguments.
+
+    For ``create`` and for ``delivery.request_invitation``, which makes one too.
+
+    Raises:
+        ConfigurationError: ``valid_till`` is naive, or ``prefill`` is not answers.
+    """
+    check_aware("valid_till", valid_till)
+    return TokenDetails(
+        questionnaire=questionnaire,
+        valid_till=valid_till,
+        valid_uses=valid_uses,
+        prefill=checked_answers(prefill, "prefill"),
+        note=note,
+        preferred_language=preferred_language,
+    )
