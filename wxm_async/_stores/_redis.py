@@ -179,10 +179,7 @@ class RedisTokenStore(SharedTokenStore[str]):
                 pipe.pttl(self._failure_key)
                 return await pipe.execute(raise_on_error=False)
 
-        try:
-            answers = [self._readable(answer) for answer in await self._reconnecting(read)]
-        except _redis_errors() as error:
-            raise self._error("read", error) from None
+        answers = [self._readable(answer) for answer in await self._run("read", read)]
         token_data, token_ttl, failure_data, failure_ttl = answers
         token = self._decode(token_data if token_ttl != -2 else None)
         kept = self._decode(failure_data if failure_ttl != -2 else None)
@@ -289,13 +286,22 @@ class RedisTokenStore(SharedTokenStore[str]):
             await self._redis.connection_pool.disconnect(inuse_connections=False)
             return await operation()
 
-    async def _release_lease(self, lease: str) -> None:
+    async def _run(self, what: str, operation: Callable[[], Awaitable[T]]) -> T:
+        """Run one ``operation`` (``_reconnecting``); a Redis failure is a store error.
+
+        Raises:
+            TokenStoreError: Redis failed; the message says what could not be done.
+        """
         try:
-            await self._reconnecting(
-                lambda: self._release_script(keys=[self._lease_key, self._channel], args=[lease])
-            )
+            return await self._reconnecting(operation)
         except _redis_errors() as error:
-            raise self._error("release the login lease of", error) from None
+            raise self._error(what, error) from None
+
+    async def _release_lease(self, lease: str) -> None:
+        await self._run(
+            "release the login lease of",
+            lambda: self._release_script(keys=[self._lease_key, self._channel], args=[lease]),
+        )
 
     async def _put_token(self, record: StoredToken, remaining: float) -> None:
         sealed = self._seal(AtRest(token=record))
@@ -307,10 +313,7 @@ class RedisTokenStore(SharedTokenStore[str]):
                 pipe.publish(self._channel, "token")
                 await pipe.execute()
 
-        try:
-            await self._reconnecting(put)
-        except _redis_errors() as error:
-            raise self._error("store the token of", error) from None
+        await self._run("store the token of", put)
 
     async def _put_failure(self, record: StoredFailure, window: float) -> None:
         sealed = self._seal(AtRest(failure=record))
@@ -321,10 +324,7 @@ class RedisTokenStore(SharedTokenStore[str]):
                 pipe.publish(self._channel, "failure")
                 await pipe.execute()
 
-        try:
-            await self._reconnecting(put)
-        except _redis_errors() as error:
-            raise self._error("store the failed login of", error) from None
+        await self._run("store the failed login of", put)
 
     def _decode(self, data: object) -> AtRest | None:
         if not isinstance(data, bytes):
