@@ -10,19 +10,12 @@ import sys
 
 import click
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
 from . import _batch
 from ._exit import LOCAL_EXIT_CODES, ExitCode, exit_codes_epilog
 from ._outcome import run_async
+from ._output import progress_bar
 from ._safe_text import inert
 
 __all__ = ["demo"]
@@ -57,17 +50,7 @@ def demo(calls: int, concurrency: int, token_lifetime: int) -> None:
     the run; halfway through, every token is revoked; a few calls meet a 503 or a 429.
     Then a table says what it took. Exits 0 only if every call succeeded.
     """
-    stderr = Console(stderr=True)
-    progress = Progress(
-        TextColumn("[bold]calls"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        console=stderr,
-        transient=True,
-        disable=not stderr.is_terminal,
-    )
+    progress = progress_bar("calls", percent=True)
     task = progress.add_task("calls", total=calls)
 
     async def go() -> _batch.DemoResult:

@@ -7,14 +7,13 @@ from datetime import UTC, datetime
 from typing import IO
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from wxm_async import ResponseFilter, WXMClient
 
 from ._connection import Connection, connection_options
 from ._exit import exit_codes_epilog
 from ._export import CSV_COLUMNS, FORMATS, ResponseWriter
+from ._output import output_option, progress_bar
 
 __all__ = ["responses"]
 
@@ -59,13 +58,7 @@ def _iso_datetime(ctx: click.Context, param: click.Parameter, value: str | None)
     help="jsonl: one JSON object per response, as WXM sends it. csv: one row per answer, "
     f"with the columns {', '.join(CSV_COLUMNS)}.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.File("w", encoding="utf-8", lazy=True),
-    default="-",
-    help="Where to write; default stdout.",
-)
+@output_option
 @click.option(
     "--page-size",
     type=click.IntRange(min=1),
@@ -108,16 +101,7 @@ async def _write_all(
 
     The writer is opened after the count, so that a failed login writes nothing.
     """
-    stderr = Console(stderr=True)
-    progress = Progress(
-        TextColumn("[bold]responses"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=stderr,
-        transient=True,
-        disable=not stderr.is_terminal,
-    )
+    progress = progress_bar("responses")
     task = progress.add_task("responses", total=await client.responses.count(filter))
     writer = open_writer()
     written = 0

@@ -12,6 +12,7 @@ from wxm_async import SurveyToken, WXMClient, to_wire
 
 from ._connection import Connection, connection_options
 from ._exit import exit_codes_epilog
+from ._output import output_option
 from ._safe_text import json_text
 
 __all__ = ["survey_tokens"]
@@ -53,13 +54,7 @@ def qr(token_id: str, output: Path, connection: Connection) -> None:
 
 
 @survey_tokens.command("export", epilog=exit_codes_epilog())
-@click.option(
-    "--output",
-    "-o",
-    type=click.File("w", encoding="utf-8", lazy=True),
-    default="-",
-    help="Where to write; default stdout.",
-)
+@output_option
 @connection_options
 def export(output: IO[str], connection: Connection) -> None:
     """Write every survey token of the account as JSON Lines, as WXM sends them.
