@@ -31,6 +31,7 @@ __all__ = [
     "credentials_from_env",
     "number",
     "token_key_from_env",
+    "two_factor_parts",
 ]
 
 ENV_USERNAME = "WXM_USERNAME"
@@ -98,6 +99,16 @@ def check_text(name: str, value: str) -> None:
         raise ConfigurationError(
             f"{name} is not valid UTF-8 text (check the locale, or how it was set)"
         ) from None
+
+
+def two_factor_parts(username: str) -> tuple[str, str]:
+    """``"user#123456"`` as ``("user", "123456")``: WXM takes a two-factor code after ``#``.
+
+    The code is a secret and changes at every login: names, keys and messages use the
+    user name alone; ``("user", "")`` when there is no code.
+    """
+    name, _, code = username.partition("#")
+    return name, code
 
 
 def token_key_from_env(environ: Mapping[str, str]) -> str | None:

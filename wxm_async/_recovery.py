@@ -26,6 +26,7 @@ import httpx
 from attrs import define, field
 
 from ._body import LOGIN_ANSWER_LIMIT, read_capped, was_read
+from ._config import two_factor_parts
 from ._emit import Emitter
 from ._exceptions import LoginInterruptedError, WXMError
 from ._login import interpret_login, login_request, login_url, probe_request
@@ -148,7 +149,7 @@ class Recovery:
     @property
     def display_name(self) -> str:
         """The user name without a two-factor code."""
-        return self.username.partition("#")[0]
+        return two_factor_parts(self.username)[0]
 
     # -- getting a token ------------------------------------------------------------
 
@@ -181,7 +182,7 @@ class Recovery:
                 sent=login,
                 received_at=self.clock(),
                 max_leeway=self.max_leeway,
-                secrets=(self.password, self.username.partition("#")[2]),
+                secrets=(self.password, two_factor_parts(self.username)[1]),
             )
             # httpx keeps the login's answer in the caller's response.history: drop the
             # token from it.

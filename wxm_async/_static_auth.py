@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import httpx
 
+from ._config import two_factor_parts
 from ._exceptions import ConfigurationError
 from ._models import AccessToken
 
@@ -43,7 +44,7 @@ class WXMBasicAuth(httpx.BasicAuth):
             stacklevel=2,
         )
         super().__init__(username, password)
-        self._username = username.partition("#")[0]  # "user#123456": the code is a secret
+        self._username = two_factor_parts(username)[0]  # "user#123456": the code is a secret
 
     def __repr__(self) -> str:
         return f"WXMBasicAuth(username={self._username!r})"

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
-from .._config import check_number
+from .._config import check_number, two_factor_parts
 from .._exceptions import ConfigurationError, TokenStoreError
 from ._at_rest import AtRest, StoredFailure, StoredToken
 from ._failures import COUNT_KEPT
@@ -136,7 +136,7 @@ class RedisTokenStore(SharedTokenStore[str]):
             ) from None
         # A two-factor code ("user#123456") is a secret, and changes at every login:
         # keyed on the user name alone, as WXMAuth.username is.
-        username = username.partition("#")[0]
+        username = two_factor_parts(username)[0]
         if not username:
             raise ConfigurationError("RedisTokenStore needs a username")
         namespace = f"{key_prefix}:{base_url.rstrip('/')}:{username}"
