@@ -10,7 +10,6 @@ Clocks are manual (the auth's monotonic clock and the stores' wall clock): no te
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -19,39 +18,25 @@ import httpx
 import pytest
 
 from wxm_async import AuthenticationError, WXMAuth
-from wxm_async.stores import FileTokenStore, RedisTokenStore, TokenStore
+from wxm_async.stores import TokenStore
 from wxm_async.testing import FakeWXM
 
 from ..conftest import IN_PROCESS_URL, PASSWORD, USERNAME, ManualClock
+from .test_store_contract import Place
 
 pytestmark = pytest.mark.anyio
 
 CASES = [("file", "asyncio"), ("file", "trio"), ("redis", "asyncio")]
 
 
-class Fleet:
+class Fleet(Place):
     """Stores standing for processes on one file or one Redis namespace, on shared clocks."""
 
     def __init__(self, kind: str, tmp_path: Path, redis_url: str | None) -> None:
-        self.kind = kind
-        self.path = tmp_path / "token"
-        self.redis_url = redis_url
-        self.base_url = f"https://wxm-{secrets.token_hex(4)}.test"  # keys of its own
-        self.namespace = f"wxm_async:{self.base_url}:{USERNAME}"
+        super().__init__(kind, tmp_path, redis_url)
         self.clock = ManualClock()  # the auths' monotonic clock
         self.wall = ManualClock(1_800_000_000.0)  # the stores' wall clock
-        self._stores: list[RedisTokenStore] = []
-
-    def store(self) -> TokenStore:
-        """A store for one more 'process', with the default windows (30 s up to 600 s)."""
-        if self.kind == "file":
-            return FileTokenStore(self.path, wall_clock=self.wall)
-        assert self.redis_url is not None
-        store = RedisTokenStore(
-            self.redis_url, base_url=self.base_url, username=USERNAME, wall_clock=self.wall
-        )
-        self._stores.append(store)
-        return store
+        self.wall_clock = self.wall  # every store made here, with the default windows
 
     def client(self, fake: FakeWXM, store: TokenStore, password: str) -> httpx.AsyncClient:
         auth = WXMAuth(USERNAME, password, store=store, clock=self.clock)
@@ -87,16 +72,6 @@ class Fleet:
         """The Redis failure key's time to live, in seconds."""
         async with self._redis() as redis:
             return float(await redis.pttl(f"{self.namespace}:failure")) / 1000
-
-    async def aclose(self) -> None:
-        for store in self._stores:
-            await store.aclose()
-
-    def _redis(self) -> Any:
-        from redis.asyncio import Redis
-
-        assert self.redis_url is not None
-        return Redis.from_url(self.redis_url)
 
 
 @pytest.fixture(params=CASES, ids=[f"{kind}-{loop}" for kind, loop in CASES])

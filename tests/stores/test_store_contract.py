@@ -51,6 +51,7 @@ class Place:
         self.redis_url = redis_url
         self.base_url = f"https://wxm-{secrets.token_hex(4)}.test"  # keys of its own
         self.namespace = f"wxm_async:{self.base_url}:{USERNAME}"
+        self.wall_clock: Callable[[], float] = time.time  # the stores' clock
         self._memory: MemoryTokenStore | None = None
         self._redis_stores: list[RedisTokenStore] = []
 
@@ -59,9 +60,10 @@ class Place:
         *,
         failure_window: float = 30.0,
         lease: float = 20.0,
-        wall_clock: Callable[[], float] = time.time,
+        wall_clock: Callable[[], float] | None = None,
     ) -> TokenStore:
-        """A store on this place, for one more 'process'."""
+        """A store on this place, for one more 'process' (on ``self.wall_clock`` by default)."""
+        wall_clock = self.wall_clock if wall_clock is None else wall_clock
         if self.kind == "memory":
             if self._memory is None:
                 self._memory = MemoryTokenStore(failure_window=failure_window)
