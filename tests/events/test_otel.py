@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import anyio
@@ -12,11 +11,6 @@ import pytest
 
 pytest.importorskip("opentelemetry.sdk", reason="needs the tests extra (opentelemetry-sdk)")
 
-from opentelemetry.sdk.metrics import MeterProvider
-from opentelemetry.sdk.metrics.export import InMemoryMetricReader
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 
 from wxm_async import (
@@ -32,44 +26,9 @@ from wxm_async.otel import instrument
 from wxm_async.testing import FakeWXM
 
 from ..conftest import IN_PROCESS_URL, PASSWORD, USERNAME
+from ._telemetry import Telemetry
 
 pytestmark = pytest.mark.anyio
-
-
-class Telemetry:
-    """An SDK tracer and meter provider that keep everything in memory."""
-
-    def __init__(self) -> None:
-        self.spans = InMemorySpanExporter()
-        self.tracer_provider = TracerProvider()
-        self.tracer_provider.add_span_processor(SimpleSpanProcessor(self.spans))
-        self.reader = InMemoryMetricReader()
-        self.meter_provider = MeterProvider(metric_readers=[self.reader])
-
-    def finished(self) -> list[ReadableSpan]:
-        return list(self.spans.get_finished_spans())
-
-    def metrics(self) -> dict[str, list[Any]]:
-        """Each metric's data points, by name."""
-        found: dict[str, list[Any]] = {}
-        data = self.reader.get_metrics_data()
-        assert data is not None
-        for resource in data.resource_metrics:
-            for scope in resource.scope_metrics:
-                for metric in scope.metrics:
-                    found.setdefault(metric.name, []).extend(metric.data.data_points)
-        return found
-
-    def total(self, name: str) -> int:
-        return sum(point.value for point in self.metrics().get(name, []))
-
-
-@pytest.fixture
-def telemetry() -> Iterator[Telemetry]:
-    telemetry = Telemetry()
-    yield telemetry
-    telemetry.tracer_provider.shutdown()
-    telemetry.meter_provider.shutdown()
 
 
 def instrumented(
@@ -81,11 +40,7 @@ def instrumented(
         transport=fake.transport(),
         **options,
     )
-    instrument(
-        client,
-        tracer_provider=telemetry.tracer_provider,
-        meter_provider=telemetry.meter_provider,
-    )
+    telemetry.instrument(client)
     return client
 
 
@@ -201,9 +156,7 @@ async def test_instrument_keeps_the_clients_own_callback(
         transport=fake.transport(),
         on_event=events.append,
     )
-    instrument(
-        client, tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
-    )
+    telemetry.instrument(client)
     async with client:
         await client.account.profile()
     assert len(events) == 4

@@ -13,11 +13,6 @@ import pytest
 pytest.importorskip("opentelemetry.sdk", reason="needs the tests extra (opentelemetry-sdk)")
 
 from opentelemetry import trace
-from opentelemetry.sdk.metrics import MeterProvider
-from opentelemetry.sdk.metrics.export import InMemoryMetricReader
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from wxm_async import ConfigurationError, NotFoundError, RetryPolicy, WXMAuth, WXMClient
 from wxm_async.events import CallFinished, CallStarted, Event, LoginStarted
@@ -26,40 +21,11 @@ from wxm_async.testing import FakeWXM
 
 from ..conftest import IN_PROCESS_URL, PASSWORD, USERNAME
 from ..helpers import is_login, token_answer
+from ._telemetry import Telemetry
 
 pytestmark = pytest.mark.anyio
 
 SECRETS = ("S3cretPassw0rd", "483920", "TOKENSECRET", "basepw", "QUERYSECRET", "ab12cd34")
-
-
-class Telemetry:
-    def __init__(self) -> None:
-        self.spans = InMemorySpanExporter()
-        self.tracer_provider = TracerProvider()
-        self.tracer_provider.add_span_processor(SimpleSpanProcessor(self.spans))
-        self.reader = InMemoryMetricReader()
-        self.meter_provider = MeterProvider(metric_readers=[self.reader])
-
-    def finished(self) -> list[ReadableSpan]:
-        return list(self.spans.get_finished_spans())
-
-    def points(self) -> list[Any]:
-        data = self.reader.get_metrics_data()
-        found: list[Any] = []
-        if data is not None:
-            for resource in data.resource_metrics:
-                for scope in resource.scope_metrics:
-                    for metric in scope.metrics:
-                        found.extend((metric.name, p) for p in metric.data.data_points)
-        return found
-
-
-@pytest.fixture
-def telemetry() -> Iterator[Telemetry]:
-    telemetry = Telemetry()
-    yield telemetry
-    telemetry.tracer_provider.shutdown()
-    telemetry.meter_provider.shutdown()
 
 
 def hostile_handler() -> Any:
@@ -101,9 +67,7 @@ async def test_no_secret_in_any_event_span_or_metric_through_every_failure(
         retries=RetryPolicy(attempts=8).without_waiting(),
         on_event=events.append,
     )
-    instrument(
-        client, tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
-    )
+    telemetry.instrument(client)
     async with client:
         await client.request("GET", "/api/SurveyToken/Id/ab12cd34%2Fx?token=QUERYSECRET")
     seen = repr(events) + repr(telemetry.points())
@@ -174,9 +138,7 @@ async def test_many_concurrent_calls_pair_every_start_with_one_finish(
         transport=fake.transport(),
         on_event=events.append,
     )
-    instrument(
-        client, tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
-    )
+    telemetry.instrument(client)
     async with client, anyio.create_task_group() as tg:
         for _ in range(20):
             tg.start_soon(client.account.profile)
@@ -201,9 +163,7 @@ async def test_a_call_span_nests_under_the_callers_span_and_restores_it(
     client = WXMClient(
         auth=WXMAuth(USERNAME, PASSWORD), base_url=IN_PROCESS_URL, transport=fake.transport()
     )
-    instrument(
-        client, tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
-    )
+    telemetry.instrument(client)
     tracer = telemetry.tracer_provider.get_tracer("test")
     async with client:
         with tracer.start_as_current_span("outer") as outer:
@@ -226,9 +186,7 @@ async def test_instrument_twice_is_refused_and_leaves_one_span_per_call(
     client = WXMClient(
         auth=WXMAuth(USERNAME, PASSWORD), base_url=IN_PROCESS_URL, transport=fake.transport()
     )
-    instrument(
-        client, tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
-    )
+    telemetry.instrument(client)
     with pytest.raises(ConfigurationError, match="instrumented already"):
         instrument(client, tracer_provider=telemetry.tracer_provider)
     with pytest.raises(ConfigurationError, match="instrumented already"):
@@ -251,9 +209,7 @@ async def test_a_login_abandoned_by_its_cancelled_caller_ends_its_span(
         transport=fake.transport(),
         on_event=events.append,
     )
-    instrument(
-        client, tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
-    )
+    telemetry.instrument(client)
     pause = fake.pause_logins()
     async with client, anyio.create_task_group() as tg:
         scope = anyio.CancelScope()
@@ -284,9 +240,7 @@ async def test_a_default_port_is_still_the_spans_server_port(
         transport=fake.transport(),
         on_event=events.append,
     )
-    instrument(
-        client, tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
-    )
+    telemetry.instrument(client)
     async with client:
         await client.account.profile()
     assert httpx.URL(IN_PROCESS_URL).scheme == "https"
@@ -313,9 +267,7 @@ async def test_a_lowercase_method_is_reported_uppercase(
         transport=httpx.MockTransport(handle),
         on_event=events.append,
     )
-    instrument(
-        client, tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
-    )
+    telemetry.instrument(client)
     async with client:
         await client.request("get", "/api/Profile")
     assert seen[-1] == "GET"
@@ -335,9 +287,7 @@ async def test_metrics_count_what_the_events_tell(telemetry: Telemetry) -> None:
         retries=RetryPolicy(attempts=8).without_waiting(),
         on_event=events.append,
     )
-    instrument(
-        client, tracer_provider=telemetry.tracer_provider, meter_provider=telemetry.meter_provider
-    )
+    telemetry.instrument(client)
     async with client:
         await client.request("GET", "/api/Profile")
     totals: dict[str, int] = {}
@@ -425,11 +375,7 @@ async def test_two_instrumented_clients_on_one_auth_count_a_login_once(
         WXMClient(auth=auth, base_url=IN_PROCESS_URL, transport=fake.transport()) for _ in range(2)
     ]
     for client in clients:
-        instrument(
-            client,
-            tracer_provider=telemetry.tracer_provider,
-            meter_provider=telemetry.meter_provider,
-        )
+        telemetry.instrument(client)
     async with clients[0] as one, clients[1]:
         await one.account.profile()
     logins = [s for s in telemetry.finished() if s.name == "WXM login"]
