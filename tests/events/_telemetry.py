@@ -13,8 +13,11 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from wxm_async import WXMClient
+from wxm_async import WXMAuth, WXMClient
 from wxm_async.otel import instrument
+from wxm_async.testing import FAKE_PASSWORD, FAKE_USERNAME, FakeWXM
+
+from ..conftest import IN_PROCESS_URL
 
 
 class Telemetry:
@@ -60,3 +63,16 @@ class Telemetry:
     def shutdown(self) -> None:
         self.tracer_provider.shutdown()
         self.meter_provider.shutdown()
+
+
+def instrumented(
+    fake: FakeWXM, telemetry: Telemetry, auth: WXMAuth | None = None, **options: Any
+) -> WXMClient:
+    """A client of ``fake`` in process (the fake's account unless ``auth``), instrumented."""
+    client = WXMClient(
+        auth=auth or WXMAuth(FAKE_USERNAME, FAKE_PASSWORD),
+        base_url=IN_PROCESS_URL,
+        transport=fake.transport(),
+        **options,
+    )
+    return telemetry.instrument(client)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from typing import Any
 
 import anyio
 import pytest
@@ -26,22 +25,9 @@ from wxm_async.otel import instrument
 from wxm_async.testing import FakeWXM
 
 from ..conftest import IN_PROCESS_URL, PASSWORD, USERNAME
-from ._telemetry import Telemetry
+from ._telemetry import Telemetry, instrumented
 
 pytestmark = pytest.mark.anyio
-
-
-def instrumented(
-    fake: FakeWXM, telemetry: Telemetry, auth: WXMAuth | None = None, **options: Any
-) -> WXMClient:
-    client = WXMClient(
-        auth=auth or WXMAuth(USERNAME, PASSWORD),
-        base_url=IN_PROCESS_URL,
-        transport=fake.transport(),
-        **options,
-    )
-    telemetry.instrument(client)
-    return client
 
 
 async def test_a_call_is_one_client_span_with_its_login_as_child(

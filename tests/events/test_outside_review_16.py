@@ -21,7 +21,7 @@ from wxm_async.testing import FakeWXM
 
 from ..conftest import IN_PROCESS_URL, PASSWORD, USERNAME
 from ..helpers import is_login, token_answer
-from ._telemetry import Telemetry
+from ._telemetry import Telemetry, instrumented
 
 pytestmark = pytest.mark.anyio
 
@@ -132,13 +132,7 @@ async def test_many_concurrent_calls_pair_every_start_with_one_finish(
 ) -> None:
     """20 concurrent calls: 20 starts, 20 finishes, 20 root spans, one login span under one."""
     events: list[Event] = []
-    client = WXMClient(
-        auth=WXMAuth(USERNAME, PASSWORD),
-        base_url=IN_PROCESS_URL,
-        transport=fake.transport(),
-        on_event=events.append,
-    )
-    telemetry.instrument(client)
+    client = instrumented(fake, telemetry, on_event=events.append)
     async with client, anyio.create_task_group() as tg:
         for _ in range(20):
             tg.start_soon(client.account.profile)
@@ -203,13 +197,7 @@ async def test_a_login_abandoned_by_its_cancelled_caller_ends_its_span(
 ) -> None:
     """Two callers, the one logging in is cancelled: every login span started is ended."""
     events: list[Event] = []
-    client = WXMClient(
-        auth=WXMAuth(USERNAME, PASSWORD),
-        base_url=IN_PROCESS_URL,
-        transport=fake.transport(),
-        on_event=events.append,
-    )
-    telemetry.instrument(client)
+    client = instrumented(fake, telemetry, on_event=events.append)
     pause = fake.pause_logins()
     async with client, anyio.create_task_group() as tg:
         scope = anyio.CancelScope()
@@ -234,13 +222,7 @@ async def test_a_default_port_is_still_the_spans_server_port(
 ) -> None:
     """server.port is required by the HTTP client conventions: 443 when https names no port."""
     events: list[Event] = []
-    client = WXMClient(
-        auth=WXMAuth(USERNAME, PASSWORD),
-        base_url=IN_PROCESS_URL,
-        transport=fake.transport(),
-        on_event=events.append,
-    )
-    telemetry.instrument(client)
+    client = instrumented(fake, telemetry, on_event=events.append)
     async with client:
         await client.account.profile()
     assert httpx.URL(IN_PROCESS_URL).scheme == "https"
